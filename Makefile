@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both bootstrap .venv themselves.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint eval ingest bench browser clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/chainqa ingest
+	$(BIN)/chainqa serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check assistant retrieval eval tests
+
+browser:
+	@bash scripts/ensure_chromium.sh
+
+eval: $(STAMP)
+	$(BIN)/chainqa eval --dataset eval/datasets/chainqa.jsonl --output data/eval-report.json \
+		--markdown data/eval-report.md --gate eval/baseline.json --min-accuracy 0.95
+
+test: $(STAMP) lint browser
+	$(BIN)/python -m pytest -q
+	$(MAKE) eval
+
+ingest: $(STAMP)
+	$(BIN)/chainqa ingest --rebuild
+
+bench: $(STAMP)
+	$(BIN)/chainqa bench
+
+clean:
+	rm -rf data .pytest_cache

@@ -1,0 +1,60 @@
+"""The one place that reads the environment: every setting of ChainQA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings come from `CHAINQA_*` environment variables (and the OpenAI ones below)."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAINQA_", env_file=".env", extra="ignore")
+
+    knowledge_dir: Path = _ROOT / "knowledge"
+    prompts_dir: Path = _ROOT / "prompts"
+    data_dir: Path = _ROOT / "data"
+
+    # retrieval
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 → HttpClient; unset → embedded PersistentClient
+    chroma_fallback_embedded: bool = False  # when the server is unreachable, serve from the embedded store
+    embedding: Literal["hashing", "lsa", "openai"] = "hashing"
+    embedding_model: str = "text-embedding-3-small"
+    retrieval_mode: Literal["hybrid", "lexical", "vector"] = "hybrid"
+
+    # engines
+    engine: Literal["offline", "llm"] = "offline"
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 20.0
+    llm_max_retries: int = 1
+    llm_max_tool_rounds: int = 4
+
+    # serving
+    store_url: str | None = None  # SQLAlchemy URL; unset → sqlite file under data_dir
+    cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
+    widget_api_base: str | None = None  # the API base widget.js talks to; unset → same origin
+    frame_ancestors: str = "'self'"  # CSP frame-ancestors for /ui (portals that iframe it add themselves)
+    admin_api_key: str | None = None  # unset → admin routes disabled
+
+    # limits
+    max_question_chars: int = 500
+    max_history_turns: int = 20
+    max_history_chars: int = 8000
+    max_body_bytes: int = 65536
+    rate_per_minute: float = 600.0
+    rate_burst: int = 60
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    @property
+    def resolved_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{self.data_dir / 'chainqa.sqlite3'}"
