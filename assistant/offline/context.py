@@ -1,0 +1,56 @@
+"""Multi-turn: fills what a follow-up leaves out ("那它的牵头部门呢？", "湖南呢？") from earlier turns."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import Turn
+from assistant.offline.intent import Understanding, understand
+from retrieval.gazetteer import Gazetteer
+
+_SLOT_INTENTS = ("lead_dept", "liaison", "leader", "duties", "problem", "action", "term", "list", "general", "document")
+_FOLLOW_UP = re.compile(r"^(那|那么|还有|and|what about|how about)|呢[?？]?$|呢$")
+
+
+def resolve(u: Understanding, history: list[Turn], gazetteer: Gazetteer) -> Understanding:
+    """Carry province, entities and intent over from the most recent turns that have them."""
+    if not history:
+        return u
+    previous = [understand(t.content, gazetteer) for t in reversed(history) if t.role in ("user", "assistant")]
+    last_user = next((understand(t.content, gazetteer) for t in reversed(history) if t.role == "user"), None)
+    entity_kinds = ("chain", "leader", "department", "action", "term")
+    has_entity = any(u.of(k) for k in entity_kinds)
+    follow_up = bool(_FOLLOW_UP.search(u.text)) or u.pronoun or len(u.text) <= 12
+    if not follow_up and has_entity:
+        return u
+    if u.pronoun or not has_entity:
+        _carry_entities(u, previous, last_user)
+    if last_user and (not _specific(u) or (follow_up and not has_entity and u.provinces)):
+        u.intents = u.intents + [i for i in last_user.intents if i not in u.intents]
+        u.world_class = u.world_class or (last_user.world_class and not u.provinces)
+    if not u.provinces:
+        u.provinces = next((p.provinces for p in previous if p.provinces), [])
+    return u
+
+
+def _specific(u: Understanding) -> bool:
+    return any(u.has(i) for i in _SLOT_INTENTS)
+
+
+def _carry_entities(u: Understanding, previous: list[Understanding], last_user: Understanding | None) -> None:
+    wants_leader = bool(re.search(r"他|她|这位|\bhe\b|\bshe\b", u.text))
+    order = previous
+    if last_user is not None and not wants_leader:
+        order = [last_user, *previous]
+    for p in order:
+        kinds = ("leader",) if wants_leader else ("chain", "leader", "department", "action", "term")
+        carried = [m for m in p.mentions if m.kind in kinds]
+        if u.provinces:
+            carried = [m for m in carried if m.province in (None, *u.provinces)] if _same_province(p, u) else []
+        if carried:
+            u.mentions = u.mentions + carried
+            return
+
+
+def _same_province(p: Understanding, u: Understanding) -> bool:
+    return not p.provinces or bool(set(p.provinces) & set(u.provinces))

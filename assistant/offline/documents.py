@@ -1,0 +1,66 @@
+"""Facts about the documents themselves: number, date, issuer, validity, what they repeal."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.offline.compose import Draft
+from assistant.offline.intent import Understanding
+from assistant.tools import ToolDeps
+from retrieval.documents import Document
+
+_DOC_HINTS = [("hubei_press", r"发布会|新闻发布|press"), ("hunan_article", r"毛腾飞|署名文章|文章|红星云|article"),
+              ("hubei_cppcc", r"政协|常委会|发言|cppcc")]
+
+
+def pick_document(u: Understanding, deps: ToolDeps) -> Document | None:
+    for doc_id, pattern in _DOC_HINTS:
+        if re.search(pattern, u.text):
+            return deps.documents[doc_id]
+    if u.province == "湖北" or "鄂政办" in u.text:
+        return deps.documents["hubei_scheme"]
+    if u.province == "湖南" or "湘办" in u.text:
+        return deps.documents["hunan_plan"]
+    return None
+
+
+def _date_quote(doc: Document) -> str | None:
+    d = doc.meta.date
+    for form in (f"{d.year}年{d.month}月{d.day}日", f"{d.year}-{d.month:02d}-{d.day:02d}",
+                 f"{d.year}年{d.month:02d}月{d.day:02d}日"):
+        if form in doc.text:
+            return form
+    return None
+
+
+def document_facts(u: Understanding, deps: ToolDeps) -> Draft | None:
+    doc = pick_document(u, deps)
+    if doc is None:
+        return None
+    m = doc.meta
+    lines = [f"**《{m.title}》**", f"- 发文机关：{m.issuer}", f"- 日期：{m.date.year}年{m.date.month}月{m.date.day}日"]
+    quotes = [q for q in (_date_quote(doc),) if q]
+    if m.doc_number:
+        lines.append(f"- 文号：**{m.doc_number}**")
+        quotes.append(m.doc_number)
+    elif m.kind in ("实施方案", "工作方案"):
+        lines.append("- 文号：知识库中的文本未载明文号")
+    if m.valid_from and m.valid_to:
+        lines.append(f"- 实施期：{m.valid_from}—{m.valid_to}年")
+        quotes.append(f"（{m.valid_from}-{m.valid_to}年）")
+    if m.effective:
+        lines.append(f"- 施行：{m.effective}")
+    if m.supersedes:
+        lines.append(f"- 同时废止：{m.supersedes}")
+        quotes.append(_sentence_with(doc.text, "同时废止"))
+    cites = [deps.cite(doc.id, q) for q in dict.fromkeys(quotes) if q and q in doc.text]
+    return Draft("\n".join(lines), cites, ["document_info"], ["湖北方案的主要目标是什么？", "湖南方案废止了哪个文件？"])
+
+
+def _sentence_with(text: str, needle: str) -> str | None:
+    i = text.find(needle)
+    if i < 0:
+        return None
+    start = max(text.rfind("。", 0, i), text.rfind("\n", 0, i)) + 1
+    end = text.find("。", i) + 1
+    return text[start:end]

@@ -1,0 +1,116 @@
+"""Answers from tables that are not about one chain: problems, duties, actions, lists, terms."""
+
+from __future__ import annotations
+
+from assistant import tools as T
+from assistant.offline.compose import Draft, chains_table
+from assistant.offline.intent import Understanding
+from assistant.prompts import Prompts
+
+
+class LookupAnswers:
+    def __init__(self, deps: T.ToolDeps, prompts: Prompts) -> None:
+        self.deps = deps
+        self.p = prompts
+
+    def problem(self, u: Understanding, question: str) -> Draft | None:
+        prov = u.province or "湖南"
+        r = T.department_for_problem(self.deps, question, prov)  # type: ignore[arg-type]
+        if r.not_found:
+            return None
+        if prov == "湖北":
+            return self._problem_hubei(u, r)
+        units = list(dict.fromkeys(x for route in r.routes for x in route.units))
+        details = "\n\n".join(f"- **{d.unit}**：{d.duty}" for d in r.duties if d.unit in units)
+        text = self.p.render("answers/problem_hunan", problem="、".join(x.problem for x in r.routes),
+                             units="、".join(units), details="\n\n" + details if details else "")
+        cites = r.citations + [self.deps.cite(d.source, d.quote) for d in r.duties if d.unit in units]
+        sugg = [f"{units[0]}还负责哪些工作？", "湖南要素保障行动由哪个部门牵头？"]
+        return Draft(text, _dedupe(cites), ["department_for_problem"], sugg)
+
+    def _problem_hubei(self, u: Understanding, r: T.RouteResult) -> Draft:
+        chain_note = ""
+        cites = list(r.citations)
+        if u.keys("chain"):
+            res = T.lead_department(self.deps, u.keys("chain")[0], "湖北")
+            if res.matches:
+                f = res.matches[0]
+                inferred = "（原表该格为合并单元格，据上一行推定）" if "lead_department" in f.inferred_fields else ""
+                chain_note = f"\n\n就{f.chain}而言，牵头部门是**{f.lead_department}**{inferred}。"
+                cites += res.citations
+        mech = self.deps.cite("hubei_scheme", "主动与领导小组办公室对接解决共性问题")
+        text = self.p.render("answers/problem_hubei", problem=r.routes[0].problem, chain_note=chain_note)
+        sugg = ["湖北的问题办理机制是怎样的？", "湖北汽车产业链的牵头部门是哪个？"]
+        return Draft(text, _dedupe([*cites, mech]), ["department_for_problem"], sugg)
+
+    def duties(self, u: Understanding) -> Draft | None:
+        parts, cites = [], []
+        for dept in u.keys("department"):
+            r = T.department_duties(self.deps, dept, "湖南")
+            for d in r.duties:
+                parts.append(self.p.render("answers/duties", unit=d.unit, duty=d.duty))
+                cites += r.citations
+        if not parts:
+            return None
+        sugg = ["湖南要素保障行动由哪个部门牵头？", "湖南企业招工难找哪个部门？"]
+        return Draft("\n\n".join(dict.fromkeys(parts)), _dedupe(cites), ["department_duties"], sugg)
+
+    def action(self, u: Understanding) -> Draft | None:
+        parts, cites = [], []
+        for key in u.keys("action"):
+            r = T.action_lead(self.deps, key)
+            for a in r.actions:
+                parts.append(self.p.render("answers/action", action=a.action, lead=a.lead_unit,
+                                           participants="、".join(a.participants) or "无"))
+            cites += r.citations
+        if not parts:
+            return None
+        return Draft("\n\n".join(parts), _dedupe(cites), ["action_lead"],
+                     ["湖南的六大行动分别由谁牵头？", "“八个一”工作推进机制是什么？"])
+
+    def all_actions(self) -> Draft:
+        lines = ["| 行动 | 牵头单位 | 参与单位 |", "| --- | --- | --- |"]
+        lines += [f"| {a.action} | {a.lead_unit} | {'、'.join(a.participants)} |" for a in self.deps.tables.actions]
+        cites = [self.deps.cite(a.source, a.quote) for a in self.deps.tables.actions[:1]]
+        text = "湖南方案的六大行动及牵头单位（排第一的为牵头单位）：\n\n" + "\n".join(lines)
+        return Draft(text, cites, ["action_lead"], ["要素保障行动有哪些参与单位？"])
+
+    def list_chains(self, u: Understanding) -> Draft:
+        parts, cites = [], []
+        for prov in u.provinces or ["湖北", "湖南"]:
+            facts = T.list_chains(self.deps, prov)  # type: ignore[arg-type]
+            filt = ""
+            if prov == "湖南" and u.world_class:
+                facts = [f for f in facts if f.cluster_type == "世界级产业集群"]
+                filt = "中属于世界级产业集群的"
+            cols = (["chain", "leader", "leader_post", "lead_department"] if prov == "湖北"
+                    else ["chain", "industry", "cluster_type", "leader"])
+            head = self.p.render("answers/list_chains", province=prov, count=len(facts), filter=filt)
+            if filt:
+                head = f"{prov}的产业集群{filt}共 {len(facts)} 个："
+            parts.append(head + "\n\n" + chains_table(facts, cols))
+            cites.append(self.deps.cite(facts[0].source, facts[0].quote) if facts else None)
+        cites = [c for c in cites if c]
+        return Draft("\n\n".join(parts), cites, ["list_chains"],
+                     ["湖南有哪些世界级产业集群？", "湖北芯片这条链谁是链长？"])
+
+    def term(self, u: Understanding) -> Draft | None:
+        parts, cites = [], []
+        terms = {t.term: t for t in self.deps.tables.terms}
+        for key in u.keys("term")[:2]:
+            t = terms[key]
+            note = f"\n\n注：{t.note}" if t.note else ""
+            parts.append(self.p.render("answers/term", term=t.term, quote=f"“{t.quote}”", note=note))
+            cites.append(self.deps.cite(t.source, t.quote))
+        if not parts:
+            return None
+        return Draft("\n\n".join(parts), cites, ["glossary"], ["什么是“五图作业”？", "湖南的“八个一”是什么？"])
+
+
+def _dedupe(cites: list) -> list:
+    seen, out = set(), []
+    for c in cites:
+        if (c.doc_id, c.quote) not in seen:
+            seen.add((c.doc_id, c.quote))
+            out.append(c)
+    return out

@@ -1,0 +1,119 @@
+"""Runs an eval dataset through the assistant like a user would and scores it by the contract's rule."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.answer import Answer, Turn
+
+_WS = re.compile(r"\s+")
+
+
+class Case(BaseModel):
+    id: str
+    category: str
+    question: str
+    history: list[Turn] = Field(default_factory=list)
+    must_include: list[list[str]] = Field(default_factory=list)
+    must_not_include: list[str] = Field(default_factory=list)
+    expect_refusal: bool = False
+    expected_doc: str | None = None
+
+
+def load_cases(path: Path) -> list[Case]:
+    cases = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(Case.model_validate_json(line))
+        except ValidationError as exc:
+            raise ValueError(f"{path}:{line_no}: {exc.errors()[0]['msg']}") from exc
+    return cases
+
+
+def _norm(text: str) -> str:
+    return "".join(ch.lower() if ch.isascii() else ch for ch in _WS.sub("", text))
+
+
+def check(case: Case, answer: Answer) -> list[str]:
+    """The contract's pass rule; returns the reasons a case failed (empty = passed)."""
+    text = _norm(answer.answer)
+    failures = []
+    if case.expect_refusal:
+        if not answer.refused:
+            failures.append("expected a refusal")
+    else:
+        if answer.refused:
+            failures.append(f"refused ({answer.refusal_reason})")
+        for group in case.must_include:
+            if not any(_norm(alt) in text for alt in group):
+                failures.append(f"missing one of {group}")
+        if case.expected_doc and not any(case.expected_doc in c.doc_title for c in answer.citations):
+            failures.append(f"no citation of {case.expected_doc}")
+    for bad in case.must_not_include:
+        if _norm(bad) in text:
+            failures.append(f"contains {bad!r}")
+    return failures
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 2)
+
+
+def run(service, cases: list[Case], engine: str = "offline", documents: dict | None = None) -> dict:
+    results = []
+    for case in cases:
+        answer = service.ask(case.question, case.history, engine=engine)
+        failures = check(case, answer)
+        results.append({"id": case.id, "category": case.category, "question": case.question,
+                        "answer": answer.answer, "refused": answer.refused,
+                        "citations": [c.model_dump(exclude_none=True) for c in answer.citations],
+                        "passed": not failures, "failures": failures, "latency_ms": answer.latency_ms,
+                        "expect_refusal": case.expect_refusal, "engine": answer.engine})
+    return {"summary": summarize(results, engine, documents), "cases": results}
+
+
+def summarize(results: list[dict], engine: str, documents: dict | None) -> dict:
+    total, passed = len(results), sum(r["passed"] for r in results)
+    by_cat: dict[str, dict[str, int]] = {}
+    for r in results:
+        c = by_cat.setdefault(r["category"], {"total": 0, "passed": 0})
+        c["total"] += 1
+        c["passed"] += r["passed"]
+    tally = Counter((r["expect_refusal"], r["refused"]) for r in results)
+    tp, fp, fn = tally[(True, True)], tally[(False, True)], tally[(True, False)]
+    lat = [r["latency_ms"] for r in results]
+    return {
+        "total": total, "passed": passed, "accuracy": round(passed / total, 4) if total else 0.0,
+        "engine": engine, "by_category": dict(sorted(by_cat.items())),
+        "refusal": {"precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+                    "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0},
+        "citation_accuracy": _citation_accuracy(results, documents),
+        "latency_ms": {"p50": _percentile(lat, 0.5), "p95": _percentile(lat, 0.95),
+                       "mean": round(statistics.fmean(lat), 2) if lat else 0.0},
+    }
+
+
+def _citation_accuracy(results: list[dict], documents: dict | None) -> float | None:
+    """Share of answered cases whose every citation quote occurs verbatim in its document."""
+    if not documents:
+        return None
+    answered = [r for r in results if not r["refused"]]
+    good = sum(bool(r["citations"]) and all(c["quote"] in documents[c["doc_id"]].text for c in r["citations"])
+               for r in answered)
+    return round(good / len(answered), 4) if answered else 1.0
+
+
+def write_json(report: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
