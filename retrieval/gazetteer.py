@@ -45,6 +45,7 @@ class Gazetteer:
     def __init__(self, tables: Tables) -> None:
         self._index: dict[str, list[tuple[Kind, str, str | None]]] = {}
         self.pinyin: dict[str, str] = {}
+        self.english = {k.lower(): v for k, v in tables.english.items()}
         for province, chains in tables.chain_aliases.items():
             for chain, aliases in chains.items():
                 short = chain.removesuffix("产业链")
@@ -78,6 +79,11 @@ class Gazetteer:
         for py in _pinyin(name):
             self._add(py, "leader", name, province)
         self.pinyin[name] = " ".join(p.capitalize() for p in _pinyin_words(name))
+
+    def translate(self, text: str) -> list[str]:
+        """Chinese words for the English phrases in `text` (for intent and search)."""
+        low = text.lower()
+        return [w for phrase, words in self.english.items() if phrase in low for w in words]
 
     def scan(self, text: str) -> list[Mention]:
         """All non-overlapping mentions, longest first, left to right."""

@@ -94,6 +94,7 @@ class Tables(BaseModel):
     chain_aliases: dict[str, dict[str, list[str]]]
     department_families: dict[str, list[str]]
     synonyms: dict[str, list[str]]
+    english: dict[str, list[str]] = Field(default_factory=dict)
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -171,6 +172,7 @@ def load_tables(knowledge_dir: Path) -> Tables:
         chain_aliases=aliases.get("chains") or {},
         department_families=aliases.get("departments") or {},
         synonyms=aliases.get("synonyms") or {},
+        english=aliases.get("english") or {},
     )
 
 

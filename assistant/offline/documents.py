@@ -9,12 +9,13 @@ from assistant.offline.intent import Understanding
 from assistant.tools import ToolDeps
 from retrieval.documents import Document
 
-_DOC_HINTS = [("hubei_press", r"发布会|新闻发布|press"), ("hunan_article", r"毛腾飞|署名文章|文章|红星云|article"),
-              ("hubei_cppcc", r"政协|常委会|发言|cppcc")]
+DOC_HINTS = [("hubei_press", r"发布会|新闻发布|发布人|press conference|袁德芳|张志敏|何书平|中国信科|孝感"),
+             ("hunan_article", r"毛腾飞|署名文章|这篇文章|红星云|article"),
+             ("hubei_cppcc", r"政协|常委会|常务委员会|彭军|壮大湖北制造|主力集群|湖北日报|cppcc")]
 
 
 def pick_document(u: Understanding, deps: ToolDeps) -> Document | None:
-    for doc_id, pattern in _DOC_HINTS:
+    for doc_id, pattern in DOC_HINTS:
         if re.search(pattern, u.text):
             return deps.documents[doc_id]
     if u.province == "湖北" or "鄂政办" in u.text:

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from retrieval.normalize import fold_words
 
 _PERSONAL = re.compile(
-    r"电话|手机|号码|住址|家庭地址|住在|家住|住哪|身份证|邮箱|电子邮件|微信|qq号|联系方式|私人|家人|车牌|"
+    r"电话|手机|号码|住址|家庭地址|住在|家住|住哪|身份证|邮箱|电子邮件|微信号|qq号|联系方式|私人|家人|车牌|"
     r"办公室地址|办公地址|在哪办公|出生|生日|年龄|多大了|工资|收入|财产|"
-    r"phone|mobile|address|e-?mail|wechat|id number|home|contact detail|salary|birthday"
+    r"\bphone|\bmobile\b|\baddress|e-?mail|wechat|id number|\bhome\b|contact detail|salary|birthday"
 )
 _FORGERY = re.compile(
-    r"伪造|冒充|仿造|假的|假冒|编造|捏造|(代|帮我?|替我?|给我)(起草|拟|写|拟写|草拟|撰写|编写|生成|做|出具)|起草一份|拟一份|"
-    r"生成.{0,6}(文件|通知|公文|文号|批示|红头)|红头文件|盖章|公章|签名|签字|批示|"
-    r"forge|fake|draft (a|an|the)|write (a|an) (official )?(document|notice)|signature"
+    r"伪造|冒充|仿造|仿冒|假冒|编造|捏造|以.{0,8}名义|"
+    r"(起草|拟|写|拟写|草拟|撰写|编写|生成|做|出具|仿照|模仿).{0,16}(红头|文件|通知|公文|文号|批示|批复|签名|签字|公章|盖章|印章|发文)|"
+    r"(盖|加盖|伪造|模仿).{0,4}(章|签名|签字)|"
+    r"forge|fake|draft (a|an|the) .{0,20}(document|notice|circular)|write (a|an) (official )?(document|notice)|signature"
 )
 _INJECTION = re.compile(
     r"忽略(以上|之前|上面|前面|所有|先前|你的)|无视(以上|之前|所有|你的)|(系统|开发者)(提示|指令|消息|通知|模式)|提示词|"
@@ -26,7 +27,8 @@ _INJECTION = re.compile(
     r"【\s*(系统|管理员|检索|资料|文档)|\[\s*(system|admin)|<\s*/?\s*(system|script)|assistant:|system:"
 )
 _URL = re.compile(r"(https?://|www\.)\S+|\S+\.(com|cn|net|org|xyz|top|io)\b", re.I)
-_AD = re.compile(r"加微信|扫码|优惠|广告|推广|点击链接|访问网站|click here|visit")
+_AD = re.compile(r"加微信|扫码|优惠券|广告|点击链接|访问网站|咨询电话|热线|click here|visit (our|my)")
+_MARKUP = re.compile(r"<!--.*?-->|<[^>]{1,200}>", re.S)
 
 OTHER_PROVINCES = (
     "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 广东 广西 海南 "
@@ -40,9 +42,10 @@ _LATER = re.compile(
     r"currently|now|today|latest|still|achieved|met|completed"
 )
 _OFF_TOPIC = re.compile(
-    r"天气|气温|下雨|写代码|代码|编程|python|java|sql|算法题|股票|股价|基金推荐|彩票|菜谱|做菜|笑话|"
-    r"写诗|写首诗|电影|小说|翻译这|星座|旅游|机票|酒店|比赛比分|"
-    r"weather|code|program|stock|recipe|joke|poem|movie|translate this"
+    r"天气|气温|下雨|写代码|代码|编程|python|java|sql|算法题|股票|股价|汽车股|走势|基金推荐|彩票|菜谱|做菜|笑话|"
+    r"写诗|写首诗|电影|小说|翻译这|星座|旅游|机票|酒店|订票|买票|车票|高铁票|订一张|比赛比分|请假条|作文|"
+    r"产值|营收|销量|卖了多少|利润|预测|"
+    r"weather|\bcode\b|\bprogram|\bstocks?\b|recipe|joke|poem|movie|translate this"
 )
 
 
@@ -57,8 +60,10 @@ class Verdict:
 
 def _strip_injection(question: str) -> tuple[str, bool]:
     """Drop the sentences that carry instructions, links or adverts; keep the genuine question."""
-    parts = re.split(r"(?<=[。！？!?；;\n])|(?=【)|(?<=】)", question)
-    kept, injected = [], False
+    stripped = _MARKUP.sub("\n", question)
+    injected = stripped != question
+    parts = re.split(r"(?<=[。！？!?；;\n])|(?=【)|(?<=】)", stripped)
+    kept = []
     for part in parts:
         low = fold_words(part)
         if _INJECTION.search(low) or _URL.search(part) or _AD.search(low):
@@ -85,15 +90,37 @@ def inspect(question: str) -> Verdict:
 
 def asks_later_period(low: str, years: list[int]) -> bool:
     """A question about what happened after the documents (later years, current state, results)."""
-    if any(y > 2025 for y in years):
+    if any(y == 2024 or y > 2025 for y in years):
         return True
-    return bool(_LATER.search(low)) and (bool(years) or "2025" in low or _mentions_state(low))
+    return _mentions_state(low)
 
 
 def _mentions_state(low: str) -> bool:
-    return bool(re.search(r"换了|换人|变动|调整|换届|现任|实现了|完成了|达成了|达到了|完成情况|完成没|实现没|"
-                          r"currently|still|achieved|met", low))
+    return bool(re.search(r"换了|换人|变动|调整|换届|现任|后来|调任|调到|离任|卸任|升任|实现了|完成了|达成了|达到了|"
+                          r"完成情况|完成没|实现没|去年|今年|明年|新一轮|新出台|最新|"
+                          r"currently|still|achieved|\bmet\b|now", low))
 
 
 def is_off_topic(low: str) -> bool:
     return bool(_OFF_TOPIC.search(low))
+
+
+_CLAUSE = re.compile(r"(?<=[。！？!?；;])|(?=另外|顺便|还有|再帮|并且|同时)")
+
+
+def clauses(question: str) -> list[str]:
+    return [c for c in _CLAUSE.split(question) if c and c.strip(" ，,。？?！!")]
+
+
+def clause_reason(clause: str) -> str | None:
+    """Why one clause must be declined, or None when it may be answered."""
+    low = fold_words(clause)
+    if _FORGERY.search(low):
+        return "forgery"
+    if _PERSONAL.search(low):
+        return "personal_data"
+    if _OFF_TOPIC.search(low):
+        return "off_topic"
+    if asks_later_period(low, [int(y) for y in _YEAR.findall(low)]):
+        return "later_period"
+    return None

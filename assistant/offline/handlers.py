@@ -14,17 +14,13 @@ class TableAnswers:
         self.p = prompts
 
     def _chains(self, u: Understanding) -> T.ChainResult:
-        provinces = u.provinces or [None]
-        facts, cites = [], []
-        for chain in u.keys("chain"):
-            for prov in provinces:
-                r = T.chain_leader(self.deps, chain, prov)
-                facts += [f for f in r.matches if f not in facts]
-                cites += [c for c in r.citations if c not in cites]
-        if not facts and provinces != [None]:
-            # the chain is not in the named province's table: show where it is, rather than nothing
-            return self._chains(Understanding(text=u.text, mentions=u.mentions))
-        return T.ChainResult(matches=facts, citations=cites)
+        """The rows of the chains mentioned, restricted to the question's provinces when that leaves any."""
+        keys = {(m.key, m.province) for m in u.of("chain")}
+        rows = [r for r in self.deps.tables.chains if (r.chain, r.province) in keys]
+        in_province = [r for r in rows if r.province in u.provinces]
+        rows = in_province or rows
+        return T.ChainResult(matches=[T._fact(r) for r in rows],
+                             citations=[self.deps.cite(r.source, r.quote) for r in rows])
 
     def chain_leader(self, u: Understanding) -> Draft | None:
         r = self._chains(u)
@@ -109,6 +105,7 @@ class TableAnswers:
             if r.leaders:
                 names = "；".join(f"**{x['name']}**（{x['post']}）" for x in r.leaders)
                 parts.append(self.p.render("answers/general_leaders", names=names))
+                cites.append(self.deps.cite("hubei_scheme", "省委、省政府主要领导担任全省产业链总链长，总揽全省产业链发展大局"))
             else:
                 parts.append(self.p.render("answers/general_hunan", statement=r.statement))
             cites += r.citations

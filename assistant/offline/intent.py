@@ -10,6 +10,7 @@ from retrieval.normalize import fold_words, has_traditional, is_mostly_english
 
 _PROVINCE = [("湖北", re.compile(r"湖北|鄂|hubei|武汉|孝感|襄阳|宜昌|十堰")),
              ("湖南", re.compile(r"湖南|湘(?!江)|hunan|长沙|株洲"))]
+_BOTH = re.compile(r"两省|两个省|两地|鄂湘|湘鄂|both provinces|the two provinces")
 
 # Ordered: the first intent whose pattern matches wins (entities refine it later).
 _INTENTS = [
@@ -18,11 +19,11 @@ _INTENTS = [
                  r"废止|替代|取代|作废|施行|生效|哪个文件|什么文件|哪份文件|发文机关|谁发的|谁印发|issued|document number|repeal|valid"),
     ("lead_dept", r"牵头部门|牵头单位|哪个部门牵头|谁牵头|牵头的|牵头是|lead department|leading department"),
     ("liaison", r"联络员|联络处室|联络人|对接处室|哪个处|处室|liaison"),
-    ("general", r"总链长|chief chain leader|general chain leader"),
+    ("general", r"总链长|挂帅|chief chain leader|general\)? chain leader|overall.{0,12}chain leader"),
     ("action", r"行动"),
     ("duties", r"职责|负责什么|负责哪些|干什么|管什么|做什么|分工|任务是|duties|responsib"),
-    ("problem", r"找谁|找哪|哪个部门|哪些部门|谁管|归谁|谁负责解决|向谁|问谁|省里找|找省里|which department|who (handles|can help)|"
-                r"难|不了|解决不|落实不|太高|太贵|缺|短缺|不够|困难|问题"),
+    ("problem", r"找谁|找哪|哪个部门|哪些部门|哪个单位|谁配合|谁来|向谁|问谁|省里找|找省里|which department|who (handles|can help)|"
+                r"难|不了|解决不|落实不|不到位|太高|太贵|缺|短缺|不够|困难|问题"),
     ("list", r"列出|列一下|列个|所有|全部|哪些链|哪几条|有几条|多少条|几条|清单|名单|一览|都有哪些|都有什么|分别是|一共|"
              r"\blist\b|\ball\b|how many"),
     ("leader", r"谁|链长|哪位|领导|负责人|挂帅|who|leader|head"),
@@ -35,6 +36,7 @@ _INTENT_RE = [(name, re.compile(p)) for name, p in _INTENTS]
 class Understanding:
     text: str  # the folded question
     provinces: list[str] = field(default_factory=list)
+    explicit_provinces: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     intents: list[str] = field(default_factory=list)
     english: bool = False
@@ -61,9 +63,15 @@ class Understanding:
 
 
 def understand(question: str, gazetteer: Gazetteer) -> Understanding:
+    english = is_mostly_english(question)
+    if english:
+        question = question + " " + " ".join(gazetteer.translate(question))
     low = fold_words(question)
-    u = Understanding(text=low, english=is_mostly_english(question), traditional=has_traditional(question))
+    u = Understanding(text=low, english=english, traditional=has_traditional(question))
     u.provinces = [p for p, rx in _PROVINCE if rx.search(low)]
+    if _BOTH.search(low):
+        u.provinces = ["湖北", "湖南"]
+    u.explicit_provinces = list(u.provinces)
     u.mentions = gazetteer.scan(question)
     u.intents = [name for name, rx in _INTENT_RE if rx.search(low)]
     u.pronoun = bool(re.search(r"它|他|她|这条|那条|该链|这个链|这位|其|上述|这里面|其中|\bit\b|\bhe\b|\bshe\b|\bthey\b|\bthis\b", low))

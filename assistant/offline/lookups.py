@@ -14,7 +14,18 @@ class LookupAnswers:
         self.p = prompts
 
     def problem(self, u: Understanding, question: str) -> Draft | None:
-        prov = u.province or "湖南"
+        if u.province is None:
+            pairs = [(p, self._problem_in(u, question, p)) for p in ("湖南", "湖北")]
+            pairs = [(p, d) for p, d in pairs if d]
+            if not pairs:
+                return None
+            drafts = [d for _, d in pairs]
+            text = "\n\n".join(f"**{p}**：{d.text}" for p, d in pairs)
+            return Draft(text, _dedupe([c for d in drafts for c in d.citations]), ["department_for_problem"],
+                         drafts[0].suggestions)
+        return self._problem_in(u, question, u.province)
+
+    def _problem_in(self, u: Understanding, question: str, prov: str) -> Draft | None:
         r = T.department_for_problem(self.deps, question, prov)  # type: ignore[arg-type]
         if r.not_found:
             return None
@@ -75,22 +86,39 @@ class LookupAnswers:
         text = "湖南方案的六大行动及牵头单位（排第一的为牵头单位）：\n\n" + "\n".join(lines)
         return Draft(text, cites, ["action_lead"], ["要素保障行动有哪些参与单位？"])
 
+    def list_filter(self, u: Understanding) -> str | None:
+        """A table column value the question narrows the list to (产业, 类型, 牵头部门)."""
+        folded = u.text
+        for row in self.deps.tables.chains:
+            for value in (row.industry, row.cluster_type):
+                if value and value != row.chain and value.replace(" ", "") in folded:
+                    return value
+        if u.world_class:
+            return "世界级产业集群"
+        families = set(u.keys("department"))
+        for row in self.deps.tables.chains:
+            dept = row.lead_department or ""
+            if dept and {m.key for m in self.deps.gazetteer.scan(dept) if m.kind == "department"} & families:
+                return dept
+        return None
+
     def list_chains(self, u: Understanding) -> Draft:
+        value = self.list_filter(u)
         parts, cites = [], []
         for prov in u.provinces or ["湖北", "湖南"]:
             facts = T.list_chains(self.deps, prov)  # type: ignore[arg-type]
-            filt = ""
-            if prov == "湖南" and u.world_class:
-                facts = [f for f in facts if f.cluster_type == "世界级产业集群"]
-                filt = "中属于世界级产业集群的"
+            if value:
+                facts = [f for f in facts if value in (f.industry, f.cluster_type, f.lead_department)]
+            if not facts:
+                continue
             cols = (["chain", "leader", "leader_post", "lead_department"] if prov == "湖北"
                     else ["chain", "industry", "cluster_type", "leader"])
-            head = self.p.render("answers/list_chains", province=prov, count=len(facts), filter=filt)
-            if filt:
-                head = f"{prov}的产业集群{filt}共 {len(facts)} 个："
-            parts.append(head + "\n\n" + chains_table(facts, cols))
-            cites.append(self.deps.cite(facts[0].source, facts[0].quote) if facts else None)
-        cites = [c for c in cites if c]
+            head = self.p.render("answers/list_chains", province=prov, count=len(facts),
+                                 filter=f"（{value}）" if value else "")
+            parts.append(head + "\n\n" + chains_table(facts, cols) + "\n\n" + _leader_summary(facts))
+            cites += [self.deps.cite(f.source, f.quote) for f in facts[:1]]
+        if not parts:
+            return None
         return Draft("\n\n".join(parts), cites, ["list_chains"],
                      ["湖南有哪些世界级产业集群？", "湖北芯片这条链谁是链长？"])
 
@@ -105,6 +133,14 @@ class LookupAnswers:
         if not parts:
             return None
         return Draft("\n\n".join(parts), cites, ["glossary"], ["什么是“五图作业”？", "湖南的“八个一”是什么？"])
+
+
+def _leader_summary(facts: list[T.ChainFact]) -> str:
+    counts: dict[str, list[str]] = {}
+    for f in facts:
+        counts.setdefault(f.leader or "—", []).append(f.chain)
+    people = "；".join(f"{name} {len(chains)} 条" for name, chains in counts.items())
+    return f"共涉及 {len(counts)} 位省领导：{people}。"
 
 
 def _dedupe(cites: list) -> list:

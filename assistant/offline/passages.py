@@ -34,10 +34,11 @@ class PassageAnswers:
         data = yaml.safe_load((knowledge_dir / "comparison.yaml").read_text(encoding="utf-8"))
         self.comparison = data["rows"]
 
-    def passage(self, u: Understanding, question: str, expansions: list[str]) -> Draft | None:
+    def passage(self, u: Understanding, question: str, expansions: list[str],
+                doc_id: str | None = None) -> Draft | None:
         """The best-matching sentences of the best passages, quoted verbatim."""
         query = " ".join([question, *expansions])
-        hits = self.search(query, k=6, province=u.province)
+        hits = self.search(query, k=6, province=None if doc_id else u.province, doc_id=doc_id)
         want = _grams(question) | {g for e in expansions for g in _grams(e)}
         wants_number = bool(re.search(r"多少|几|数量|目标|比例|增长|how many|how much", u.text))
         scored = []
