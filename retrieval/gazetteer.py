@@ -52,7 +52,9 @@ class Gazetteer:
                 for alias in {chain, short, short + "链", short + "产业", *aliases}:
                     self._add(alias, "chain", chain, province)
         for row in tables.chains:
-            self._add(row.chain, "chain", row.chain, row.province)
+            base = row.chain.removesuffix("产业链")
+            for alias in (row.chain, base + "产业链", base + "链", base + "集群", base + "产业集群"):
+                self._add(alias, "chain", row.chain, row.province)
             self._add_leader(row.leader, row.province)
         for g in tables.general_leaders:
             self._add_leader(g.name, g.province)

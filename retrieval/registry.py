@@ -82,6 +82,7 @@ class Term(Sourced):
     aliases: list[str] = Field(default_factory=list)
     province: str
     note: str | None = None
+    counterpart: str | None = None  # the other province's equivalent term (七个一 ↔ 八个一)
 
 
 class Tables(BaseModel):

@@ -9,7 +9,14 @@ from assistant.offline.intent import Understanding, understand
 from retrieval.gazetteer import Gazetteer
 
 _SLOT_INTENTS = ("lead_dept", "liaison", "leader", "duties", "problem", "action", "term", "list", "general", "document")
-_FOLLOW_UP = re.compile(r"^(那|那么|还有|and|what about|how about)|呢[?？]?$|呢$")
+_FOLLOW_UP = re.compile(r"^(那|那么|还有|和|跟|与|and|what about|how about)|呢[?？]?$|呢$|对应|一样吗")
+
+
+def context_text(u: Understanding, history: list[Turn]) -> str:
+    """The last exchange, for a follow-up whose own words are too few to search with."""
+    if not history or not (_FOLLOW_UP.search(u.text) or u.pronoun or len(u.text) <= 14):
+        return ""
+    return " ".join(t.content for t in history[-2:])
 
 
 def resolve(u: Understanding, history: list[Turn], gazetteer: Gazetteer) -> Understanding:
@@ -39,18 +46,18 @@ def _specific(u: Understanding) -> bool:
 
 def _carry_entities(u: Understanding, previous: list[Understanding], last_user: Understanding | None) -> None:
     wants_leader = bool(re.search(r"他|她|这位|\bhe\b|\bshe\b", u.text))
+    wants_dept = bool(re.search(r"这个部门|该部门|这个单位|该单位|这个厅", u.text))
     order = previous
-    if last_user is not None and not wants_leader:
+    if last_user is not None and not (wants_leader or wants_dept):
         order = [last_user, *previous]
+    kinds = ("chain", "leader", "department", "action", "term")
+    if wants_leader:
+        kinds = ("leader",)
+    elif wants_dept:
+        kinds = ("department",)
     for p in order:
-        kinds = ("leader",) if wants_leader else ("chain", "leader", "department", "action", "term")
         carried = [m for m in p.mentions if m.kind in kinds]
-        if u.provinces:
-            carried = [m for m in carried if m.province in (None, *u.provinces)] if _same_province(p, u) else []
         if carried:
             u.mentions = u.mentions + carried
             return
 
-
-def _same_province(p: Understanding, u: Understanding) -> bool:
-    return not p.provinces or bool(set(p.provinces) & set(u.provinces))

@@ -8,7 +8,7 @@ from pathlib import Path
 from assistant.answer import Answer, Turn
 from assistant.offline import guard
 from assistant.offline.compose import Draft, with_sources
-from assistant.offline.context import resolve
+from assistant.offline.context import context_text, resolve
 from assistant.offline.documents import DOC_HINTS, document_facts
 from assistant.offline.handlers import TableAnswers
 from assistant.offline.intent import Understanding, understand
@@ -20,8 +20,9 @@ from retrieval.normalize import fold
 
 _DEFAULT_SUGGESTIONS = ["湖北芯片这条链谁是链长？", "园区企业招工难，湖南省里找哪个部门？", "什么是“五图作业”？"]
 _GENERIC_TERMS = {"链长", "链长制", "牵头部门", "联络员", "总链长", "链主企业", "省领导联系机制"}
-_EXPLICIT_TERM = re.compile(r"是什么|什么是|什么意思|啥意思|含义|指什么|指的是|解释|怎么理解|what is|what are|meaning")
-_LIST_SCOPE = re.compile(r"链|集群|chain|cluster")
+_EXPLICIT_TERM = re.compile(r"是什么|什么是|什么意思|啥意思|含义|指什么|指的是|解释|怎么理解|包括|包含|内容|哪些|哪几|具体|"
+                            r"怎么安排|怎么|如何|是怎样|what is|what are|meaning")
+_LIST_SCOPE = re.compile(r"链|集群|多少条|几条|一共|chain|cluster")
 
 
 class OfflineEngine:
@@ -52,6 +53,7 @@ class OfflineEngine:
         if not answerable:
             return self._refuse(declined[0] if declined else "not_found")
         u = resolve(understand(answerable, self.deps.gazetteer), history, self.deps.gazetteer)
+        u.context = context_text(u, history)
         if verdict.other_provinces and not u.explicit_provinces:
             return self._refuse("other_province", provinces="、".join(verdict.other_provinces))
         if self._hunan_post(u):
@@ -87,6 +89,8 @@ class OfflineEngine:
     def _route_documents(self, u: Understanding, question: str) -> Draft | None:
         """Questions about the press conference, the article or the CPPCC speeches read those texts first."""
         doc_id = next((d for d, rx in DOC_HINTS if re.search(rx, u.text)), None)
+        if doc_id is None and u.context and not u.keys("chain"):
+            doc_id = next((d for d, rx in DOC_HINTS if re.search(rx, fold(u.context))), None)
         has, chains, leaders = u.has, u.keys("chain"), u.keys("leader")
         if u.has("general") and not doc_id:
             return self.tables.general_leaders(u)
@@ -102,9 +106,13 @@ class OfflineEngine:
 
     def _route_chains(self, u: Understanding, question: str) -> Draft | None:
         has, chains, leaders = u.has, u.keys("chain"), u.keys("leader")
+        if re.search(r"还牵头|别的行动|其他行动|哪些行动", u.text) and u.keys("department"):
+            led = self.lookups.actions_led_by(u)
+            if led:
+                return led
         if u.keys("action") or (has("action") and re.search(r"六大行动|六个行动|six actions", u.text)):
             return self.lookups.action(u) if u.keys("action") else self.lookups.all_actions()
-        if has("list") and not leaders and self.lookups.list_filter(u):
+        if (has("list") or re.search(r"哪些|包括|有什么", u.text)) and not leaders and self.lookups.list_filter(u):
             return self.lookups.list_chains(u)
         if chains and has("problem") and self._problem_match(u, question):
             return self.lookups.problem(u, question)
@@ -134,9 +142,7 @@ class OfflineEngine:
                 return d
         if terms:
             u.mentions = [m for m in u.mentions if m.kind != "term" or m.key in terms]
-            if _EXPLICIT_TERM.search(u.text) or len(u.text) <= 12:
-                return self.lookups.term(u)
-            return self.passages.passage(u, question, self._expansions(u)) or self.lookups.term(u)
+            return self.lookups.term(u)
         return self.passages.passage(u, question, self._expansions(u))
 
     def _problem_match(self, u: Understanding, question: str) -> bool:
@@ -144,7 +150,7 @@ class OfflineEngine:
         return not department_for_problem(self.deps, question, prov).not_found  # type: ignore[arg-type]
 
     def _expansions(self, u: Understanding) -> list[str]:
-        out = []
+        out = [u.context] if u.context else []
         for word, syns in self.deps.tables.synonyms.items():
             if fold(word) in u.text:
                 out += syns

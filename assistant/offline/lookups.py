@@ -79,6 +79,18 @@ class LookupAnswers:
         return Draft("\n\n".join(parts), _dedupe(cites), ["action_lead"],
                      ["湖南的六大行动分别由谁牵头？", "“八个一”工作推进机制是什么？"])
 
+    def actions_led_by(self, u: Understanding) -> Draft | None:
+        families = set(u.keys("department"))
+        acts = [a for a in self.deps.tables.actions
+                if {m.key for m in self.deps.gazetteer.scan(a.lead_unit) if m.kind == "department"} & families]
+        if not acts:
+            return None
+        lead = acts[0].lead_unit
+        lines = "\n".join(f"- **{a.action}**（参与单位：{'、'.join(a.participants)}）" for a in acts)
+        text = f"在湖南方案的六大行动中，**{lead}**牵头的有 {len(acts)} 项：\n\n{lines}"
+        cites = [self.deps.cite(a.source, a.quote) for a in acts]
+        return Draft(text, _dedupe(cites), ["action_lead"], ["湖南要素保障行动由哪个部门牵头？"])
+
     def all_actions(self) -> Draft:
         lines = ["| 行动 | 牵头单位 | 参与单位 |", "| --- | --- | --- |"]
         lines += [f"| {a.action} | {a.lead_unit} | {'、'.join(a.participants)} |" for a in self.deps.tables.actions]
@@ -127,6 +139,8 @@ class LookupAnswers:
         terms = {t.term: t for t in self.deps.tables.terms}
         for key in u.keys("term")[:2]:
             t = terms[key]
+            if t.counterpart and u.province and t.province != u.province and t.counterpart in terms:
+                t = terms[t.counterpart]  # "湖南对应的机制" after a question about 湖北's 七个一
             note = f"\n\n注：{t.note}" if t.note else ""
             parts.append(self.p.render("answers/term", term=t.term, quote=f"“{t.quote}”", note=note))
             cites.append(self.deps.cite(t.source, t.quote))

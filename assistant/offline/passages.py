@@ -43,6 +43,8 @@ class PassageAnswers:
         wants_number = bool(re.search(r"多少|几|数量|目标|比例|增长|how many|how much", u.text))
         scored = []
         for rank, hit in enumerate(hits):
+            if hit.chunk.kind == "table_row":  # synthetic "column: value" text; the table tools answer these
+                continue
             for sent in _sentences(hit.chunk.text):
                 overlap = len(want & _grams(sent))
                 bonus = 1.5 if wants_number and re.search(r"\d", sent) else 0
@@ -50,7 +52,7 @@ class PassageAnswers:
         scored.sort(key=lambda s: -s[0])
         if not scored or scored[0][1] < 2:
             return None
-        chosen = _pick(scored)
+        chosen = [(sc, ov, _window(chunk.text, sent), chunk) for sc, ov, sent, chunk in _pick(scored)]
         cites = [self._cite(chunk, sent) for _, _, sent, chunk in chosen]
         body = "\n\n".join(f"> {sent.strip()}\n>\n> —— 《{c.doc_title}》" + (f"（{c.section}）" if c.section else "")
                            for (_, _, sent, _), c in zip(chosen, cites, strict=True))
@@ -76,8 +78,24 @@ class PassageAnswers:
         return Draft(text, cites, ["compare"], ["湖北的“七个一”工作模式是什么？", "湖南的“八个一”是什么？"])
 
 
+_HEADING = re.compile(r"^\s*([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)[^。]{0,24}[。:：]?\s*$")
+
+
 def _sentences(text: str) -> list[str]:
-    return [s for s in _SENT.findall(text) if len(s.strip()) >= 6 and "|" not in s]
+    return [s for s in _SENT.findall(text) if len(s.strip()) >= 6 and "|" not in s and not _HEADING.match(s)]
+
+
+def _window(text: str, sentence: str, budget: int = 170) -> str:
+    """The sentence plus the ones after it in the same passage, up to a small budget, verbatim."""
+    start = text.find(sentence)
+    if start < 0:
+        return sentence
+    end = start + len(sentence)
+    for nxt in _SENT.finditer(text, end):
+        if nxt.end() - start > budget or "|" in nxt.group() or "\n\n" in text[end:nxt.start() + 1]:
+            break
+        end = nxt.end()
+    return text[start:end].strip()
 
 
 def _pick(scored: list) -> list:
