@@ -1,0 +1,40 @@
+"""Shared fixtures: the real knowledge base, loaded once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+
+
+@pytest.fixture(scope="session")
+def tables():
+    from retrieval.registry import load_tables
+
+    return load_tables(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def documents():
+    from retrieval.documents import load_documents
+
+    return load_documents(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def gazetteer(tables):
+    from retrieval.gazetteer import Gazetteer
+
+    return Gazetteer(tables)
+
+
+@pytest.fixture(scope="session")
+def deps(tables, gazetteer, documents):
+    from assistant.tools import ToolDeps
+    from retrieval.chunking import section_at
+
+    return ToolDeps(tables=tables, gazetteer=gazetteer, documents=documents,
+                    section_at=lambda doc_id, offset: section_at(documents[doc_id], offset))

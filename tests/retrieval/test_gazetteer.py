@@ -1,0 +1,40 @@
+"""Every alias family resolves: chain nicknames, departments, leaders with and without spaces, 繁体, pinyin."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _keys(gazetteer, text, kind):
+    return {(m.key, m.province) for m in gazetteer.scan(text) if m.kind == kind}
+
+
+@pytest.mark.parametrize("text,chain,province", [
+    ("芯片", "集成电路产业链", "湖北"), ("AI这条链", "人工智能产业链", "湖北"), ("车链", "汽车产业链", "湖北"),
+    ("化工", "现代化工产业链", "湖北"), ("信创", "信息技术应用创新工程", "湖南"), ("农机", "农业机械", "湖南"),
+    ("动力电池", "先进储能材料及动力电池", "湖南"), ("储能", "先进储能材料及动力电池", "湖南"),
+    ("磁浮", "先进轨道交通装备(含磁浮)", "湖南"), ("轨道交通", "先进轨道交通装备(含磁浮)", "湖南"),
+    ("積體電路", "集成电路产业链", "湖北"), ("ＡＩ", "人工智能产业链", "湖北"), ("chip chain", "集成电路产业链", "湖北"),
+])
+def test_chain_aliases(gazetteer, text, chain, province):
+    assert (chain, province) in _keys(gazetteer, text, "chain")
+
+
+@pytest.mark.parametrize("text,family", [
+    ("发改委", "发展改革委"), ("发展和改革委员会", "发展改革委"), ("省发展改革委", "发展改革委"),
+    ("工信厅", "经信厅/工信厅"), ("经信厅", "经信厅/工信厅"), ("人社厅", "人力资源社会保障厅"),
+    ("卫健委", "卫生健康委"), ("人行", "人民银行长沙中心支行"),
+])
+def test_department_families(gazetteer, text, family):
+    assert family in {k for k, _ in _keys(gazetteer, text, "department")}
+
+
+@pytest.mark.parametrize("text,name", [("郭涛", None), ("柯 俊", "柯俊"), ("宁咏", "宁咏"), ("陈 飞", "陈飞"),
+                                       ("Cao Guangjing", "曹广晶"), ("曹廣晶", "曹广晶")])
+def test_leader_names(gazetteer, text, name):
+    found = {k for k, _ in _keys(gazetteer, text, "leader")}
+    assert (name in found) if name else not found  # 郭涛 is a liaison officer, not a chain leader
+
+
+def test_ascii_alias_needs_a_word_boundary(gazetteer):
+    assert not _keys(gazetteer, "email address", "chain")
