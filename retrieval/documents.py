@@ -25,6 +25,7 @@ class DocumentMeta(BaseModel):
     valid_from: int | None = None
     valid_to: int | None = None
     effective: str | None = None
+    addressees: str | None = None
     supersedes: str | None = None
     source_file: str | None = None
 

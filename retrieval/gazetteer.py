@@ -51,6 +51,9 @@ class Gazetteer:
                 short = chain.removesuffix("产业链")
                 for alias in {chain, short, short + "链", short + "产业", *aliases}:
                     self._add(alias, "chain", chain, province)
+                    if not alias.isascii():
+                        for suffix in ("链", "产业链", "集群", "产业集群"):
+                            self._add(alias + suffix, "chain", chain, province)
         for row in tables.chains:
             base = row.chain.removesuffix("产业链")
             for alias in (row.chain, base + "产业链", base + "链", base + "集群", base + "产业集群"):

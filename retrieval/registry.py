@@ -68,6 +68,12 @@ class ProblemRoute(Sourced):
     keywords: list[str]
     units: list[str]
     basis: Literal["direct", "mechanism"]
+    policy: str | None = None  # a verbatim policy sentence of the same document on this problem
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _blank(cls, v: object) -> object:
+        return v or None
 
     @field_validator("keywords", "units", mode="before")
     @classmethod

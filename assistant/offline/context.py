@@ -30,7 +30,8 @@ def resolve(u: Understanding, history: list[Turn], gazetteer: Gazetteer) -> Unde
     follow_up = bool(_FOLLOW_UP.search(u.text)) or u.pronoun or len(u.text) <= 12
     if not follow_up and has_entity:
         return u
-    if u.pronoun or not has_entity:
+    slot_without_subject = not u.of("chain") and not u.of("leader") and (u.has("liaison") or u.has("lead_dept"))
+    if u.pronoun or not has_entity or slot_without_subject:
         _carry_entities(u, previous, last_user)
     if last_user and (not _specific(u) or (follow_up and not has_entity and u.provinces)):
         u.intents = u.intents + [i for i in last_user.intents if i not in u.intents]

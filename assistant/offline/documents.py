@@ -51,6 +51,9 @@ def document_facts(u: Understanding, deps: ToolDeps) -> Draft | None:
         quotes.append(f"（{m.valid_from}-{m.valid_to}年）")
     if m.effective:
         lines.append(f"- 施行：{m.effective}")
+    if m.addressees:
+        lines.append(f"- 主送：{m.addressees}")
+        quotes.append(m.addressees)
     if m.supersedes:
         lines.append(f"- 同时废止：{m.supersedes}")
         quotes.append(_sentence_with(doc.text, "同时废止"))
@@ -65,3 +68,27 @@ def _sentence_with(text: str, needle: str) -> str | None:
     start = max(text.rfind("。", 0, i), text.rfind("\n", 0, i)) + 1
     end = text.find("。", i) + 1
     return text[start:end]
+
+
+_SECTION_WORDS = ["工作机制", "重点任务", "保障措施", "工作职责", "主要目标"]
+_ITEM = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))([^。]{2,30})。", re.M)
+
+
+def outline_answer(u: Understanding, deps: ToolDeps) -> Draft | None:
+    """The numbered items of one section (e.g. 工作机制) of a province's scheme, each quoted."""
+    word = next((w for w in _SECTION_WORDS if w[:2] in u.text), None)
+    doc = pick_document(u, deps)
+    if word is None or doc is None:
+        return None
+    start = doc.text.find(f"、{word}")
+    if start < 0:
+        return None
+    end = doc.text.find("\n#", start + 1)
+    section = doc.text[start : end if end > 0 else len(doc.text)]
+    items = [(m.group(1), m.group(2)) for m in _ITEM.finditer(section)]
+    if not items:
+        return None
+    lines = [f"{i + 1}. {name}" for i, (_, name) in enumerate(items)]
+    text = f"《{doc.meta.title}》“{word}”部分共 {len(items)} 项：\n\n" + "\n".join(lines)
+    cites = [deps.cite(doc.id, num + name) for num, name in items]
+    return Draft(text, cites, ["document_outline"], [f"{name}具体怎么做？" for _, name in items[:2]])

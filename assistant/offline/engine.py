@@ -9,7 +9,7 @@ from assistant.answer import Answer, Turn
 from assistant.offline import guard
 from assistant.offline.compose import Draft, with_sources
 from assistant.offline.context import context_text, resolve
-from assistant.offline.documents import DOC_HINTS, document_facts
+from assistant.offline.documents import DOC_HINTS, document_facts, outline_answer
 from assistant.offline.handlers import TableAnswers
 from assistant.offline.intent import Understanding, understand
 from assistant.offline.lookups import LookupAnswers
@@ -20,8 +20,9 @@ from retrieval.normalize import fold
 
 _DEFAULT_SUGGESTIONS = ["湖北芯片这条链谁是链长？", "园区企业招工难，湖南省里找哪个部门？", "什么是“五图作业”？"]
 _GENERIC_TERMS = {"链长", "链长制", "牵头部门", "联络员", "总链长", "链主企业", "省领导联系机制"}
-_EXPLICIT_TERM = re.compile(r"是什么|什么是|什么意思|啥意思|含义|指什么|指的是|解释|怎么理解|包括|包含|内容|哪些|哪几|具体|"
-                            r"怎么安排|怎么|如何|是怎样|what is|what are|meaning")
+_EXPLICIT_TERM = re.compile(r"是什么|什么是|什么意思|啥意思|含义|指什么|指的是|解释|怎么理解|what is|what are|meaning")
+_NUMBER_Q = re.compile(r"多少|几个|几项|几家|几条|几位|哪年|哪一年|how many|how much")
+_OUTLINE_Q = re.compile(r"(哪些|哪几|几个|几大|五大|几项)(工作)?(机制|重点任务|任务|保障措施|工作职责|行动)")
 _LIST_SCOPE = re.compile(r"链|集群|多少条|几条|一共|chain|cluster")
 
 
@@ -92,9 +93,14 @@ class OfflineEngine:
         if doc_id is None and u.context and not u.keys("chain"):
             doc_id = next((d for d, rx in DOC_HINTS if re.search(rx, fold(u.context))), None)
         has, chains, leaders = u.has, u.keys("chain"), u.keys("leader")
-        if u.has("general") and not doc_id:
+        if u.has("general") and not doc_id and not chains:
             return self.tables.general_leaders(u)
-        if has("document") and not chains and not leaders:
+        if _OUTLINE_Q.search(u.text) and not u.keys("action"):
+            outline = outline_answer(u, self.deps)
+            if outline:
+                return outline
+        publication = re.search(r"发布|登|刊|哪天|日期|作者|来源|媒体|文号|印发", u.text)
+        if has("document") and not chains and not leaders and not u.keys("department") and (publication or not doc_id):
             return document_facts(u, self.deps) or self.passages.passage(u, question, self._expansions(u))
         if doc_id:
             return self.passages.passage(u, question, self._expansions(u), doc_id=doc_id)
@@ -112,7 +118,7 @@ class OfflineEngine:
                 return led
         if u.keys("action") or (has("action") and re.search(r"六大行动|六个行动|six actions", u.text)):
             return self.lookups.action(u) if u.keys("action") else self.lookups.all_actions()
-        if (has("list") or re.search(r"哪些|包括|有什么", u.text)) and not leaders and self.lookups.list_filter(u):
+        if (has("list") or re.search(r"哪些|包括", u.text)) and not leaders and self.lookups.list_filter(u):
             return self.lookups.list_chains(u)
         if chains and has("problem") and self._problem_match(u, question):
             return self.lookups.problem(u, question)
@@ -132,7 +138,9 @@ class OfflineEngine:
         terms = [t for t in u.keys("term") if t not in _GENERIC_TERMS or _EXPLICIT_TERM.search(u.text)]
         if (u.has("list") or u.world_class) and _LIST_SCOPE.search(u.text) and not terms:
             return self.lookups.list_chains(u)
-        if u.keys("department") and (u.has("duties") or not u.has("problem")):
+        if re.search(r"附件1|附件一", u.text) and re.search(r"单位", u.text) and u.has("list"):
+            return self.lookups.all_units()
+        if u.keys("department") and u.province != "湖北" and (u.has("duties") or not u.has("problem")):
             d = self.lookups.duties(u)
             if d:
                 return d
@@ -142,6 +150,8 @@ class OfflineEngine:
                 return d
         if terms:
             u.mentions = [m for m in u.mentions if m.kind != "term" or m.key in terms]
+            if _NUMBER_Q.search(u.text):
+                return self.passages.passage(u, question, self._expansions(u)) or self.lookups.term(u)
             return self.lookups.term(u)
         return self.passages.passage(u, question, self._expansions(u))
 

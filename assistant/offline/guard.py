@@ -97,7 +97,7 @@ def asks_later_period(low: str, years: list[int]) -> bool:
 
 def _mentions_state(low: str) -> bool:
     return bool(re.search(r"换了|换人|变动|调整|换届|现任|后来|调任|调到|离任|卸任|升任|实现了|完成了|达成了|达到了|"
-                          r"完成情况|完成没|实现没|去年|今年|明年|新一轮|新出台|最新|"
+                          r"完成情况|完成没|实现没|明年|新一轮|新出台|最新|"
                           r"currently|still|achieved|\bmet\b|now", low))
 
 

@@ -15,19 +15,19 @@ _BOTH = re.compile(r"两省|两个省|两地|鄂湘|湘鄂|both provinces|the tw
 # Ordered: the first intent whose pattern matches wins (entities refine it later).
 _INTENTS = [
     ("compare", r"比较|对比|区别|异同|有何不同|有什么不同|不同之处|相比|差异|一样吗|\bvs\b|compare|difference|differ"),
-    ("document", r"文号|发文字号|字号|印发|发布(时间|日期|于)|哪天|哪一天|哪一年|哪年|管到|什么时候(发|出|印)|日期|有效期|期限|时效|"
-                 r"发的文|发文|哪个单位发|发给|主送|附件|几个部分|哪几个部分|几部分|"
+    ("document", r"文号|发文字号|字号|印发|发布(时间|日期|于)|哪天|哪一天|管到|什么时候(发|出|印)|日期|有效期|期限|时效|"
+                 r"发的文|发文|哪个单位发|发给|主送|几个附件|哪些附件|哪几个附件|几个部分|哪几个部分|几部分|"
                  r"废止|替代|取代|作废|施行|生效|哪个文件|什么文件|哪份文件|发文机关|谁发的|谁印发|issued|document number|repeal|valid"),
     ("lead_dept", r"牵头部门|牵头单位|哪个部门牵头|谁牵头|牵头的|牵头是|lead department|leading department"),
     ("liaison", r"联络员|联络处室|联络人|对接处室|哪个处|处室|liaison"),
-    ("general", r"总链长|(?<!揭榜)挂帅|chief chain leader|general\)? chain leader|overall.{0,12}chain leader"),
+    ("general", r"总链长|(?<!揭榜)挂帅|最高层|最高领导|chief chain leader|general\)? chain leader|overall.{0,12}chain leader"),
     ("action", r"行动"),
     ("duties", r"职责|负责什么|负责哪些|干什么|管什么|做什么|分工|任务是|duties|responsib"),
     ("problem", r"找谁|找哪|哪个部门|哪些部门|哪个单位|谁配合|谁来|向谁|问谁|省里找|找省里|which department|who (handles|can help)|"
                 r"难|不了|解决不|落实不|不到位|太高|太贵|缺|短缺|不够|困难|问题"),
     ("list", r"列出|列一下|列个|所有|全部|哪些(产业)?链|哪些集群|哪几条|有几条|多少条|几条|清单|名单|一览|都有哪些|有哪些|都有什么|分别是|一共|"
              r"哪几位|几位|最多|最少|只担任|只负责|包括哪些|"
-             r"\blist\b|\ball\b|how many"),
+             r"\blist\b|\ball\b"),
     ("leader", r"谁|链长|哪位|领导|负责人|挂帅|who|leader|head"),
     ("term", r"是什么|什么意思|啥意思|含义|指什么|指的是|解释|介绍|怎么理解|内容|包括|包含|哪几个|哪些|what is|what are|meaning|explain"),
 ]

@@ -51,6 +51,10 @@ class LookupAnswers:
                 cites += res.citations
         mech = self.deps.cite("hubei_scheme", "主动与领导小组办公室对接解决共性问题")
         text = self.p.render("answers/problem_hubei", problem=r.routes[0].problem, chain_note=chain_note)
+        policies = [route.policy for route in r.routes if route.policy]
+        if policies:
+            text += "\n\n方案中的相关支持措施：“" + policies[0] + "”"
+            cites.append(self.deps.cite("hubei_scheme", policies[0]))
         sugg = ["湖北的问题办理机制是怎样的？", "湖北汽车产业链的牵头部门是哪个？"]
         return Draft(text, _dedupe([*cites, mech]), ["department_for_problem"], sugg)
 
@@ -90,6 +94,12 @@ class LookupAnswers:
         text = f"在湖南方案的六大行动中，**{lead}**牵头的有 {len(acts)} 项：\n\n{lines}"
         cites = [self.deps.cite(a.source, a.quote) for a in acts]
         return Draft(text, _dedupe(cites), ["action_lead"], ["湖南要素保障行动由哪个部门牵头？"])
+
+    def all_units(self) -> Draft:
+        units = [d.unit for d in self.deps.tables.duties]
+        text = f"湖南方案附件1“有关单位责任分工”共列出 {len(units)} 个单位：" + "、".join(units) + "。"
+        cites = [self.deps.cite(d.source, d.quote) for d in self.deps.tables.duties[:2]]
+        return Draft(text, cites, ["department_duties"], ["湖南省自然资源厅负责什么？"])
 
     def all_actions(self) -> Draft:
         lines = ["| 行动 | 牵头单位 | 参与单位 |", "| --- | --- | --- |"]

@@ -17,6 +17,7 @@ def test_every_quote_occurs_verbatim_in_its_document(tables, documents):
     assert len(rows) > 100
     for row in rows:
         assert row.quote in documents[row.source].text, (type(row).__name__, row.quote[:40])
+        assert getattr(row, "policy", None) is None or row.policy in documents[row.source].text
 
 
 def test_every_name_in_a_chain_row_occurs_in_its_quote(tables):
