@@ -26,6 +26,7 @@ class DocumentMeta(BaseModel):
     valid_to: int | None = None
     effective: str | None = None
     addressees: str | None = None
+    annexes: list[str] = []
     supersedes: str | None = None
     source_file: str | None = None
 

@@ -54,9 +54,13 @@ def document_facts(u: Understanding, deps: ToolDeps) -> Draft | None:
     if m.addressees:
         lines.append(f"- 主送：{m.addressees}")
         quotes.append(m.addressees)
+    if m.annexes:
+        lines.append("- 附件：" + "；".join(m.annexes))
+        quotes += [a for a in m.annexes if a in doc.text][:1]
     if m.supersedes:
-        lines.append(f"- 同时废止：{m.supersedes}")
-        quotes.append(_sentence_with(doc.text, "同时废止"))
+        sentence = _sentence_with(doc.text, "同时废止")
+        lines.append(f"- 同时废止：{m.supersedes}" + (f"。原文：“{sentence}”" if sentence else ""))
+        quotes.append(sentence)
     cites = [deps.cite(doc.id, q) for q in dict.fromkeys(quotes) if q and q in doc.text]
     return Draft("\n".join(lines), cites, ["document_info"], ["湖北方案的主要目标是什么？", "湖南方案废止了哪个文件？"])
 
@@ -71,7 +75,7 @@ def _sentence_with(text: str, needle: str) -> str | None:
 
 
 _SECTION_WORDS = ["工作机制", "重点任务", "保障措施", "工作职责", "主要目标"]
-_ITEM = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))([^。]{2,30})。", re.M)
+_ITEM = re.compile(r"^(?:#+ )?(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))([^。]{2,30})。", re.M)
 
 
 def outline_answer(u: Understanding, deps: ToolDeps) -> Draft | None:
@@ -83,8 +87,8 @@ def outline_answer(u: Understanding, deps: ToolDeps) -> Draft | None:
     start = doc.text.find(f"、{word}")
     if start < 0:
         return None
-    end = doc.text.find("\n#", start + 1)
-    section = doc.text[start : end if end > 0 else len(doc.text)]
+    ends = [i for i in (doc.text.find("\n## ", start), doc.text.find("\n### ", start)) if i > 0]
+    section = doc.text[start : min(ends) if ends else len(doc.text)]
     items = [(m.group(1), m.group(2)) for m in _ITEM.finditer(section)]
     if not items:
         return None

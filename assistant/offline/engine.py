@@ -99,9 +99,13 @@ class OfflineEngine:
             outline = outline_answer(u, self.deps)
             if outline:
                 return outline
-        publication = re.search(r"发布|登|刊|哪天|日期|作者|来源|媒体|文号|印发", u.text)
+        publication = re.search(r"发布|发表|发在|登|刊|哪天|什么时候|日期|作者|来源|媒体|文号|印发", u.text)
+        facts = re.search(r"文号|字号|印发|发文|发的文|日期|哪天|什么时候|管到|有效|期限|废止|替代|取代|作废|施行|生效|"
+                          r"附件|主送|发给|发表|发在|媒体|issued|number|repeal|valid", u.text)
         if has("document") and not chains and not leaders and not u.keys("department") and (publication or not doc_id):
-            return document_facts(u, self.deps) or self.passages.passage(u, question, self._expansions(u))
+            if facts:
+                return document_facts(u, self.deps) or self.passages.passage(u, question, self._expansions(u))
+            return self.passages.passage(u, question, self._expansions(u))
         if doc_id:
             return self.passages.passage(u, question, self._expansions(u), doc_id=doc_id)
         if has("compare") and len(chains) < 2 and not (chains and u.pronoun) and (len(u.provinces) == 2 or not chains):
@@ -138,7 +142,7 @@ class OfflineEngine:
         terms = [t for t in u.keys("term") if t not in _GENERIC_TERMS or _EXPLICIT_TERM.search(u.text)]
         if (u.has("list") or u.world_class) and _LIST_SCOPE.search(u.text) and not terms:
             return self.lookups.list_chains(u)
-        if re.search(r"附件1|附件一", u.text) and re.search(r"单位", u.text) and u.has("list"):
+        if re.search(r"附件1|附件一", u.text) and re.search(r"单位", u.text) and re.search(r"哪些|列|名单|几个", u.text):
             return self.lookups.all_units()
         if u.keys("department") and u.province != "湖北" and (u.has("duties") or not u.has("problem")):
             d = self.lookups.duties(u)
@@ -161,6 +165,8 @@ class OfflineEngine:
 
     def _expansions(self, u: Understanding) -> list[str]:
         out = [u.context] if u.context else []
+        if u.english:
+            out += self.deps.gazetteer.translate(u.text)
         for word, syns in self.deps.tables.synonyms.items():
             if fold(word) in u.text:
                 out += syns

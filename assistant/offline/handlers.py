@@ -16,6 +16,11 @@ class TableAnswers:
     def _chains(self, u: Understanding) -> T.ChainResult:
         """The rows of the chains mentioned, restricted to the question's provinces when that leaves any."""
         keys = {(m.key, m.province) for m in u.of("chain")}
+        if u.provinces and not any(p in u.provinces for _, p in keys):
+            # "湖南呢？" after a Hubei chain: the same industry under the other province's name
+            for key, _ in list(keys):
+                short = key.removesuffix("产业链")
+                keys |= {(m.key, m.province) for m in self.deps.gazetteer.scan(short) if m.kind == "chain"}
         rows = [r for r in self.deps.tables.chains if (r.chain, r.province) in keys]
         in_province = [r for r in rows if r.province in u.provinces]
         rows = in_province or rows

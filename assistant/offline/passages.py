@@ -39,7 +39,8 @@ class PassageAnswers:
         """The best-matching sentences of the best passages, quoted verbatim."""
         query = " ".join([question, *expansions])
         hits = self.search(query, k=6, province=None if doc_id else u.province, doc_id=doc_id)
-        want = _grams(question) | {g for e in expansions for g in _grams(e)}
+        topic = re.sub(r"新闻发布会|发布会|政协|常委会|发言|文章|毛腾飞|报道", "", question) if doc_id else question
+        want = _grams(topic) | {g for e in expansions for g in _grams(e)}
         wants_number = bool(re.search(r"多少|几|数量|目标|比例|增长|how many|how much", u.text))
         scored = []
         for rank, hit in enumerate(hits):
@@ -91,8 +92,10 @@ def _window(text: str, sentence: str, budget: int = 170) -> str:
     if start < 0:
         return sentence
     end = start + len(sentence)
+    list_intro = sentence.rstrip().endswith((":", "："))  # "参加今天发布会的有:" continues on the next lines
     for nxt in _SENT.finditer(text, end):
-        if nxt.end() - start > budget or "|" in nxt.group() or "\n\n" in text[end:nxt.start() + 1]:
+        new_paragraph = "\n" in text[end : nxt.start() + 1]
+        if nxt.end() - start > budget or "|" in nxt.group() or (new_paragraph and not list_intro):
             break
         end = nxt.end()
     return text[start:end].strip()
