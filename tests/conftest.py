@@ -38,3 +38,11 @@ def deps(tables, gazetteer, documents):
 
     return ToolDeps(tables=tables, gazetteer=gazetteer, documents=documents,
                     section_at=lambda doc_id, offset: section_at(documents[doc_id], offset))
+
+
+@pytest.fixture(scope="session")
+def knowledge_index(tmp_path_factory):
+    """The real index (Chroma embedded + BM25), built once per session under a temp data dir."""
+    from retrieval.index import KnowledgeIndex
+
+    return KnowledgeIndex.open(KNOWLEDGE, tmp_path_factory.mktemp("index-data"))

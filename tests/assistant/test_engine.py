@@ -9,10 +9,10 @@ from assistant.config import Settings
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
+def service(tmp_path_factory, knowledge_index):
     from assistant.service import Service
 
-    return Service.build(Settings(data_dir=tmp_path_factory.mktemp("data")))
+    return Service.build(Settings(data_dir=tmp_path_factory.mktemp("data")), index=knowledge_index)
 
 
 def _ask(service, question, history=()):

@@ -1,0 +1,1 @@
+"""Test doubles that speak real protocols (an OpenAI-compatible HTTP server)."""
