@@ -207,7 +207,7 @@ def department_for_problem(deps: ToolDeps, problem: str, province: Province = "�
     units = [u for r in routes for u in r.units]
     duties = [d for d in deps.tables.duties if d.unit in units and d.province == province]
     cites = [deps.cite(r.source, r.quote) for r in routes]
-    return RouteResult(routes=routes, duties=duties, citations=_unique(cites))
+    return RouteResult(routes=routes, duties=duties, citations=unique_citations(cites))
 
 
 def action_lead(deps: ToolDeps, action: str) -> ActionResult:
@@ -218,10 +218,11 @@ def action_lead(deps: ToolDeps, action: str) -> ActionResult:
         return ActionResult(not_found=_not_found(action, [a.action for a in deps.tables.actions], "行动"))
     cites = [deps.cite(a.source, a.quote) for a in acts]
     rule = deps.cite("hunan_plan", "排第一的为牵头单位")
-    return ActionResult(actions=acts, citations=_unique([*cites, rule]))
+    return ActionResult(actions=acts, citations=unique_citations([*cites, rule]))
 
 
-def _unique(cites: list[Citation]) -> list[Citation]:
+def unique_citations(cites: list[Citation]) -> list[Citation]:
+    """Citations in order, each (document, quote) once."""
     seen, out = set(), []
     for c in cites:
         if (c.doc_id, c.quote) not in seen:

@@ -21,7 +21,7 @@ class LookupAnswers:
                 return None
             drafts = [d for _, d in pairs]
             text = "\n\n".join(f"**{p}**：{d.text}" for p, d in pairs)
-            return Draft(text, _dedupe([c for d in drafts for c in d.citations]), ["department_for_problem"],
+            return Draft(text, T.unique_citations([c for d in drafts for c in d.citations]), ["department_for_problem"],
                          drafts[0].suggestions)
         return self._problem_in(u, question, u.province)
 
@@ -37,7 +37,7 @@ class LookupAnswers:
                              units="、".join(units), details="\n\n" + details if details else "")
         cites = r.citations + [self.deps.cite(d.source, d.quote) for d in r.duties if d.unit in units]
         sugg = [f"{units[0]}还负责哪些工作？", "湖南要素保障行动由哪个部门牵头？"]
-        return Draft(text, _dedupe(cites), ["department_for_problem"], sugg)
+        return Draft(text, T.unique_citations(cites), ["department_for_problem"], sugg)
 
     def _problem_hubei(self, u: Understanding, r: T.RouteResult) -> Draft:
         chain_note = ""
@@ -56,7 +56,7 @@ class LookupAnswers:
             text += "\n\n方案中的相关支持措施：“" + policies[0] + "”"
             cites.append(self.deps.cite("hubei_scheme", policies[0]))
         sugg = ["湖北的问题办理机制是怎样的？", "湖北汽车产业链的牵头部门是哪个？"]
-        return Draft(text, _dedupe([*cites, mech]), ["department_for_problem"], sugg)
+        return Draft(text, T.unique_citations([*cites, mech]), ["department_for_problem"], sugg)
 
     def duties(self, u: Understanding) -> Draft | None:
         parts, cites = [], []
@@ -68,7 +68,7 @@ class LookupAnswers:
         if not parts:
             return None
         sugg = ["湖南要素保障行动由哪个部门牵头？", "湖南企业招工难找哪个部门？"]
-        return Draft("\n\n".join(dict.fromkeys(parts)), _dedupe(cites), ["department_duties"], sugg)
+        return Draft("\n\n".join(dict.fromkeys(parts)), T.unique_citations(cites), ["department_duties"], sugg)
 
     def action(self, u: Understanding) -> Draft | None:
         parts, cites = [], []
@@ -80,7 +80,7 @@ class LookupAnswers:
             cites += r.citations
         if not parts:
             return None
-        return Draft("\n\n".join(parts), _dedupe(cites), ["action_lead"],
+        return Draft("\n\n".join(parts), T.unique_citations(cites), ["action_lead"],
                      ["湖南的六大行动分别由谁牵头？", "“八个一”工作推进机制是什么？"])
 
     def actions_led_by(self, u: Understanding) -> Draft | None:
@@ -93,7 +93,7 @@ class LookupAnswers:
         lines = "\n".join(f"- **{a.action}**（参与单位：{'、'.join(a.participants)}）" for a in acts)
         text = f"在湖南方案的六大行动中，**{lead}**牵头的有 {len(acts)} 项：\n\n{lines}"
         cites = [self.deps.cite(a.source, a.quote) for a in acts]
-        return Draft(text, _dedupe(cites), ["action_lead"], ["湖南要素保障行动由哪个部门牵头？"])
+        return Draft(text, T.unique_citations(cites), ["action_lead"], ["湖南要素保障行动由哪个部门牵头？"])
 
     def all_units(self) -> Draft:
         units = [d.unit for d in self.deps.tables.duties]
@@ -165,12 +165,3 @@ def _leader_summary(facts: list[T.ChainFact]) -> str:
         counts.setdefault(f.leader or "—", []).append(f.chain)
     people = "；".join(f"{name} {len(chains)} 条" for name, chains in counts.items())
     return f"共涉及 {len(counts)} 位省领导：{people}。"
-
-
-def _dedupe(cites: list) -> list:
-    seen, out = set(), []
-    for c in cites:
-        if (c.doc_id, c.quote) not in seen:
-            seen.add((c.doc_id, c.quote))
-            out.append(c)
-    return out
