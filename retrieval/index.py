@@ -1,0 +1,309 @@
+"""The knowledge index: ingestion (build aside, then switch) and the searchable snapshot in service.
+
+Under data_dir: chroma/ (the embedded store), indexes/<name>/ (one snapshot: documents, tables, chunks,
+BM25, LSA model, meta.json written last), current-<store>-<embedding>.json (the pointer to the snapshot in
+service for that vector store and embedding, replaced atomically) and ingest.lock (serialises ingestion between processes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chromadb.errors import NotFoundError
+
+from retrieval.chunking import CHUNKER_VERSION, Chunk, SectionMap, chunk_documents
+from retrieval.documents import Document, load_documents
+from retrieval.embeddings import LsaEmbedding, make_embedding
+from retrieval.errors import KnowledgeFileError
+from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
+from retrieval.registry import Tables, load_tables
+from retrieval.search import (
+    AnswerTypes,
+    ChainQARetriever,
+    FusionWeights,
+    Hit,
+    Mode,
+    QueryExpander,
+    Searcher,
+    search_text,
+)
+from retrieval.vectors import PREFIX, VectorStore
+
+log = logging.getLogger(__name__)
+INDEX_FORMAT = "1"  # bump when the snapshot layout or the search text changes
+
+
+def knowledge_fingerprint(knowledge_dir: Path, config: str = "") -> str:
+    """sha256 over every file of knowledge/ (relative name + bytes), the chunker version and `config`."""
+    digest = hashlib.sha256(f"{INDEX_FORMAT}|{CHUNKER_VERSION}|{config}".encode())
+    if not knowledge_dir.is_dir():
+        raise KnowledgeFileError(f"{knowledge_dir}: knowledge directory not found")
+    for path in sorted(p for p in knowledge_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(knowledge_dir).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue  # editor swap files, .DS_Store
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise KnowledgeFileError(f"{path}: cannot read: {exc.strerror}") from exc
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    knowledge_dir: Path
+    data_dir: Path
+    chroma_url: str | None = None
+    embedding: str = "hashing"
+    embedding_options: dict = field(default_factory=dict)  # model, base_url, api_key, dim
+    weights: FusionWeights = field(default_factory=FusionWeights)
+    fallback_embedded: bool = False
+
+    def make_embedding(self, snapshot_dir: Path | None = None):
+        return make_embedding(self.embedding, data_dir=snapshot_dir, **self.embedding_options)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A loaded, complete index; never mutated once in service."""
+
+    name: str
+    fingerprint: str
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    searcher: Searcher
+    sections: dict[str, SectionMap]
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)  # atomic: readers see the old or the new file, never half of one
+
+
+@contextlib.contextmanager
+def _lock(data_dir: Path):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "ingest.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class KnowledgeIndex:
+    """Documents, chunks and hybrid search over them; `refresh` rebuilds aside and switches atomically."""
+
+    def __init__(self, config: IndexConfig, store: VectorStore) -> None:
+        self.config, self.store = config, store
+        self._snapshot: Snapshot | None = None
+        self.last_error: str | None = None  # why the index in service is older than knowledge/
+        self.stats: dict = {}
+        self._tokenizer: Tokenizer | None = None
+
+    @classmethod
+    def open(cls, knowledge_dir: Path, data_dir: Path, chroma_url: str | None = None, embedding: str = "hashing",
+             *, rebuild: bool = False, embedding_options: dict | None = None,
+             weights: FusionWeights | None = None, fallback_embedded: bool = False) -> KnowledgeIndex:
+        """Load the index, building it first if missing or stale. When knowledge/ is broken but an
+        older index exists, that index is served and `last_error` says why."""
+        config = IndexConfig(Path(knowledge_dir), Path(data_dir), chroma_url, embedding, embedding_options or {},
+                             weights or FusionWeights(), fallback_embedded)
+        index = cls(config, VectorStore(config.data_dir, chroma_url, fallback_embedded))
+        try:
+            index.refresh(rebuild=rebuild)
+        except KnowledgeFileError as exc:
+            if not index._load_current():
+                raise
+            index.last_error = str(exc)
+            log.warning("knowledge/ is broken, serving the previous index %s: %s", index.collection_name, exc)
+        return index
+
+    @classmethod
+    def ingest(cls, knowledge_dir: Path, data_dir: Path, chroma_url: str | None = None, embedding: str = "hashing",
+               rebuild: bool = False, embedding_options: dict | None = None) -> dict:
+        """Build the index if missing or stale (always with rebuild=True); returns the stats
+        {documents, chunks, seconds, fingerprint, collection, built, store}. Raises KnowledgeFileError."""
+        config = IndexConfig(Path(knowledge_dir), Path(data_dir), chroma_url, embedding, embedding_options or {})
+        return cls(config, VectorStore(config.data_dir, chroma_url)).refresh(rebuild=rebuild)
+
+    @property
+    def _current(self) -> Snapshot:
+        if self._snapshot is None:
+            raise RuntimeError("the knowledge index is not loaded")
+        return self._snapshot
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self._current.documents
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._current.chunks
+
+    @property
+    def fingerprint(self) -> str:
+        return self._current.fingerprint
+
+    @property
+    def collection_name(self) -> str:
+        return self._current.name
+
+    def search(self, query: str, k: int = 5, province: str | None = None, doc_id: str | None = None,
+               mode: Mode = "hybrid") -> list[Hit]:
+        snapshot = self._current  # one reference: a concurrent switch cannot mix two indexes
+        try:
+            return snapshot.searcher.search(query, k, province, doc_id, mode)
+        except NotFoundError:  # another process replaced the index twice and dropped ours
+            log.info("collection %s is gone; reloading the index in service", snapshot.name)
+            if not self._load_current() or self._current is snapshot:
+                raise
+            return self._current.searcher.search(query, k, province, doc_id, mode)
+
+    def section_at(self, doc_id: str, offset: int) -> str:
+        return self._current.sections[doc_id].at(offset)
+
+    def retriever(self, k: int = 5, province: str | None = None, doc_id: str | None = None,
+                  mode: Mode = "hybrid") -> ChainQARetriever:
+        return ChainQARetriever(index=self, k=k, province=province, doc_id=doc_id, mode=mode)
+
+    @property
+    def _pointer(self) -> Path:
+        return self.config.data_dir / f"current-{self.store.key}-{self.config.embedding}.json"
+
+    def _read_pointer(self) -> dict | None:
+        try:
+            return json.loads(self._pointer.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def refresh(self, rebuild: bool = False) -> dict:
+        """Make the index in service match knowledge/: build aside if needed, then switch."""
+        started = time.perf_counter()
+        fp = knowledge_fingerprint(self.config.knowledge_dir, self.config.make_embedding().identity())
+        built = False
+        with _lock(self.config.data_dir):
+            pointer = self._read_pointer()
+            usable = not rebuild and pointer and pointer.get("fingerprint") == fp and self._load(pointer["name"])
+            if not usable:
+                name = self._build(fp)
+                self._switch(name, fp, previous=pointer)
+                built = True
+        snap = self._current
+        self.stats = {"documents": len(snap.documents), "chunks": len(snap.chunks),
+                      "seconds": round(time.perf_counter() - started, 3), "fingerprint": fp,
+                      "collection": snap.name, "built": built, "store": self.store.key}
+        self.last_error = None
+        return self.stats
+
+    def _build(self, fp: str) -> str:
+        """Everything of a new snapshot, under a name nothing serves yet. Raises KnowledgeFileError;
+        a failed build leaves nothing behind."""
+        docs = load_documents(self.config.knowledge_dir)
+        tables = load_tables(self.config.knowledge_dir)
+        chunks = chunk_documents(docs)
+        name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
+        directory = self.config.data_dir / "indexes" / name
+        directory.mkdir(parents=True)
+        building = f"{PREFIX}-build-{name[len(PREFIX) + 1:]}"
+        try:
+            self._write_snapshot(directory, name, fp, docs, tables, chunks, building)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            self.store.drop(building)
+            self.store.drop(name)
+            raise
+        return name
+
+    def _write_snapshot(self, directory: Path, name: str, fp: str, docs: dict[str, Document], tables: Tables,
+                        chunks: list[Chunk], building: str) -> None:
+        indexed = [c for c in chunks if c.kind != "heading"]
+        texts = [search_text(c, docs[c.doc_id].meta.short_title) for c in indexed]
+        embedding = self.config.make_embedding(directory)
+        if isinstance(embedding, LsaEmbedding):
+            embedding.fit(texts).save(directory / "lsa.npz")
+        self._tokenizer = Tokenizer(registry_words(tables))  # kept: loading the snapshot reuses it
+        LexicalIndex.build(texts, self._tokenizer).save(directory / "lexical")
+        _write_json(directory / "documents.json", {k: d.model_dump(mode="json") for k, d in docs.items()})
+        (directory / "tables.json").write_text(tables.model_dump_json(), encoding="utf-8")
+        _write_json(directory / "chunks.json", [c.to_dict() for c in chunks])
+        collection = self.store.create(building, embedding, indexed, texts, metadata={"fingerprint": fp})
+        self.store.rename(collection, name)  # complete: give it its final name
+        _write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(indexed),
+                                               "embedding": embedding.identity()})
+
+    def _switch(self, name: str, fp: str, previous: dict | None) -> None:
+        """Serve `name`, then drop our snapshots other than it and the previous one (which requests
+        in flight, here or in other processes, may still use). Other deployments' collections are
+        never touched: only those with a snapshot directory under our data_dir are dropped."""
+        if not self._load(name):
+            raise RuntimeError(f"the new index {name} does not load")
+        _write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
+        keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
+        for directory in (self.config.data_dir / "indexes").iterdir():
+            if directory.name not in keep:
+                self.store.drop(directory.name)
+                self.store.drop(f"{PREFIX}-build-{directory.name[len(PREFIX) + 1:]}")
+                shutil.rmtree(directory, ignore_errors=True)
+
+    def _served_elsewhere(self) -> set[str]:
+        """Snapshots the other pointers (another vector store or embedding) still serve."""
+        names = set()
+        for path in self.config.data_dir.glob("current-*.json"):
+            if path != self._pointer:
+                with contextlib.suppress(OSError, ValueError):
+                    data = json.loads(path.read_text(encoding="utf-8"))
+                    names |= {data.get("name"), data.get("previous")}
+        return names
+
+    def _load_current(self) -> bool:
+        pointer = self._read_pointer()
+        return bool(pointer) and self._load(pointer["name"])
+
+    def _load(self, name: str) -> bool:
+        """Load snapshot `name` and put it in service; False if it is incomplete or missing."""
+        if self._snapshot is not None and self._snapshot.name == name:
+            return True
+        directory = self.config.data_dir / "indexes" / name
+        try:
+            self._snapshot = _read_snapshot(directory, self.config, self.store, self._tokenizer)
+        except (OSError, ValueError, KeyError, NotFoundError) as exc:
+            log.info("index %s is not usable: %s", name, exc)
+            return False
+        return True
+
+
+def _read_snapshot(directory: Path, config: IndexConfig, store: VectorStore, tokenizer: Tokenizer | None) -> Snapshot:
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    docs = {k: Document.model_validate(v)
+            for k, v in json.loads((directory / "documents.json").read_text(encoding="utf-8")).items()}
+    tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
+    chunks = [Chunk.from_dict(c) for c in json.loads((directory / "chunks.json").read_text(encoding="utf-8"))]
+    indexed = [c for c in chunks if c.kind != "heading"]
+    embedding = config.make_embedding(directory)
+    if isinstance(embedding, LsaEmbedding) and not embedding.fitted:
+        raise ValueError("the LSA model is missing")
+    if embedding.identity() != meta["embedding"]:
+        raise ValueError(f"built with {meta['embedding']}, configured {embedding.identity()}")
+    collection = store.get(meta["name"], embedding)
+    if collection.count() != meta["indexed"] or len(indexed) != meta["indexed"]:
+        raise ValueError(f"collection has {collection.count()} vectors, expected {meta['indexed']}")
+    searcher = Searcher(indexed, LexicalIndex.load(directory / "lexical", tokenizer), collection,
+                        lambda q: embedding.embed_query([q])[0], QueryExpander(tables), config.weights,
+                        AnswerTypes(tables, [c.text for c in indexed]))
+    return Snapshot(meta["name"], meta["fingerprint"], docs, chunks, searcher,
+                    {k: SectionMap(d) for k, d in docs.items()})
+

@@ -1,0 +1,127 @@
+"""BM25 (bm25s) over jieba tokens of folded text, with the registry's names in jieba's dictionary."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+import bm25s
+import jieba
+import numpy as np
+
+from retrieval.normalize import fold_words, squash
+from retrieval.registry import Tables
+
+# Function words and question words: they say how a question is asked, not what about.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 等 也 都 就 而 并 对 把 被 从 向 为 以 于 之 其 这 那 哪 该 有 没有 吗 呢 吧 啊 "
+    "什么 哪些 哪个 哪位 哪里 谁 多少 几 几个 怎么 怎样 如何 是否 是不是 有没有 要不要 一下 具体 请问 "
+    "a an the of to in on for and or is are was were what which who whom how when does do did by with "
+    "under as its it this that".split())
+_WORDY = re.compile(r"\w")
+_ASCII_WORD = re.compile(r"([a-z0-9]*[a-z][a-z0-9]*)")  # English words and codes such as 5g, 3d
+
+
+def registry_words(tables: Tables) -> list[str]:
+    """Chain, leader, department and glossary names and their aliases, for jieba's dictionary."""
+    words: set[str] = set()
+    for chains in tables.chain_aliases.values():
+        for chain, aliases in chains.items():
+            words.update([chain, chain.removesuffix("产业链"), *aliases])
+    for row in tables.chains:
+        words.update(v for v in (row.chain, row.industry, row.lead_department) if v)
+        words.add(squash(row.leader))
+    words.update(squash(g.name) for g in tables.general_leaders)
+    for names in tables.department_families.values():
+        words.update(names)
+    for term in tables.terms:
+        words.update([term.term, *term.aliases])
+    for action in tables.actions:
+        words.add(action.action)
+    for key, values in tables.synonyms.items():
+        words.update([key, *values])
+    return sorted(w for w in (fold_words(w) for w in words) if len(w) >= 2 and " " not in w)
+
+
+@lru_cache(maxsize=1)
+def _base_dictionary() -> tuple[Mapping[str, int], int]:
+    """jieba's default dictionary, loaded once per process (0.8 s) and read-only: each Tokenizer
+    gets its own copy to add words to."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # no "Building prefix dict" chatter
+    base = jieba.Tokenizer()
+    base.check_initialized()
+    return MappingProxyType(base.FREQ), base.total
+
+
+class Tokenizer:
+    """A private jieba.Tokenizer (never the global one) that knows the registry's names."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        freq, total = _base_dictionary()
+        self._jieba = jieba.Tokenizer()
+        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = dict(freq), total, True
+        self.words = sorted(set(words))
+        for word in self.words:
+            self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word), 1000))
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode tokens of the folded text, without stop words and punctuation. English words
+        are whole tokens (jieba would cut "chain" into ch/ai/n around the alias "AI")."""
+        out = []
+        for i, piece in enumerate(_ASCII_WORD.split(fold_words(text))):
+            words = [piece] if i % 2 else self._jieba.cut_for_search(piece, HMM=True)
+            for tok in words:
+                tok = tok.strip()
+                if tok and tok not in STOPWORDS and _WORDY.search(tok):
+                    out.append(tok)
+        return out
+
+
+class LexicalIndex:
+    """BM25 over a fixed list of texts; `top` is a vectorised scoring + arg-partition."""
+
+    def __init__(self, tokenizer: Tokenizer, bm25: bm25s.BM25, size: int) -> None:
+        self.tokenizer, self._bm25, self.size = tokenizer, bm25, size
+
+    @classmethod
+    def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5) -> LexicalIndex:
+        bm25 = bm25s.BM25(k1=k1, b=b)
+        bm25.index([tokenizer.tokens(t) or [""] for t in texts], show_progress=False)
+        return cls(tokenizer, bm25, len(texts))
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every text for the query tokens (repeats count again)."""
+        ids = self._bm25.get_tokens_ids(tokens)
+        if not ids:
+            return np.zeros(self.size, dtype=np.float32)
+        return self._bm25.get_scores_from_ids(ids)
+
+    def top(self, scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k best (index, score) pairs with a positive score, optionally within a boolean mask."""
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(scores))
+        if k <= 0:
+            return []
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(directory / "bm25"), show_progress=False)
+        meta = {"size": self.size, "words": self.tokenizer.words}
+        (directory / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, tokenizer: Tokenizer | None = None) -> LexicalIndex:
+        meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False, verbosity=0)
+        if tokenizer is None or tokenizer.words != meta["words"]:
+            tokenizer = Tokenizer(meta["words"])
+        return cls(tokenizer, bm25, meta["size"])

@@ -1,0 +1,229 @@
+"""Hybrid search: BM25 and vector results fused by reciprocal rank fusion, with filters by province and
+document and query expansion from the alias, synonym and glossary tables. Also a LangChain retriever."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pypinyin import lazy_pinyin
+
+from retrieval.chunking import Chunk
+from retrieval.gazetteer import Gazetteer
+from retrieval.lexical import LexicalIndex
+from retrieval.normalize import fold, fold_words
+from retrieval.registry import Tables
+from retrieval.vectors import query as vector_query
+from retrieval.vectors import where_clause
+
+log = logging.getLogger(__name__)
+Mode = Literal["hybrid", "lexical", "vector"]
+MODES: tuple[Mode, ...] = ("hybrid", "lexical", "vector")
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Reciprocal rank fusion: score = Σ weight / (rrf_k + rank). `expansion` weighs expanded terms.
+    The defaults measured best on eval/datasets/retrieval.jsonl (see docs/RETRIEVAL.md)."""
+
+    lexical: float = 1.0
+    vector: float = 0.3
+    rrf_k: float = 10.0
+    expansion: float = 0.5
+    candidates: int = 50  # how deep each list goes into the fusion
+    other_province: float = 0.5  # score factor for chunks of another province than the one the query names
+    answer_type: float = 0.2  # score bonus for chunks holding what the question asks for (a name, a unit, a number)
+
+
+def search_text(chunk: Chunk, short_title: str = "") -> str:
+    """What gets indexed for a chunk: its province, document, section path and text."""
+    return " ".join(p for p in (chunk.province, short_title, chunk.section, chunk.text) if p)
+
+
+class QueryExpander:
+    """Words a query implies: canonical chain names for aliases (芯片 → 集成电路产业链), department
+    families, glossary terms, leader names for pinyin, and the synonym table (用地 → 土地/建设用地)."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._gazetteer = Gazetteer(tables)
+        self._synonyms = [(fold_words(k), tuple(v)) for k, v in tables.synonyms.items()]
+        self._families = {k: tuple(v) for k, v in tables.department_families.items()}
+        self._chain_names: dict[str, set[str]] = {}
+        for row in tables.chains:
+            names = self._chain_names.setdefault(row.chain, set())
+            names.update(n for n in (row.table_name,) if n)
+
+    def expand(self, query: str) -> list[str]:
+        """The extra words, without those the query already contains, in a stable order."""
+        folded = fold_words(query)
+        extra: list[str] = []
+        for m in self._gazetteer.scan(query):
+            if m.kind == "chain":
+                extra += [m.key, *sorted(self._chain_names.get(m.key, ()))]
+            elif m.kind == "department":
+                extra += self._families.get(m.key, ())[:3]
+            else:
+                extra.append(m.key)
+        for key, values in self._synonyms:
+            if key in folded:
+                extra.extend(values)
+        seen: set[str] = set()
+        return [w for w in extra if not (fold_words(w) in folded or w in seen or seen.add(w))]
+
+
+_ASKS = {  # question cues (folded) → the kind of answer asked for
+    "person": ("谁", "哪位", "哪两位", "who"),
+    "unit": ("谁", "哪个部门", "哪些部门", "哪个厅", "哪个单位", "牵头", "负责", "找哪", "whichdepartment"),
+    "number": ("多少", "几", "howmany", "howmuch"),
+}
+_DIGIT = re.compile(r"\d")
+
+
+class AnswerTypes:
+    """Which chunks hold a leader's name, a department's name or a number, and what a question asks
+    for: a "who" question prefers chunks that name someone, a "how many" one chunks with numbers."""
+
+    def __init__(self, tables: Tables, texts: Sequence[str]) -> None:
+        people = {fold(r.leader) for r in tables.chains} | {fold(g.name) for g in tables.general_leaders}
+        units = {fold(n) for names in tables.department_families.values() for n in names}
+        folded = [fold(t) for t in texts]
+        person, unit = _alternation(people), _alternation(units)
+        self.holds = {
+            "person": np.array([bool(person.search(t)) for t in folded], dtype=bool),
+            "unit": np.array([bool(unit.search(t)) for t in folded], dtype=bool),
+            "number": np.array([bool(_DIGIT.search(t)) for t in folded], dtype=bool),
+        }
+
+    def asked(self, query: str) -> list[str]:
+        folded = fold(query)
+        return [kind for kind, cues in _ASKS.items() if any(c in folded for c in cues)]
+
+
+def _alternation(words: set[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w) or "(?!)")
+
+
+@dataclass
+class Searcher:
+    """One immutable, fully built index: chunks, BM25, a Chroma collection and the query expander."""
+
+    chunks: Sequence[Chunk]
+    lexical: LexicalIndex
+    collection: Any  # chromadb Collection
+    embed_query: Callable[[str], np.ndarray]
+    expander: QueryExpander
+    weights: FusionWeights = field(default_factory=FusionWeights)
+    answer_types: AnswerTypes | None = None
+
+    def __post_init__(self) -> None:
+        self._pos = {c.id: i for i, c in enumerate(self.chunks)}
+        provinces = np.array([c.province for c in self.chunks])
+        docs = np.array([c.doc_id for c in self.chunks])
+        self._masks = {("province", p): provinces == p for p in set(provinces.tolist())}
+        self._masks.update({("doc", d): docs == d for d in set(docs.tolist())})
+        self._province_names = {p: {fold_words(p), "".join(lazy_pinyin(p))} for p in set(provinces.tolist())}
+
+    def _mask(self, province: str | None, doc_id: str | None) -> np.ndarray | None:
+        empty = np.zeros(len(self.chunks), dtype=bool)
+        masks = [self._masks.get(("province", province), empty)] if province else []
+        masks += [self._masks.get(("doc", doc_id), empty)] if doc_id else []
+        return np.logical_and.reduce(masks) if masks else None
+
+    def lexical_ranked(self, query: str, expansion: list[str], n: int, mask) -> list[tuple[int, float]]:
+        tok = self.lexical.tokenizer
+        scores = self.lexical.scores(tok.tokens(query))
+        if expansion and self.weights.expansion:
+            scores = scores + self.weights.expansion * self.lexical.scores(tok.tokens(" ".join(expansion)))
+        return self.lexical.top(scores, n, mask)
+
+    def vector_ranked(self, query: str, expansion: list[str], n: int, province, doc_id) -> list[tuple[int, float]]:
+        vector = np.asarray(self.embed_query(" ".join([query, *expansion])), dtype=np.float32)
+        if not np.any(vector):  # nothing of the query is known to the embedding: no direction to search
+            return []
+        hits = vector_query(self.collection, vector, min(n, len(self.chunks)), where_clause(province, doc_id))
+        return [(self._pos[i], s) for i, s in hits if i in self._pos]
+
+    def provinces_named(self, query: str) -> set[str]:
+        folded = fold_words(query)
+        return {p for p, names in self._province_names.items() if any(n in folded for n in names)}
+
+    def _ranked(self, query: str, k: int, province, doc_id, mode: Mode) -> list[tuple[int, float]]:
+        expansion = self.expander.expand(query)
+        n = max(k, self.weights.candidates)
+        if mode == "lexical":
+            return self.lexical_ranked(query, expansion, n, self._mask(province, doc_id))
+        vec = self.vector_ranked(query, expansion, n, province, doc_id)
+        if mode == "vector":
+            return vec
+        lex = self.lexical_ranked(query, expansion, n, self._mask(province, doc_id))
+        return fuse([lex, vec], [self.weights.lexical, self.weights.vector], self.weights.rrf_k)
+
+    def search(self, query: str, k: int = 5, province: str | None = None, doc_id: str | None = None,
+               mode: Mode = "hybrid") -> list[Hit]:
+        """The k best chunks. `province`/`doc_id` filter; a query that names exactly one province
+        (湖北, Hunan …) prefers that province's chunks when no filter is given."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if not query.strip() or k <= 0:
+            return []
+        ranked = self._ranked(query, k, province, doc_id, mode)
+        return [Hit(self.chunks[i], s) for i, s in self._rescore(query, ranked, province or doc_id)[:k]]
+
+    def _rescore(self, query: str, ranked: list[tuple[int, float]], filtered) -> list[tuple[int, float]]:
+        """Prefer the province a query names (when not filtered) and chunks holding the kind of
+        answer it asks for; scores are scaled, so the order within each group is kept."""
+        w = self.weights
+        named = self.provinces_named(query) if not filtered else set()
+        asked = self.answer_types.asked(query) if self.answer_types and w.answer_type else []
+        if len(named) != 1 and not asked:
+            return ranked
+        out = []
+        for i, s in ranked:
+            factor = 1.0 if len(named) != 1 or self.chunks[i].province in named else w.other_province
+            factor *= 1.0 + w.answer_type * sum(bool(self.answer_types.holds[a][i]) for a in asked)
+            out.append((i, s * factor if s > 0 else s / max(factor, 1e-9)))
+        return sorted(out, key=lambda kv: -kv[1])
+
+
+def fuse(rankings: Sequence[Sequence[tuple[int, float]]], weights: Sequence[float],
+         rrf_k: float = 60.0) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of ranked (item, score) lists; ties keep the first list's order."""
+    fused: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, (item, _score) in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda kv: -kv[1])
+
+
+def to_langchain(hit: Hit) -> LCDocument:
+    c = hit.chunk
+    return LCDocument(page_content=c.text, id=c.id, metadata={
+        "doc_id": c.doc_id, "doc_title": c.doc_title, "section": c.section, "start": c.start, "end": c.end,
+        "province": c.province, "kind": c.kind, "chunk_id": c.id, "score": hit.score})
+
+
+class ChainQARetriever(BaseRetriever):
+    """LangChain retriever over a KnowledgeIndex (anything with a matching `search`)."""
+
+    index: Any
+    k: int = 5
+    province: str | None = None
+    doc_id: str | None = None
+    mode: Mode = "hybrid"
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
+        hits = self.index.search(query, k=self.k, province=self.province, doc_id=self.doc_id, mode=self.mode)
+        return [to_langchain(h) for h in hits]

@@ -1,0 +1,110 @@
+"""The vector store: Chroma, embedded (PersistentClient under data_dir/chroma) or a server (HttpClient)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings
+
+from retrieval.chunking import Chunk
+
+log = logging.getLogger(__name__)
+PREFIX = "chainqa"  # every collection this project owns starts with it
+
+
+def _settings() -> Settings:
+    return Settings(anonymized_telemetry=False)
+
+
+def _parse_url(url: str) -> tuple[str, int, bool]:
+    parsed = urlparse(url if "://" in url else f"http://{url}")
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"chroma_url must look like http://host:port, got {url!r}")
+    ssl = parsed.scheme == "https"
+    return parsed.hostname, parsed.port or (443 if ssl else 8000), ssl
+
+
+class VectorStore:
+    """Collections of chunk vectors. The embedding function is always ours, never Chroma's default."""
+
+    def __init__(self, data_dir: Path, chroma_url: str | None = None, fallback_embedded: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.url = chroma_url
+        if chroma_url:
+            host, port, ssl = _parse_url(chroma_url)  # a malformed URL is a configuration error
+            try:
+                self.client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_settings())
+                self.client.heartbeat()
+            except Exception as exc:
+                if not fallback_embedded:
+                    raise ConnectionError(f"Chroma server {chroma_url} is unreachable: {exc}") from exc
+                log.warning("Chroma server %s unreachable (%s); using the embedded store", chroma_url, exc)
+                self.url = None
+        if not self.url:
+            path = self.data_dir / "chroma"
+            path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(path), settings=_settings())
+
+    @property
+    def key(self) -> str:
+        """Which store this is, as a file-name-safe word (the index pointer is kept per store)."""
+        if not self.url:
+            return "embedded"
+        return "server-" + re.sub(r"[^A-Za-z0-9]+", "_", self.url.split("://", 1)[-1]).strip("_")
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.client.list_collections() if c.name.startswith(PREFIX)]
+
+    def create(self, name: str, embedding, chunks: Sequence[Chunk], texts: Sequence[str],
+               metadata: dict[str, Any] | None = None) -> Collection:
+        """A new collection filled with the chunks' vectors (embedded here, in batches)."""
+        collection = self.client.create_collection(
+            name=name, embedding_function=embedding, metadata=metadata or None,
+            configuration={"hnsw": {"space": "cosine"}})
+        batch = max(1, min(512, self.client.get_max_batch_size()))
+        for i in range(0, len(chunks), batch):
+            part = chunks[i:i + batch]
+            docs = list(texts[i:i + batch])
+            collection.add(
+                ids=[c.id for c in part], documents=docs, embeddings=np.asarray(embedding(docs)),
+                metadatas=[{"doc_id": c.doc_id, "province": c.province, "kind": c.kind, "start": c.start,
+                            "end": c.end, "section": c.section} for c in part])
+        return collection
+
+    def get(self, name: str, embedding) -> Collection:
+        return self.client.get_collection(name=name, embedding_function=embedding)
+
+    def rename(self, collection: Collection, new_name: str) -> None:
+        collection.modify(name=new_name)
+
+    def drop(self, name: str) -> None:
+        try:
+            self.client.delete_collection(name=name)
+        except Exception as exc:  # already gone (another process cleaned up): nothing to do
+            log.debug("drop %s: %s", name, exc)
+
+
+def where_clause(province: str | None = None, doc_id: str | None = None) -> dict | None:
+    parts = [{"province": province}] if province else []
+    parts += [{"doc_id": doc_id}] if doc_id else []
+    if len(parts) > 1:
+        return {"$and": parts}
+    return parts[0] if parts else None
+
+
+def query(collection: Collection, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+    """(chunk id, cosine similarity) of the n nearest chunks, best first."""
+    if n <= 0:
+        return []
+    res = collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
+                           where=where, include=["distances"])
+    ids, dists = res["ids"][0], res["distances"][0]
+    return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]

@@ -1,0 +1,92 @@
+"""Server mode: a real `chroma run` on a loopback port, reached through HttpClient."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import chromadb
+import pytest
+
+from retrieval.index import KnowledgeIndex
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_heartbeat(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"chroma run exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"chroma run did not answer within {timeout}s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    if not CHROMA.exists():
+        pytest.fail(f"{CHROMA} is missing: the chromadb package installs it")
+    tmp = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    log = tmp / "chroma.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port),
+                                 "--path", str(tmp / "db")], stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_heartbeat(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_ingest_and_search_through_the_server(chroma_url, tmp_path):
+    data = tmp_path / "data"
+    index = KnowledgeIndex.open(KNOWLEDGE, data, chroma_url=chroma_url)
+    assert index.stats["built"] and index.stats["store"].startswith("server-127_0_0_1_")
+    assert not (data / "chroma").exists()  # nothing embedded: the vectors live in the server
+
+    port = int(chroma_url.rsplit(":", 1)[1])
+    client = chromadb.HttpClient(host="127.0.0.1", port=port)
+    assert index.collection_name in [c.name for c in client.list_collections()]
+    assert client.get_collection(index.collection_name, embedding_function=None).count() == sum(
+        c.kind != "heading" for c in index.chunks)
+
+    hits = index.search("湖南轨道交通装备集群联系省领导是谁？", k=5, mode="vector")
+    assert hits and all(h.chunk.doc_id for h in hits)
+    assert any("毛伟明" in h.chunk.text for h in index.search("湖南轨道交通装备集群联系省领导是谁？", k=5))
+    assert {h.chunk.province for h in index.search("链长制", k=5, province="湖北", mode="vector")} == {"湖北"}
+
+    again = KnowledgeIndex.open(KNOWLEDGE, data, chroma_url=chroma_url)
+    assert not again.stats["built"] and again.collection_name == index.collection_name
+    stats = again.refresh(rebuild=True)
+    assert stats["built"] and index.search("问题办理机制", k=2)  # the previous collection still serves
+
+
+def test_unreachable_server(tmp_path):
+    url = f"http://127.0.0.1:{_free_port()}"
+    with pytest.raises(ConnectionError, match="unreachable"):
+        KnowledgeIndex.open(KNOWLEDGE, tmp_path / "data", chroma_url=url)
+    index = KnowledgeIndex.open(KNOWLEDGE, tmp_path / "data", chroma_url=url, fallback_embedded=True)
+    assert index.stats["store"] == "embedded" and index.search("问题办理机制", k=1)
