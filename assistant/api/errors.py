@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from types import MappingProxyType
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,10 +36,10 @@ _STATUS: tuple[tuple[type[ChainQAError], int], ...] = (
     (EngineError, 502),
     (KnowledgeError, 500),
 )
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "too_large",
-               415: "unsupported_media_type", 422: "invalid_request", 429: "rate_limited",
-               503: "not_ready"}
+_HTTP_CODES = MappingProxyType({
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    406: "not_acceptable", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+    422: "invalid_request", 429: "rate_limited", 500: "internal_error", 503: "not_ready"})
 
 
 def error_body(code: str, message: str) -> dict:

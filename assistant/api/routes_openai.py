@@ -1,0 +1,108 @@
+"""`POST /v1/chat/completions` and `GET /v1/models`: ChainQA as an OpenAI-compatible chat model.
+The last user message is the question; the messages before it are the history."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answer import Answer, Turn
+from assistant.api.errors import error_body
+from assistant.api.limits import rate_limit
+from assistant.api.routes_common import SSE_HEADERS, get_service, sse
+from assistant.errors import ChainQAError, UserInputError
+
+router = APIRouter(tags=["openai"])
+MODEL = "chainqa"
+
+
+class TextPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[TextPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(p.text or "" for p in self.content if p.type == "text")
+        return self.content or ""
+
+
+class CompletionRequest(BaseModel):
+    """The fields ChainQA reads; other OpenAI parameters (temperature, …) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"model": MODEL, "messages": [{"role": "user", "content": "湖北芯片这条链谁是链长？"}]}]})
+    model: str = MODEL
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+
+
+def split_messages(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
+    """The last user message and the user/assistant turns before it."""
+    last = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
+    if last is None:
+        raise UserInputError("messages must contain a user message")
+    history = [Turn(role=m.role, content=m.text()) for m in messages[:last] if m.role in ("user", "assistant")]
+    return messages[last].text(), history
+
+
+def _envelope(kind: str, model: str, cid: str, created: int) -> dict[str, Any]:
+    return {"id": cid, "object": kind, "created": created, "model": model}
+
+
+def completion(answer: Answer, model: str) -> dict[str, Any]:
+    body = _envelope("chat.completion", model, f"chatcmpl-{uuid.uuid4().hex}", int(time.time()))
+    body["choices"] = [{"index": 0, "message": {"role": "assistant", "content": answer.answer},
+                        "finish_reason": "stop", "logprobs": None}]
+    body["usage"] = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    body["chainqa"] = answer.model_dump(mode="json")
+    return body
+
+
+@router.post("/v1/chat/completions", dependencies=[Depends(rate_limit)],
+             responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}})
+def chat_completions(body: CompletionRequest, service=Depends(get_service)):
+    """OpenAI Chat Completions; the full Answer (citations, refusal) rides along as `chainqa`."""
+    question, history = split_messages(body.messages)
+    if not body.stream:
+        return completion(service.ask(question, history), body.model)
+    service.validate(question, history)
+    return StreamingResponse(_chunks(service, question, history, body.model),
+                             media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+def _chunks(service, question: str, history: list[Turn], model: str) -> Iterator[str]:
+    head = _envelope("chat.completion.chunk", model, f"chatcmpl-{uuid.uuid4().hex}", int(time.time()))
+
+    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> str:
+        return sse({**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra})
+
+    yield chunk({"role": "assistant", "content": ""})
+    try:
+        for item in service.stream(question, history):
+            if isinstance(item, Answer):
+                yield chunk({}, "stop", chainqa=item.model_dump(mode="json"))
+            elif item:
+                yield chunk({"content": item})
+    except ChainQAError as exc:
+        yield sse(error_body(exc.code, str(exc)))
+    except Exception:
+        yield sse(error_body("internal_error", "the service could not finish this answer"))
+    yield "data: [DONE]\n\n"
+
+
+@router.get("/v1/models")
+def models() -> dict[str, Any]:
+    return {"object": "list", "data": [{"id": MODEL, "object": "model", "created": 0, "owned_by": "chainqa"}]}

@@ -1,0 +1,44 @@
+"""A real server for the API tests: create_app(settings) → lifespan → the real Service.build over a
+temporary data_dir, served by uvicorn on a free loopback port."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.api.live import ADMIN_KEY, LiveServer, make_settings, shared_data_dir
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory):
+    return shared_data_dir(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir):
+    return make_settings(data_dir, cors_origins=["https://portal.example.gov.cn"])
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    from assistant.api.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def base_url(app):
+    with LiveServer(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def client(base_url):
+    with httpx.Client(base_url=base_url, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def admin_headers():
+    return {"X-API-Key": ADMIN_KEY}
+
