@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# serve builds the index itself when it is missing or stale (fingerprint of knowledge/)
 run: $(STAMP)
-	$(BIN)/chainqa ingest
 	$(BIN)/chainqa serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
