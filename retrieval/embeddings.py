@@ -102,6 +102,7 @@ class LsaEmbedding(_Base):
         self.path = Path(path) if path else None
         self.dim, self.ngram_min, self.ngram_max, self.seed = dim, ngram_min, ngram_max, seed
         self._vocab: dict[str, int] | None = None
+        self._counter: CountVectorizer | None = None
         self._idf: np.ndarray | None = None
         self._components: np.ndarray | None = None
         if self.path is not None and self.path.exists():
@@ -119,7 +120,7 @@ class LsaEmbedding(_Base):
         x = tfidf.fit_transform(_fold_all(texts))
         rank = max(1, min(self.dim, x.shape[0] - 1, x.shape[1] - 1))
         self._components = _top_components(x, rank, self.seed)
-        self._vocab = {term: int(i) for term, i in tfidf.vocabulary_.items()}
+        self._vocab, self._counter = {term: int(i) for term, i in tfidf.vocabulary_.items()}, None
         self._idf = tfidf.idf_.astype(np.float32)
         return self
 
@@ -135,16 +136,17 @@ class LsaEmbedding(_Base):
 
     def load(self, path: str | Path) -> None:
         with np.load(Path(path), allow_pickle=False) as data:
-            self._vocab = {str(t): i for i, t in enumerate(data["terms"])}
+            self._vocab, self._counter = {str(t): i for i, t in enumerate(data["terms"])}, None
             self._idf, self._components = data["idf"], data["components"]
         self.path = Path(path)
 
     def __call__(self, input: Documents) -> Embeddings:
         if not self.fitted:
             raise ValueError("LsaEmbedding is not fitted: call fit() or load() first")
-        counter = CountVectorizer(analyzer="char", ngram_range=(self.ngram_min, self.ngram_max),
-                                  vocabulary=self._vocab, lowercase=False, dtype=np.float32)
-        x = _sublinear_l2(counter.transform(_fold_all(input)), self._idf)
+        if self._counter is None:  # built once: validating a fixed vocabulary costs O(vocabulary)
+            self._counter = CountVectorizer(analyzer="char", ngram_range=(self.ngram_min, self.ngram_max),
+                                            vocabulary=self._vocab, lowercase=False, dtype=np.float32)
+        x = _sublinear_l2(self._counter.transform(_fold_all(input)), self._idf)
         dense = np.asarray(x @ self._components.T, dtype=np.float32)
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         return list(dense / np.where(norms == 0, 1.0, norms))

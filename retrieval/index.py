@@ -1,9 +1,8 @@
 """The knowledge index: ingestion (build aside, then switch) and the searchable snapshot in service.
 
 Under data_dir: chroma/ (the embedded store), indexes/<name>/ (one snapshot: documents, tables, chunks,
-BM25, LSA model, meta.json written last), current-<store>-<embedding>.json (the pointer to the snapshot in
-service for that vector store and embedding, replaced atomically) and ingest.lock (serialises ingestion between processes).
-"""
+BM25, LSA model; meta.json written last), current-<store>-<embedding>.json (the pointer to the snapshot
+in service, replaced atomically) and ingest.lock (serialises ingestion between processes)."""
 
 from __future__ import annotations
 
@@ -27,20 +26,12 @@ from retrieval.embeddings import LsaEmbedding, make_embedding
 from retrieval.errors import KnowledgeFileError
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
-from retrieval.search import (
-    AnswerTypes,
-    ChainQARetriever,
-    FusionWeights,
-    Hit,
-    Mode,
-    QueryExpander,
-    Searcher,
-    search_text,
-)
+from retrieval.search import AnswerTypes, ChainQARetriever, FusionWeights, Hit, Mode, QueryExpander, Searcher
+from retrieval.search import search_text as _search_text
 from retrieval.vectors import PREFIX, VectorStore
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = "1"  # bump when the snapshot layout or the search text changes
+INDEX_FORMAT = "2"  # bump when the snapshot layout or the search text changes
 
 
 def knowledge_fingerprint(knowledge_dir: Path, config: str = "") -> str:
@@ -231,7 +222,7 @@ class KnowledgeIndex:
     def _write_snapshot(self, directory: Path, name: str, fp: str, docs: dict[str, Document], tables: Tables,
                         chunks: list[Chunk], building: str) -> None:
         indexed = [c for c in chunks if c.kind != "heading"]
-        texts = [search_text(c, docs[c.doc_id].meta.short_title) for c in indexed]
+        texts = [_search_text(c, docs[c.doc_id].meta.short_title, docs[c.doc_id].meta.full_title) for c in indexed]
         embedding = self.config.make_embedding(directory)
         if isinstance(embedding, LsaEmbedding):
             embedding.fit(texts).save(directory / "lsa.npz")
@@ -246,9 +237,8 @@ class KnowledgeIndex:
                                                "embedding": embedding.identity()})
 
     def _switch(self, name: str, fp: str, previous: dict | None) -> None:
-        """Serve `name`, then drop our snapshots other than it and the previous one (which requests
-        in flight, here or in other processes, may still use). Other deployments' collections are
-        never touched: only those with a snapshot directory under our data_dir are dropped."""
+        """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it);
+        only collections with a snapshot directory under our data_dir are ours to drop."""
         if not self._load(name):
             raise RuntimeError(f"the new index {name} does not load")
         _write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})

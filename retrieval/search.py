@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from chromadb.errors import NotFoundError
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
@@ -21,7 +22,7 @@ from retrieval.lexical import LexicalIndex
 from retrieval.normalize import fold, fold_words
 from retrieval.registry import Tables
 from retrieval.vectors import query as vector_query
-from retrieval.vectors import where_clause
+from retrieval.vectors import rank_ids, where_clause
 
 log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "lexical", "vector"]
@@ -48,9 +49,11 @@ class FusionWeights:
     answer_type: float = 0.2  # score bonus for chunks holding what the question asks for (a name, a unit, a number)
 
 
-def search_text(chunk: Chunk, short_title: str = "") -> str:
-    """What gets indexed for a chunk: its province, document, section path and text."""
-    return " ".join(p for p in (chunk.province, short_title, chunk.section, chunk.text) if p)
+def search_text(chunk: Chunk, short_title: str = "", full_title: str = "") -> str:
+    """What gets indexed for a chunk: its province, document, section path and text. A chunk before
+    the first section (the preamble: document number, addressees, date) takes the full title instead."""
+    section = chunk.section or full_title
+    return " ".join(p for p in (chunk.province, short_title, section, chunk.text) if p)
 
 
 class QueryExpander:
@@ -61,10 +64,7 @@ class QueryExpander:
         self._gazetteer = Gazetteer(tables)
         self._synonyms = [(fold_words(k), tuple(v)) for k, v in tables.synonyms.items()]
         self._families = {k: tuple(v) for k, v in tables.department_families.items()}
-        self._chain_names: dict[str, set[str]] = {}
-        for row in tables.chains:
-            names = self._chain_names.setdefault(row.chain, set())
-            names.update(n for n in (row.table_name,) if n)
+        self._table_names = {r.chain: r.table_name for r in tables.chains if r.table_name not in (None, r.chain)}
 
     def expand(self, query: str) -> list[str]:
         """The extra words, without those the query already contains, in a stable order."""
@@ -72,7 +72,7 @@ class QueryExpander:
         extra: list[str] = []
         for m in self._gazetteer.scan(query):
             if m.kind == "chain":
-                extra += [m.key, *sorted(self._chain_names.get(m.key, ()))]
+                extra += [m.key, self._table_names.get(m.key, m.key)]  # 现代化工 → 现代化工业产业链
             elif m.kind == "department":
                 extra += self._families.get(m.key, ())[:3]
             else:
@@ -80,16 +80,19 @@ class QueryExpander:
         for key, values in self._synonyms:
             if key in folded:
                 extra.extend(values)
+        extra += self._gazetteer.translate(query)  # English phrases → the Chinese words of the sources
         seen: set[str] = set()
         return [w for w in extra if not (fold_words(w) in folded or w in seen or seen.add(w))]
 
 
-_ASKS = {  # question cues (folded) → the kind of answer asked for
-    "person": ("谁", "哪位", "哪两位", "who"),
-    "unit": ("谁", "哪个部门", "哪些部门", "哪个厅", "哪个单位", "牵头", "负责", "找哪", "whichdepartment"),
-    "number": ("多少", "几", "howmany", "howmuch"),
-}
+_ASKS = (  # the kind of answer asked for ← question cues (folded)
+    ("person", ("谁", "哪位", "哪两位", "who")),
+    ("unit", ("谁", "哪个部门", "哪些部门", "哪个厅", "哪个单位", "牵头", "负责", "找哪", "whichdepartment")),
+    ("number", ("多少", "几", "howmany", "howmuch")),
+)
 _DIGIT = re.compile(r"\d")
+_OVERFETCH_MAX = 1000  # deepest unfiltered vector query used to serve a filtered one
+_EXACT_MAX = 500  # a filter allowing at most this many chunks ranks them exactly
 
 
 class AnswerTypes:
@@ -109,7 +112,7 @@ class AnswerTypes:
 
     def asked(self, query: str) -> list[str]:
         folded = fold(query)
-        return [kind for kind, cues in _ASKS.items() if any(c in folded for c in cues)]
+        return [kind for kind, cues in _ASKS if any(c in folded for c in cues)]
 
 
 def _alternation(words: set[str]) -> re.Pattern:
@@ -149,12 +152,31 @@ class Searcher:
             scores = scores + self.weights.expansion * self.lexical.scores(tok.tokens(" ".join(expansion)))
         return self.lexical.top(scores, n, mask)
 
-    def vector_ranked(self, query: str, expansion: list[str], n: int, province, doc_id) -> list[tuple[int, float]]:
+    def vector_ranked(self, query: str, expansion: list[str], n: int, province, doc_id,
+                      need: int = 1) -> list[tuple[int, float]]:
         vector = np.asarray(self.embed_query(" ".join([query, *expansion])), dtype=np.float32)
         if not np.any(vector):  # nothing of the query is known to the embedding: no direction to search
             return []
-        hits = vector_query(self.collection, vector, min(n, len(self.chunks)), where_clause(province, doc_id))
+        mask = self._mask(province, doc_id)
+        hits = vector_query(self.collection, vector, min(n, len(self.chunks))) if mask is None else \
+            self._filtered_vectors(vector, n, mask, need, where_clause(province, doc_id))
         return [(self._pos[i], s) for i, s in hits if i in self._pos]
+
+    def _filtered_vectors(self, vector: np.ndarray, n: int, mask: np.ndarray, need: int,
+                          where: dict) -> list[tuple[str, float]]:
+        """Nearest chunks within a filter. Chroma's metadata `where` costs O(corpus) (57 ms for a
+        province at 28k chunks), so a narrow filter (a document) ranks its own chunks exactly, a broad
+        one over-fetches unfiltered neighbours and keeps the allowed ones; `where` is the last resort."""
+        allowed = int(mask.sum())
+        if allowed <= _EXACT_MAX:
+            return rank_ids(self.collection, vector, [self.chunks[i].id for i in np.flatnonzero(mask)], n)
+        first = 2 * n * len(self.chunks) // allowed + n  # expected to hold 2n allowed chunks
+        for depth in sorted({min(len(self.chunks), _OVERFETCH_MAX, d) for d in (first, _OVERFETCH_MAX)}):
+            hits = [(i, s) for i, s in vector_query(self.collection, vector, depth)
+                    if i in self._pos and mask[self._pos[i]]]
+            if len(hits) >= need or depth == len(self.chunks):
+                return hits[:n]
+        return vector_query(self.collection, vector, n, where)
 
     def provinces_named(self, query: str) -> set[str]:
         folded = fold_words(query)
@@ -165,10 +187,16 @@ class Searcher:
         n = max(k, self.weights.candidates)
         if mode == "lexical":
             return self.lexical_ranked(query, expansion, n, self._mask(province, doc_id))
-        vec = self.vector_ranked(query, expansion, n, province, doc_id)
         if mode == "vector":
-            return vec
+            return self.vector_ranked(query, expansion, n, province, doc_id, need=k)
         lex = self.lexical_ranked(query, expansion, n, self._mask(province, doc_id))
+        try:
+            vec = self.vector_ranked(query, expansion, n, province, doc_id, need=k)
+        except NotFoundError:
+            raise  # the collection was replaced: the index reloads and retries
+        except Exception as exc:  # the vector store is down: hybrid degrades to lexical, loudly
+            log.warning("vector search failed (%s); answering from BM25 alone", exc)
+            return lex
         return fuse([lex, vec], [self.weights.lexical, self.weights.vector], self.weights.rrf_k)
 
     def search(self, query: str, k: int = 5, province: str | None = None, doc_id: str | None = None,

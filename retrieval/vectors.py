@@ -95,9 +95,7 @@ class VectorStore:
 def where_clause(province: str | None = None, doc_id: str | None = None) -> dict | None:
     parts = [{"province": province}] if province else []
     parts += [{"doc_id": doc_id}] if doc_id else []
-    if len(parts) > 1:
-        return {"$and": parts}
-    return parts[0] if parts else None
+    return {"$and": parts} if len(parts) > 1 else (parts[0] if parts else None)
 
 
 def query(collection: Collection, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
@@ -108,3 +106,15 @@ def query(collection: Collection, vector: np.ndarray, n: int, where: dict | None
                            where=where, include=["distances"])
     ids, dists = res["ids"][0], res["distances"][0]
     return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+
+
+def rank_ids(collection: Collection, vector: np.ndarray, ids: Sequence[str], n: int) -> list[tuple[str, float]]:
+    """Exact cosine ranking of the given ids (for selective filters, where Chroma's `where` is slow)."""
+    if not ids or n <= 0:
+        return []
+    got = collection.get(ids=list(ids), include=["embeddings"])
+    matrix = np.asarray(got["embeddings"], dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1) * max(float(np.linalg.norm(vector)), 1e-12)
+    sims = matrix @ np.asarray(vector, dtype=np.float32) / np.where(norms == 0, 1.0, norms)
+    best = np.argsort(-sims, kind="stable")[:n]
+    return [(got["ids"][i], float(sims[i])) for i in best]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -118,3 +119,58 @@ def test_search_is_fast(knowledge_index):
         took.append(time.perf_counter() - start)
     took.sort()
     assert took[int(0.95 * len(took))] < 0.025  # target well under 10 ms; a loaded CI box gets slack
+
+
+def test_retrieval_eval(knowledge_index, tmp_path):
+    from eval.retrieval_eval import evaluate, is_hit, main
+
+    dataset = tmp_path / "cases.jsonl"
+    cases = [{"id": "a", "query": "湖南轨道交通装备集群联系省领导是谁？", "doc_id": "hunan_plan", "answer": "毛伟明"},
+             {"id": "b", "query": "量子计算机的价格", "doc_id": "hubei_scheme", "answer": "不存在的答案"},
+             {"id": "c", "query": "“五图作业”是哪五张图？", "doc_id": "hubei_press", "answer": "不在这里",
+              "alt": [{"doc_id": "hubei_scheme", "answer": "技术结构图、应用领域图"}]}]
+    dataset.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), encoding="utf-8")
+    hit = knowledge_index.search(cases[0]["query"], k=1)[0]
+    assert is_hit(hit.chunk, cases[0]) and not is_hit(hit.chunk, cases[1])
+    metrics = evaluate(knowledge_index, dataset, k=5)
+    assert set(metrics) == {"hybrid", "lexical", "vector"}
+    hybrid = metrics["hybrid"]
+    assert hybrid.queries == 3 and hybrid.misses == ["b"] and hybrid.recall_at_k == round(2 / 3, 3)
+    assert hybrid.recall_at_1 <= hybrid.mrr <= hybrid.recall_at_k
+
+    out = tmp_path / "report.json"
+    argv = ["--dataset", str(dataset), "--data-dir", str(tmp_path / "data"), "--embeddings", "hashing",
+            "--default-embedding", "hashing", "--output", str(out), "--markdown", str(tmp_path / "t.md")]
+    assert main([*argv, "--min-recall", "0.6"]) == 0
+    assert main([*argv, "--min-recall", "0.9"]) == 1
+    assert {r["mode"] for r in json.loads(out.read_text(encoding="utf-8"))} == {"hybrid", "lexical", "vector"}
+    assert (tmp_path / "t.md").read_text(encoding="utf-8").startswith("| embedding | mode | recall@1 |")
+
+
+def test_hybrid_degrades_to_bm25_when_the_vector_store_is_down(knowledge_index, monkeypatch, caplog):
+    class Down:
+        def query(self, **kwargs):
+            raise ConnectionError("chroma server gone")
+
+    searcher = knowledge_index._current.searcher
+    expected = [h.chunk.id for h in knowledge_index.search("问题办理机制", k=3, mode="lexical")]
+    monkeypatch.setattr(searcher, "collection", Down())
+    assert [h.chunk.id for h in knowledge_index.search("问题办理机制", k=3)] == expected
+    assert "vector search failed" in caplog.text
+    with pytest.raises(ConnectionError):
+        knowledge_index.search("问题办理机制", k=3, mode="vector")
+
+
+def test_filtered_vector_search_paths_agree(knowledge_index, monkeypatch):
+    import retrieval.search as search_module
+
+    query = "链长制工作机制"
+    paths = {"exact": {}, "overfetch": {"_EXACT_MAX": 0}, "where": {"_EXACT_MAX": 0, "_OVERFETCH_MAX": 1}}
+    for kwargs in ({"province": "湖南"}, {"doc_id": "hubei_cppcc"}, {"province": "湖北", "doc_id": "hubei_press"}):
+        found = {}
+        for path, limits in paths.items():
+            with monkeypatch.context() as m:
+                for name, value in limits.items():
+                    m.setattr(search_module, name, value)
+                found[path] = [h.chunk.id for h in knowledge_index.search(query, k=5, mode="vector", **kwargs)]
+        assert len(found["exact"]) == 5 and found["exact"] == found["overfetch"] == found["where"], kwargs
