@@ -154,6 +154,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench")
     b.add_argument("--json", action="store_true")
     b.add_argument("--quick", action="store_true")
+    sub.add_parser("loadtest", help="drive a loopback server with concurrent clients (see eval/loadtest.py)",
+                   add_help=False)
     r = sub.add_parser("report")
     r.add_argument("what", choices=["unanswered"])
     r.add_argument("--limit", type=int, default=100)
@@ -162,6 +164,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args, extra = _parser().parse_known_args(argv)
+    if args.cmd == "loadtest":
+        from eval.loadtest import main as loadtest_main
+
+        return loadtest_main(extra)
     if extra and args.cmd != "tool":
         _parser().error(f"unrecognized arguments: {' '.join(extra)}")
     settings = Settings()

@@ -1,0 +1,116 @@
+"""The Chroma server is unreachable at startup (a closed loopback port) or goes away while serving:
+readiness says so at once (/healthz 503), requests fail fast instead of hanging, and with
+`chroma_fallback_embedded` the service answers from the embedded store."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tests.api.live import make_settings
+from tests.api.test_bad_input import assert_error
+from tests.reliability.conftest import QUESTION, start
+from tests.retrieval.test_chroma_server import CHROMA, _wait_for_heartbeat
+
+FAST_S = 2.0  # "quickly": well under any client or proxy timeout
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def timed(call):
+    started = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - started
+
+
+def served(data_dir, name: str, **overrides):
+    from assistant.api.app import create_app
+
+    settings = make_settings(data_dir, store_url=f"sqlite:///{data_dir / f'store-{name}.sqlite3'}", **overrides)
+    return start(create_app(settings))
+
+
+@pytest.fixture
+def unreachable(data_dir):
+    server, _url, client = served(data_dir, "chroma-down", chroma_url=f"http://127.0.0.1:{closed_port()}")
+    try:
+        yield client
+    finally:
+        client.close()
+        server.__exit__(None, None, None)
+
+
+def test_unreachable_chroma_is_a_quick_readiness_failure(unreachable):
+    for _ in range(3):
+        r, seconds = timed(lambda: unreachable.get("/healthz"))
+        assert r.status_code == 503 and seconds < FAST_S
+        assert r.json()["status"] == "not_ready" and "ConnectionError" in r.json()["reason"]
+        assert "127.0.0.1" not in r.text  # the reason names the failure, not the address
+    for route in ("/api/chat", "/api/chat/stream"):
+        r, seconds = timed(lambda route=route: unreachable.post(route, json={"question": QUESTION}))
+        assert_error(r, 503, "not_ready")
+        assert seconds < FAST_S
+    assert unreachable.get("/widget.js").status_code == 200  # the static parts still serve
+
+
+def test_embedded_fallback_serves(data_dir):
+    server, _url, client = served(data_dir, "chroma-fallback", chroma_url=f"http://127.0.0.1:{closed_port()}",
+                                  chroma_fallback_embedded=True)
+    try:
+        health = client.get("/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        r = client.post("/api/chat", json={"question": QUESTION})
+        assert r.status_code == 200 and "曹广晶" in r.json()["answer"]
+        r = client.post("/api/chat", json={"question": "湖北的问题办理机制是怎样的？"})  # needs the documents
+        assert r.status_code == 200 and r.json()["citations"][0]["doc_id"].startswith("hubei")
+    finally:
+        client.close()
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    port = closed_port()
+    log = tmp_path / "chroma.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port),
+                                 "--path", str(tmp_path / "db")], stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_heartbeat(url, proc, log)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_chroma_going_away_while_serving(tmp_path, chroma_server):
+    url, proc = chroma_server
+    server, _url, client = served(tmp_path / "data", "chroma-live", chroma_url=url)
+    try:
+        assert client.get("/healthz").status_code == 200
+        assert "曹广晶" in client.post("/api/chat", json={"question": QUESTION}).json()["answer"]
+        proc.terminate()
+        proc.wait(timeout=10)
+        r, seconds = timed(lambda: client.get("/healthz"))
+        assert r.status_code == 503 and "vector store" in r.json()["reason"] and seconds < FAST_S + 3
+        r, seconds = timed(lambda: client.post("/api/chat", json={"question": "湖北的问题办理机制是怎样的？"}))
+        assert seconds < FAST_S  # answered from the lexical index, or a clear 503: never hung, never a 500
+        if r.status_code == 200:
+            assert r.json()["citations"] and "销号" in r.json()["answer"]
+        else:
+            assert_error(r, 503, "not_ready")
+    finally:
+        client.close()
+        server.__exit__(None, None, None)

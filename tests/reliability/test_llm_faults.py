@@ -1,0 +1,224 @@
+"""The LLM endpoint fails (times out, 5xx, garbage, hangs up, drips): through the HTTP API the answer
+still comes, from the offline engine, within a bounded time, and says why in `engine`."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from tests.api.live import make_settings
+from tests.api.test_chat import sse_events
+from tests.fakes.openai_server import ScriptedOpenAI, error, text
+from tests.reliability.conftest import QUESTION, start
+
+TIMEOUT_S, RETRIES = 1.0, 1
+BOUND_S = TIMEOUT_S * (RETRIES + 1) + 2.0  # every try may time out, then the offline answer
+ROUTES = ("/api/chat", "/api/chat/stream")
+
+
+class GarbageOpenAI:
+    """An "OpenAI" endpoint that answers 200 with something that is not a chat completion."""
+
+    def __init__(self) -> None:
+        self.mode = "html"
+        self.requests = 0
+        self.stop = threading.Event()
+        self.drip_stop = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _garbage_handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> GarbageOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+GARBAGE = {
+    "html": ("text/html", b"<html><body>502 Bad Gateway</body></html>"),
+    "not_json": ("application/json", b'{"id": "chatcmpl-1", "choices": [{"mess'),
+    "wrong_shape": ("application/json", b'{"unexpected": true, "choices": "none"}'),
+    "empty": ("application/json", b""),
+    "sse_garbage": ("text/event-stream", b"data: {broken json\n\ndata: \x00\xff\n\n"),
+}
+
+
+def _garbage_handler(fake: GarbageOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            fake.requests += 1
+            if fake.mode == "hangup":  # close the connection without a response
+                self.close_connection = True
+                return
+            if fake.mode == "drip":  # headers, then one byte now and then: no single read times out
+                return self._drip()
+            ctype, body = GARBAGE[fake.mode]
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _drip(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                while not (fake.stop.is_set() or fake.drip_stop.wait(TIMEOUT_S / 3)):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+            except OSError:  # the client gave up
+                pass
+
+    return Handler
+
+
+def _app_for(base_url: str, data_dir, name: str):
+    from assistant.api.app import create_app
+
+    return create_app(make_settings(data_dir, engine="llm", OPENAI_BASE_URL=base_url, OPENAI_API_KEY="sk-test",
+                                    llm_timeout_s=TIMEOUT_S, llm_max_retries=RETRIES,
+                                    store_url=f"sqlite:///{data_dir / f'store-{name}.sqlite3'}"))
+
+
+@pytest.fixture(scope="module")
+def scripted(data_dir):
+    with ScriptedOpenAI() as fake:
+        server, _url, client = start(_app_for(fake.base_url, data_dir, "llm-scripted"))
+        try:
+            yield fake, client
+        finally:
+            client.close()
+            server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def garbage(data_dir):
+    with GarbageOpenAI() as fake:
+        server, _url, client = start(_app_for(fake.base_url, data_dir, "llm-garbage"))
+        try:
+            yield fake, client
+        finally:
+            client.close()
+            server.__exit__(None, None, None)
+
+
+def ask(client, route: str, timeout: float = 30.0) -> tuple[dict, float]:
+    """The final answer of either route, and how long it took."""
+    started = time.perf_counter()
+    r = client.post(route, json={"question": QUESTION}, timeout=timeout)
+    elapsed = time.perf_counter() - started
+    assert r.status_code == 200, r.text
+    if route.endswith("stream"):
+        events = sse_events(r)
+        assert "answer" in events[-1] and not any("error" in e for e in events)
+        return events[-1]["answer"], elapsed  # the final event supersedes deltas already sent
+    return r.json(), elapsed
+
+
+def assert_offline(answer: dict, reason: str | None = None) -> None:
+    assert answer["engine"].startswith("offline (llm fallback: "), answer["engine"]
+    if reason:
+        assert answer["engine"] == f"offline (llm fallback: {reason})"
+    assert "曹广晶" in answer["answer"] and answer["citations"][0]["doc_id"] == "hubei_scheme"
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_llm_timing_out(scripted, route):
+    fake, client = scripted
+    fake.replies.clear()
+    fake.script(*[text("迟到的回答", delay=30)] * (RETRIES + 1))
+    answer, elapsed = ask(client, route)
+    assert_offline(answer, "timeout")
+    assert elapsed < BOUND_S
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_stream_stalling_after_the_first_delta(scripted, route):
+    fake, client = scripted
+    fake.replies.clear()
+    fake.script(*[text("湖北集成电路产业链的链长是曹广晶。", stall=30)] * (RETRIES + 1))
+    answer, elapsed = ask(client, route)
+    assert elapsed < BOUND_S
+    if route.endswith("stream"):  # the stall is mid-stream: the offline answer supersedes the deltas
+        assert_offline(answer, "timeout")
+    else:  # the non-streaming call is not stalled: the answer (no tool call, no sources) is rejected
+        assert_offline(answer, "no sources")
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 429])
+@pytest.mark.parametrize("route", ROUTES)
+def test_llm_5xx_and_429(scripted, route, status):
+    fake, client = scripted
+    fake.replies.clear()
+    fake.requests.clear()
+    fake.script(*[error(status)] * (RETRIES + 1), text("never sent"))
+    answer, elapsed = ask(client, route)
+    assert_offline(answer, f"http {status}")
+    assert elapsed < BOUND_S and len(fake.requests) == RETRIES + 1  # retries are bounded
+
+
+@pytest.mark.parametrize("mode", [*GARBAGE, "hangup"])
+@pytest.mark.parametrize("route", ROUTES)
+def test_llm_garbage(garbage, route, mode):
+    fake, client = garbage
+    fake.mode = mode
+    answer, elapsed = ask(client, route)
+    assert_offline(answer)
+    assert elapsed < BOUND_S
+
+
+@pytest.mark.xfail(strict=True, reason="gap: llm_timeout_s bounds each read, not the whole call; an endpoint "
+                   "that drips a byte at a time holds the request (needs a total deadline in assistant/llm.py)")
+@pytest.mark.parametrize("route", ROUTES)
+def test_llm_dripping_bytes(garbage, route):
+    fake, client = garbage
+    fake.mode = "drip"
+    fake.drip_stop.clear()
+    try:
+        answer, elapsed = ask_within(client, route, BOUND_S + 1.0)
+    finally:
+        fake.drip_stop.set()  # let the server's request finish (it falls back once the connection drops)
+    assert_offline(answer)
+    assert elapsed < BOUND_S
+
+
+def ask_within(client, route: str, seconds: float) -> tuple[dict, float]:
+    try:
+        return ask(client, route, timeout=seconds)
+    except httpx.TimeoutException:
+        pytest.fail(f"no answer within {seconds:.0f} s")
+
+
+def test_the_question_log_records_the_fallback(scripted):
+    fake, client = scripted
+    fake.replies.clear()
+    fake.script(*[error(500)] * (RETRIES + 1))
+    client.post("/api/chat", json={"question": "湖北芯片产业链链长是谁？"})
+    rows = client.get("/api/admin/questions", params={"limit": 5}, headers={"X-API-Key": _key()}).json()
+    row = next(r for r in rows if r["question"] == "湖北芯片产业链链长是谁？")
+    assert row["engine"] == "offline (llm fallback: http 500)" and json.dumps(row["citations"])
+
+
+def _key() -> str:
+    from tests.api.live import ADMIN_KEY
+
+    return ADMIN_KEY
