@@ -5,15 +5,14 @@ readiness says so at once (/healthz 503), requests fail fast instead of hanging,
 from __future__ import annotations
 
 import socket
-import subprocess
 import time
 
 import pytest
 
 from tests.api.live import make_settings
 from tests.api.test_bad_input import assert_error
+from tests.chroma import running_chroma
 from tests.reliability.conftest import QUESTION, start
-from tests.retrieval.test_chroma_server import CHROMA, _wait_for_heartbeat
 
 FAST_S = 2.0  # "quickly": well under any client or proxy timeout
 
@@ -78,21 +77,8 @@ def test_embedded_fallback_serves(data_dir):
 
 @pytest.fixture
 def chroma_server(tmp_path):
-    port = closed_port()
-    log = tmp_path / "chroma.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port),
-                                 "--path", str(tmp_path / "db")], stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_heartbeat(url, proc, log)
+    with running_chroma(tmp_path, closed_port()) as (url, proc):
         yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_chroma_going_away_while_serving(tmp_path, chroma_server):

@@ -2,63 +2,23 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import chromadb
 import pytest
 
 from retrieval.index import KnowledgeIndex
+from tests.chroma import CHROMA, free_port, running_chroma
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
-CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_heartbeat(url: str, proc: subprocess.Popen, log: Path, timeout: float = 45.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"chroma run did not answer within {timeout}s:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
     if not CHROMA.exists():
         pytest.fail(f"{CHROMA} is missing: the chromadb package installs it")
-    tmp = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    log = tmp / "chroma.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port),
-                                 "--path", str(tmp / "db")], stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_heartbeat(url, proc, log)
+    with running_chroma(tmp_path_factory.mktemp("chroma-server")) as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def test_ingest_and_search_through_the_server(chroma_url, tmp_path):
@@ -85,7 +45,7 @@ def test_ingest_and_search_through_the_server(chroma_url, tmp_path):
 
 
 def test_unreachable_server(tmp_path):
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(ConnectionError, match="unreachable"):
         KnowledgeIndex.open(KNOWLEDGE, tmp_path / "data", chroma_url=url)
     index = KnowledgeIndex.open(KNOWLEDGE, tmp_path / "data", chroma_url=url, fallback_embedded=True)
