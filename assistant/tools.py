@@ -122,6 +122,11 @@ def _chain_result(deps: ToolDeps, chain: str, province: str | None) -> ChainResu
     if not rows:
         names = [r.chain for r in deps.tables.chains if province is None or r.province == province]
         return ChainResult(not_found=_not_found(chain, names, "产业链"))
+    return chain_result(deps, rows)
+
+
+def chain_result(deps: ToolDeps, rows: list[ChainRow]) -> ChainResult:
+    """The facts of these table rows, each cited by its row's quote."""
     return ChainResult(matches=[_fact(r) for r in rows], citations=[deps.cite(r.source, r.quote) for r in rows])
 
 

@@ -30,13 +30,12 @@ class Mention:
     end: int
 
 
-def _pinyin(name: str) -> list[str]:
+def _pinyin(name: str) -> tuple[str, str]:
+    """Family name and given name in pinyin: 曹广晶 → ("cao", "guangjing")."""
     from pypinyin import lazy_pinyin
 
     syl = lazy_pinyin(name)
-    given = "".join(syl[1:])
-    # "Cao Guangjing", "Guangjing Cao" and the run-together forms
-    return [f"{syl[0]} {given}", f"{given} {syl[0]}", syl[0] + given]
+    return syl[0], "".join(syl[1:])
 
 
 class Gazetteer:
@@ -81,9 +80,11 @@ class Gazetteer:
     def _add_leader(self, name: str, province: str) -> None:
         name = squash(name)
         self._add(name, "leader", name, province)
-        for py in _pinyin(name):
-            self._add(py, "leader", name, province)
-        self.pinyin[name] = " ".join(p.capitalize() for p in _pinyin_words(name))
+        family, given = _pinyin(name)
+        # "Cao Guangjing", "Guangjing Cao" and the run-together form all find the leader
+        for form in (f"{family} {given}", f"{given} {family}", family + given):
+            self._add(form, "leader", name, province)
+        self.pinyin[name] = f"{family.capitalize()} {given.capitalize()}"
 
     def translate(self, text: str) -> list[str]:
         """Chinese words for the English phrases in `text` (for intent and search)."""
@@ -105,13 +106,6 @@ class Gazetteer:
             else:
                 i += 1
         return out
-
-
-def _pinyin_words(name: str) -> list[str]:
-    from pypinyin import lazy_pinyin
-
-    syl = lazy_pinyin(name)
-    return [syl[0], "".join(syl[1:])]
 
 
 def _word_ok(folded: str, i: int, size: int) -> bool:

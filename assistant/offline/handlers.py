@@ -24,8 +24,7 @@ class TableAnswers:
         rows = [r for r in self.deps.tables.chains if (r.chain, r.province) in keys]
         in_province = [r for r in rows if r.province in u.provinces]
         rows = in_province or rows
-        return T.ChainResult(matches=[T._fact(r) for r in rows],
-                             citations=[self.deps.cite(r.source, r.quote) for r in rows])
+        return T.chain_result(self.deps, rows)
 
     def chain_leader(self, u: Understanding) -> Draft | None:
         r = self._chains(u)
@@ -50,7 +49,7 @@ class TableAnswers:
         sugg.append(f"{first.province}一共有哪些重点产业链？")
         return Draft("\n\n".join(parts), r.citations, ["chain_leader"], sugg)
 
-    def lead_department(self, u: Understanding) -> Draft:
+    def lead_department(self, u: Understanding) -> Draft | None:
         u.provinces = u.provinces or ["湖北"]
         r = self._chains(u)
         if not r.matches:
@@ -58,22 +57,21 @@ class TableAnswers:
         parts = []
         for f in r.matches:
             if f.province != "湖北":
-                parts.append(f"湖南方案的分工表没有“牵头部门”一栏：**{f.chain}**的联系省领导是**{f.leader}**，"
-                             "各项行动的牵头单位见方案正文（排第一的为牵头单位）。")
+                parts.append(self.p.render("answers/lead_department_hunan", chain=f.chain, leader=f.leader))
                 continue
             note = inferred_note(self.p, f, ("lead_department",))
             parts.append(self.p.render("answers/lead_department", chain=f.chain, department=f.lead_department,
                                        note=note))
             if f.chain == "汽车产业链":
                 press = self.deps.cite("hubei_press", "作为汽车产业链的牵头部门")
-                parts.append("2021年4月30日新闻发布会上，省发改委也以“汽车产业链的牵头部门”身份答问。")
+                parts.append(self.p.text("answers/lead_department_press"))
                 r.citations.append(press)
         chain = r.matches[0]
         sugg = [f"湖北{chain.chain}的联络员和联络处室是什么？", "牵头部门要负责哪些工作？",
                 f"湖北{chain.chain}的链长是谁？"]
         return Draft("\n\n".join(parts), r.citations, ["lead_department"], sugg)
 
-    def liaison(self, u: Understanding) -> Draft:
+    def liaison(self, u: Understanding) -> Draft | None:
         u.provinces = ["湖北"]
         r = self._chains(u)
         if not r.matches:
