@@ -34,14 +34,13 @@ def error(status: int = 500, **kw) -> Reply:
     return Reply(status=status, retry_after_ms=kw.pop("retry_after_ms", 5), **kw)
 
 
-class ScriptedOpenAI:
-    """Use as a context manager; `script(*replies)` queues replies, `requests` holds the bodies received."""
+class LoopbackServer:
+    """An HTTP server on a free loopback port, run on a thread while used as a context manager.
+    `stopping` is set on exit so handlers that wait (slow or dripping replies) wake up."""
 
-    def __init__(self) -> None:
-        self.replies: deque[Reply] = deque()
-        self.requests: list[dict] = []
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self.stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
@@ -49,17 +48,26 @@ class ScriptedOpenAI:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
-    def script(self, *replies: Reply) -> None:
-        self.replies.extend(replies)
-
-    def __enter__(self) -> ScriptedOpenAI:
+    def __enter__(self):
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stopping.set()  # wakes slow replies
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
+
+
+class ScriptedOpenAI(LoopbackServer):
+    """Use as a context manager; `script(*replies)` queues replies, `requests` holds the bodies received."""
+
+    def __init__(self) -> None:
+        self.replies: deque[Reply] = deque()
+        self.requests: list[dict] = []
+        super().__init__(_handler(self))
+
+    def script(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
 
     def next_reply(self, body: dict) -> Reply:
         self.requests.append(body)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
 from tests.api.live import make_settings
 from tests.api.test_chat import sse_events
-from tests.fakes.openai_server import ScriptedOpenAI, error, text
+from tests.fakes.openai_server import LoopbackServer, ScriptedOpenAI, error, text
 from tests.reliability.conftest import QUESTION, start
 
 TIMEOUT_S, RETRIES = 1.0, 1
@@ -21,30 +21,14 @@ BOUND_S = TIMEOUT_S * (RETRIES + 1) + 2.0  # every try may time out, then the of
 ROUTES = ("/api/chat", "/api/chat/stream")
 
 
-class GarbageOpenAI:
+class GarbageOpenAI(LoopbackServer):
     """An "OpenAI" endpoint that answers 200 with something that is not a chat completion."""
 
     def __init__(self) -> None:
         self.mode = "html"
         self.requests = 0
-        self.stop = threading.Event()
         self.drip_stop = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _garbage_handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-
-    def __enter__(self) -> GarbageOpenAI:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(_garbage_handler(self))
 
 
 GARBAGE = {
@@ -82,7 +66,7 @@ def _garbage_handler(fake: GarbageOpenAI) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", "100000")
             self.end_headers()
             try:
-                while not (fake.stop.is_set() or fake.drip_stop.wait(TIMEOUT_S / 3)):
+                while not (fake.stopping.is_set() or fake.drip_stop.wait(TIMEOUT_S / 3)):
                     self.wfile.write(b" ")
                     self.wfile.flush()
             except OSError:  # the client gave up
@@ -99,26 +83,25 @@ def _app_for(base_url: str, data_dir, name: str):
                                     store_url=f"sqlite:///{data_dir / f'store-{name}.sqlite3'}"))
 
 
-@pytest.fixture(scope="module")
-def scripted(data_dir):
-    with ScriptedOpenAI() as fake:
-        server, _url, client = start(_app_for(fake.base_url, data_dir, "llm-scripted"))
+def _served(fake_endpoint, data_dir, name: str):
+    """ChainQA served on loopback against this fake LLM endpoint; yields (fake, http client)."""
+    with fake_endpoint as fake:
+        server, _url, client = start(_app_for(fake.base_url, data_dir, name))
         try:
             yield fake, client
         finally:
             client.close()
             server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def scripted(data_dir):
+    yield from _served(ScriptedOpenAI(), data_dir, "llm-scripted")
 
 
 @pytest.fixture(scope="module")
 def garbage(data_dir):
-    with GarbageOpenAI() as fake:
-        server, _url, client = start(_app_for(fake.base_url, data_dir, "llm-garbage"))
-        try:
-            yield fake, client
-        finally:
-            client.close()
-            server.__exit__(None, None, None)
+    yield from _served(GarbageOpenAI(), data_dir, "llm-garbage")
 
 
 def ask(client, route: str, timeout: float = 30.0) -> tuple[dict, float]:
