@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant.answer import Answer, Turn
 
 _WS = re.compile(r"\s+")
+_EMPHASIS = re.compile(r"[*_`]")
 
 
 class Case(BaseModel):
@@ -39,12 +40,22 @@ def load_cases(path: Path) -> list[Case]:
 
 
 def _norm(text: str) -> str:
-    return "".join(ch.lower() if ch.isascii() else ch for ch in _WS.sub("", text))
+    """Whitespace and Markdown emphasis removed, ASCII lower-cased (the contract's comparison)."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in _EMPHASIS.sub("", _WS.sub("", text)))
+
+
+
+def own_words(markdown: str) -> str:
+    """The answer without its quoted evidence: Markdown blockquote lines (starting with `>`) removed."""
+    return "\n".join(line for line in markdown.splitlines() if not line.lstrip().startswith(">"))
 
 
 def check(case: Case, answer: Answer) -> list[str]:
-    """The contract's pass rule; returns the reasons a case failed (empty = passed)."""
+    """The contract's strict pass rule; returns the reasons a case failed (empty = passed).
+
+    A required fact must stand in the answer's own sentences, not only inside a quote."""
     text = _norm(answer.answer)
+    stated = _norm(own_words(answer.answer))
     failures = []
     if case.expect_refusal:
         if not answer.refused:
@@ -53,7 +64,7 @@ def check(case: Case, answer: Answer) -> list[str]:
         if answer.refused:
             failures.append(f"refused ({answer.refusal_reason})")
         for group in case.must_include:
-            if not any(_norm(alt) in text for alt in group):
+            if not any(_norm(alt) in stated for alt in group):
                 failures.append(f"missing one of {group}")
         if case.expected_doc and not any(case.expected_doc in c.doc_title for c in answer.citations):
             failures.append(f"no citation of {case.expected_doc}")
