@@ -87,6 +87,7 @@ class Term(Sourced):
     term: str
     aliases: list[str] = Field(default_factory=list)
     province: str
+    definition: str | None = None  # one own-words sentence; its numbers occur in the quote (the defining sentence)
     note: str | None = None
     counterpart: str | None = None  # the other province's equivalent term (七个一 ↔ 八个一)
 
