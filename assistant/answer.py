@@ -21,6 +21,14 @@ class Turn(BaseModel):
     content: str
 
 
+class Ask(BaseModel):
+    """One ask of a message, answered or declined on its own (CONTRACT.md)."""
+
+    text: str
+    refused: bool = False
+    refusal_reason: str | None = None
+
+
 class Answer(BaseModel):
     answer: str
     refused: bool = False
@@ -30,3 +38,5 @@ class Answer(BaseModel):
     engine: str = "offline"
     suggestions: list[str] = Field(default_factory=list)
     latency_ms: float = 0.0
+    asks: list[Ask] = Field(default_factory=list)
+    generated: bool = True  # machine-generated text: the UI and the widget label it visibly
