@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     embedding: Literal["hashing", "lsa", "openai"] = "lsa"  # measured best: docs/RETRIEVAL.md
     embedding_model: str = "text-embedding-3-small"
     retrieval_mode: Literal["hybrid", "lexical", "vector"] = "hybrid"
+
+    # answers
+    as_of: dt.date = Field(default_factory=dt.date.today)  # "today" for validity notes (tests pin it)
 
     # engines
     engine: Literal["offline", "llm"] = "offline"

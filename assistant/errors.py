@@ -47,6 +47,12 @@ class EngineError(ChainQAError):
     code = "engine_error"
 
 
+class TemplateError(ChainQAError):
+    """A prompt or answer template is missing or was rendered without one of its values (a bug)."""
+
+    code = "template_error"
+
+
 class NotReady(ChainQAError):
     """The index or a backing service is not available yet (503)."""
 

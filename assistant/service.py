@@ -3,21 +3,72 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.answer import Answer, Turn
 from assistant.config import Settings
 from assistant.errors import InputTooLarge, UserInputError
-from assistant.offline.engine import OfflineEngine
+from assistant.offline.engine import OfflineEngine, Understanding
+from assistant.policy import Policy
 from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
-from retrieval.documents import load_documents
+from assistant.understanding.asks import AskSplitter
+from assistant.understanding.dialogue import Resolver
+from assistant.understanding.intents import IntentRanker
+from assistant.understanding.language import Converter
+from assistant.understanding.reading import Reader
+from retrieval.documents import Document
 from retrieval.gazetteer import Gazetteer
-from retrieval.registry import load_tables
+from retrieval.registry import Tables
 
 log = logging.getLogger("chainqa.service")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+
+
+class Engine(Protocol):
+    name: str
+
+    def answer(self, question: str, history: list[Turn] | None = None) -> Answer: ...
+
+    def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | Answer]: ...
+
+
+class SearchIndex(Protocol):
+    """What the service needs of the knowledge index (retrieval.index.KnowledgeIndex)."""
+
+    @property
+    def documents(self) -> dict[str, Document]: ...
+
+    @property
+    def tables(self) -> Tables: ...
+
+    @property
+    def gazetteer(self) -> Gazetteer: ...
+
+    def search(self, query: str, k: int = 5, province: str | None = None, doc_id: str | None = None,
+               mode: str = "hybrid") -> list: ...
+
+    def section_at(self, doc_id: str, offset: int) -> str: ...
+
+
+class QuestionLog(Protocol):
+    def log_question(self, question: str, answer: Answer) -> None: ...
+
+
+def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[str, Document]) -> Understanding:
+    texts = {k: d.text for k, d in documents.items()}
+    reader = Reader(tables, gazetteer, texts)
+    ranker = IntentRanker(tables.catalog, reader)
+    years = {int(y) for text in texts.values() for y in _YEAR.findall(text)}
+    last = max((d.date.year for d in tables.documents), default=0)
+    question_words = [w for words in tables.catalog.answer_types.values() for w in words]
+    return Understanding(reader=reader, ranker=ranker, resolver=Resolver(tables, gazetteer, reader, ranker),
+                         splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords),
+                         policy=Policy(tables.policy, years, last), converter=Converter())
 
 
 @dataclass
@@ -25,26 +76,26 @@ class Service:
     settings: Settings
     deps: ToolDeps
     prompts: Prompts
-    index: object
+    index: SearchIndex
     offline: OfflineEngine
-    llm: object | None = None  # assistant.llm.LLMEngine when an endpoint is configured
-    store: object | None = None  # assistant.store.Store
+    understanding: Understanding
+    llm: Engine | None = None
+    store: QuestionLog | None = None
 
     @classmethod
-    def build(cls, settings: Settings, *, index: object | None = None, store: object | None = None) -> Service:
-        tables = load_tables(settings.knowledge_dir)
-        gazetteer = Gazetteer(tables)
+    def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: QuestionLog | None = None) -> Service:
         if index is None:
             from retrieval.index import KnowledgeIndex
 
             index = KnowledgeIndex.open(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
                                         embedding=settings.embedding,
                                         fallback_embedded=settings.chroma_fallback_embedded)
-        documents = getattr(index, "documents", None) or load_documents(settings.knowledge_dir)
-        deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=documents, section_at=index.section_at)
+        deps = ToolDeps(tables=index.tables, gazetteer=index.gazetteer, documents=index.documents,
+                        section_at=index.section_at)
         prompts = Prompts(settings.prompts_dir)
-        offline = OfflineEngine(deps, prompts, index.search, settings.knowledge_dir)
-        service = cls(settings, deps, prompts, index, offline, store=store)
+        understanding = build_understanding(deps.tables, deps.gazetteer, deps.documents)
+        offline = OfflineEngine(deps, prompts, index.search, understanding, settings.as_of)
+        service = cls(settings, deps, prompts, index, offline, understanding, store=store)
         if settings.engine == "llm" and settings.llm_configured:
             from assistant.llm import LLMEngine
 
@@ -72,21 +123,23 @@ class Service:
         return answer
 
     def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer (the LLM engine streams tokens; offline streams its text)."""
+        """Text deltas, then the final Answer."""
         history = history or []
         self.validate(question, history)
         started = time.perf_counter()
-        engine = self._engine(None)
-        if hasattr(engine, "stream"):
-            answer = yield from engine.stream(question, history)
-        else:
-            answer = engine.answer(question, history)
-            yield from _pieces(answer.answer)
+        answer: Answer | None = None
+        for item in self._engine(None).stream(question, history):
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                yield item
+        if answer is None:
+            raise RuntimeError("the engine ended its stream without an answer")
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         self._log(question, answer)
         yield answer
 
-    def _engine(self, name: str | None):
+    def _engine(self, name: str | None) -> Engine:
         if (name or self.settings.engine) == "llm" and self.llm is not None:
             return self.llm
         return self.offline
@@ -97,8 +150,3 @@ class Service:
                 self.store.log_question(question, answer)
             except Exception:  # the answer matters more than its log line
                 log.exception("could not log the question")
-
-
-def _pieces(text: str, size: int = 24) -> Iterator[str]:
-    for i in range(0, len(text), size):
-        yield text[i : i + size]

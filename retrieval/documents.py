@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from retrieval.errors import KnowledgeFileError
+from retrieval.tables import ListSpec, TableSpec
 
 
 class DocumentMeta(BaseModel):
@@ -27,8 +28,12 @@ class DocumentMeta(BaseModel):
     effective: str | None = None
     addressees: str | None = None
     annexes: list[str] = []
-    supersedes: str | None = None
+    author: str | None = None
+    published: str | None = None  # the document's own publication line, verbatim (outlet, date)
+    supersedes: str | None = None  # a manifest document id, or the title of an older text not in the base
     source_file: str | None = None
+    tables: list[TableSpec] = Field(default_factory=list)  # division-of-labour tables the document holds
+    lists: list[ListSpec] = Field(default_factory=list)  # unit: duty lists the document holds
 
 
 class Document(BaseModel):

@@ -1,90 +1,136 @@
-"""Finds the registry's entities (chains, leaders, departments, terms, actions) in free text."""
+"""Finds the knowledge base's entities in free text: chains, leaders, people, departments, terms,
+actions, mechanisms, provinces, cities, other regions, documents, events, outlets and sections.
+Every name comes from knowledge/ (tables, facts, aliases, provinces, manifest, headings)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
+
+from pypinyin import lazy_pinyin
 
 from retrieval.normalize import fold_words, squash
 from retrieval.registry import Tables
 
-Kind = Literal["chain", "leader", "department", "term", "action"]
-
-# Colloquial names of the six Hunan actions.
-_ACTION_ALIASES = {
-    "产业链优质企业培育行动": ["优质企业培育", "企业培育行动"],
-    "产业链协同创新提升行动": ["协同创新提升", "协同创新行动", "产业集群协同创新"],
-    "产业集群基础能力升级行动": ["基础能力升级", "基础能力提升"],
-    "特色产业园区建设行动": ["特色产业园区", "园区建设行动"],
-    "开放合作促进行动": ["开放合作"],
-    "要素保障行动": ["要素保障"],
-}
+Kind = Literal["chain", "leader", "liaison", "person", "department", "term", "action", "mechanism",
+               "province", "city", "region", "document", "event", "outlet", "section", "problem"]
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)
+_NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^附件\s*\d*\s*|[。:：]$")
+_CHAIN_SUFFIXES = ("链", "产业链", "集群", "产业集群", "产业")
 
 
 @dataclass(frozen=True)
 class Mention:
     kind: Kind
-    key: str  # canonical name (chain name, leader name, department family, term, action)
+    key: str  # canonical: chain name, person name, department family, term, document id, event id …
     province: str | None
     start: int  # offsets into the folded text
     end: int
 
 
-def _pinyin(name: str) -> tuple[str, str]:
-    """Family name and given name in pinyin: 曹广晶 → ("cao", "guangjing")."""
-    from pypinyin import lazy_pinyin
-
+def pinyin_forms(name: str) -> tuple[str, list[str]]:
+    """'Cao Guangjing' and the forms a user may type ("cao guangjing", "guangjing cao", "caoguangjing")."""
     syl = lazy_pinyin(name)
-    return syl[0], "".join(syl[1:])
+    family, given = syl[0], "".join(syl[1:])
+    return f"{family.capitalize()} {given.capitalize()}", [f"{family} {given}", f"{given} {family}", family + given]
+
+
+def headings(text: str) -> list[str]:
+    """The section names of a document, numbering stripped (一、工作机制 → 工作机制)."""
+    names = (_NUMBERING.sub("", h.strip()).strip() for h in _HEADING.findall(text))
+    return [n for n in names if 2 <= len(n) <= 30]
 
 
 class Gazetteer:
     """Longest-match lookup of every alias over folded text (width, case, spaces, 繁简 normalised)."""
 
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, document_texts: dict[str, str] | None = None) -> None:
         self._index: dict[str, list[tuple[Kind, str, str | None]]] = {}
         self.pinyin: dict[str, str] = {}
         self.english = {k.lower(): v for k, v in tables.english.items()}
-        for province, chains in tables.chain_aliases.items():
-            for chain, aliases in chains.items():
-                short = chain.removesuffix("产业链")
-                for alias in {chain, short, short + "链", short + "产业", *aliases}:
-                    self._add(alias, "chain", chain, province)
-                    if not alias.isascii():
-                        for suffix in ("链", "产业链", "集群", "产业集群"):
-                            self._add(alias + suffix, "chain", chain, province)
-        for row in tables.chains:
-            base = row.chain.removesuffix("产业链")
-            for alias in (row.chain, base + "产业链", base + "链", base + "集群", base + "产业集群"):
-                self._add(alias, "chain", row.chain, row.province)
-            self._add_leader(row.leader, row.province)
-        for g in tables.general_leaders:
-            self._add_leader(g.name, g.province)
+        self._add_places(tables)
+        self._add_chains(tables)
+        self._add_people(tables)
         for family, names in tables.department_families.items():
-            for name in names:
-                self._add(name, "department", family, None)
+            self._add_all(names, "department", family, None)
         for term in tables.terms:
-            for alias in (term.term, *term.aliases):
-                self._add(alias, "term", term.term, term.province)
+            self._add_all([term.term, *term.aliases], "term", term.term, term.province)
         for action in tables.actions:
-            for alias in (action.action, *_ACTION_ALIASES.get(action.action, [])):
-                self._add(alias, "action", action.action, "湖南")
+            self._add_all([action.action, *tables.action_aliases.get(action.action, [])], "action",
+                          action.action, action.province)
+        for route in tables.routes:  # the problems officials raise (用地, 招工 …), by their route's keywords
+            self._add_all((k for k in route.keywords if len(k) >= 2), "problem", route.problem, route.province)
+        for m in tables.facts.mechanisms:
+            self._add_all([m.name, *m.aliases], "mechanism", m.id, m.province)
+        self._add_documents(tables, document_texts or {})
         self._max = max(len(k) for k in self._index)
 
     def _add(self, alias: str, kind: Kind, key: str, province: str | None) -> None:
         entry = (kind, key, province)
-        bucket = self._index.setdefault(fold_words(alias), [])
+        folded = fold_words(alias)
+        if not folded:
+            return
+        bucket = self._index.setdefault(folded, [])
         if entry not in bucket:
             bucket.append(entry)
 
-    def _add_leader(self, name: str, province: str) -> None:
+    def _add_all(self, aliases: Iterable[str], kind: Kind, key: str, province: str | None) -> None:
+        for alias in aliases:
+            self._add(alias, kind, key, province)
+
+    def _add_places(self, tables: Tables) -> None:
+        covered = set(tables.province_names)
+        for p in tables.provinces:
+            self._add_all([p.name, p.full_name, p.english, *p.aliases], "province", p.name, p.name)
+            self._add_all(p.cities, "city", p.name, p.name)
+        for r in tables.regions:
+            if r.name not in covered:
+                self._add_all([r.name, *r.aliases, *r.cities], "region", r.name, None)
+
+    def _add_chains(self, tables: Tables) -> None:
+        for province, chains in tables.chain_aliases.items():
+            for chain, aliases in chains.items():
+                short = chain.removesuffix("产业链")
+                for alias in {chain, short, *aliases}:
+                    self._add(alias, "chain", chain, province)
+                    if not alias.isascii():
+                        self._add_all((alias + s for s in _CHAIN_SUFFIXES), "chain", chain, province)
+        for row in tables.chains:
+            base = row.chain.removesuffix("产业链")
+            self._add_all([row.chain, row.table_name or row.chain, *(base + s for s in _CHAIN_SUFFIXES)],
+                          "chain", row.chain, row.province)
+
+    def _add_person(self, name: str, kind: Kind, province: str | None, aliases: Iterable[str] = ()) -> None:
         name = squash(name)
-        self._add(name, "leader", name, province)
-        family, given = _pinyin(name)
-        # "Cao Guangjing", "Guangjing Cao" and the run-together form all find the leader
-        for form in (f"{family} {given}", f"{given} {family}", family + given):
-            self._add(form, "leader", name, province)
-        self.pinyin[name] = f"{family.capitalize()} {given.capitalize()}"
+        display, forms = pinyin_forms(name)
+        self._add_all([name, *forms, *aliases], kind, name, province)
+        self.pinyin[name] = display
+
+    def _add_people(self, tables: Tables) -> None:
+        for row in tables.chains:
+            self._add_person(row.leader, "leader", row.province)
+            self._add_person(row.leader, "person", row.province)
+            if row.liaison:
+                self._add_person(row.liaison, "liaison", row.province)
+        for g in tables.general_leaders:
+            self._add_person(g.name, "leader", g.province)
+            self._add_person(g.name, "person", g.province)
+        docs = {d.id: d.province for d in tables.documents}
+        for p in tables.facts.people:
+            self._add_person(p.name, "person", docs.get(p.source), p.aliases)
+        for e in tables.facts.events:
+            self._add_all([e.name, *e.aliases], "event", e.id, docs.get(e.source))
+        for x in tables.facts.exchanges:
+            self._add(x.outlet, "outlet", x.outlet, docs.get(x.source))
+
+    def _add_documents(self, tables: Tables, texts: dict[str, str]) -> None:
+        for d in tables.documents:
+            names = [d.title, d.full_title, d.short_title, *(tables.document_aliases.get(d.id) or [])]
+            self._add_all([*names, *([d.doc_number] if d.doc_number else [])], "document", d.id, d.province)
+            for heading in headings(texts.get(d.id, "")):
+                self._add(heading, "section", f"{d.id}:{heading}", d.province)
 
     def translate(self, text: str) -> list[str]:
         """Chinese words for the English phrases in `text` (for intent and search)."""

@@ -24,6 +24,7 @@ from retrieval.chunking import CHUNKER_VERSION, Chunk, SectionMap, chunk_documen
 from retrieval.documents import Document, load_documents
 from retrieval.embeddings import LsaEmbedding, make_embedding
 from retrieval.errors import KnowledgeFileError
+from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
 from retrieval.search import AnswerTypes, ChainQARetriever, FusionWeights, Hit, Mode, QueryExpander, Searcher
@@ -76,6 +77,8 @@ class Snapshot:
     chunks: list[Chunk]
     searcher: Searcher
     sections: dict[str, SectionMap]
+    tables: Tables  # the knowledge base this snapshot was built from (served with it, loaded once)
+    gazetteer: Gazetteer
 
 
 def _write_json(path: Path, data) -> None:
@@ -144,6 +147,14 @@ class KnowledgeIndex:
     @property
     def chunks(self) -> list[Chunk]:
         return self._current.chunks
+
+    @property
+    def tables(self) -> Tables:
+        return self._current.tables
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self._current.gazetteer
 
     @property
     def fingerprint(self) -> str:
@@ -291,9 +302,10 @@ def _read_snapshot(directory: Path, config: IndexConfig, store: VectorStore, tok
     collection = store.get(meta["name"], embedding)
     if collection.count() != meta["indexed"] or len(indexed) != meta["indexed"]:
         raise ValueError(f"collection has {collection.count()} vectors, expected {meta['indexed']}")
+    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()})
     searcher = Searcher(indexed, LexicalIndex.load(directory / "lexical", tokenizer), collection,
-                        lambda q: embedding.embed_query([q])[0], QueryExpander(tables), config.weights,
+                        lambda q: embedding.embed_query([q])[0], QueryExpander(tables, gazetteer), config.weights,
                         AnswerTypes(tables, [c.text for c in indexed]))
     return Snapshot(meta["name"], meta["fingerprint"], docs, chunks, searcher,
-                    {k: SectionMap(d) for k, d in docs.items()})
+                    {k: SectionMap(d) for k, d in docs.items()}, tables, gazetteer)
 

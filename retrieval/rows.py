@@ -1,15 +1,11 @@
-"""The division-of-labour tables as typed rows with provenance, loaded and validated from knowledge/."""
+"""The typed rows of the knowledge base, each with its provenance (document id and verbatim quote)."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from retrieval.errors import KnowledgeFileError
 from retrieval.normalize import squash
 
 CellStatus = Literal["stated", "inferred_merged_cell"]
@@ -21,7 +17,7 @@ class Sourced(BaseModel):
 
 
 class ChainRow(Sourced):
-    province: Literal["湖北", "湖南"]
+    province: str  # a configured province (knowledge/provinces.yaml)
     chain: str
     leader: str
     leader_post: str | None = None
@@ -30,7 +26,8 @@ class ChainRow(Sourced):
     division: str | None = None
     industry: str | None = None
     cluster_type: str | None = None
-    table_name: str | None = None
+    table_name: str | None = None  # the chain's name as the table prints it
+    table: str | None = None  # id of the declared table the row comes from
     cell_status: dict[str, CellStatus] = Field(default_factory=dict)
 
     def inferred(self, *fields: str) -> bool:
@@ -44,17 +41,18 @@ class GeneralLeader(Sourced):
 
 
 class UnitDuty(Sourced):
-    province: str = "湖南"
+    province: str
     unit: str
     duty: str
 
 
 class Action(Sourced):
+    province: str
     number: str
     action: str
     lead_unit: str
     participants: list[str]
-    rule_quote: str = "排第一的为牵头单位"
+    rule_quote: str  # the sentence that says which named unit leads
 
     @field_validator("participants", mode="before")
     @classmethod
@@ -63,7 +61,7 @@ class Action(Sourced):
 
 
 class ProblemRoute(Sourced):
-    province: Literal["湖北", "湖南"]
+    province: str
     problem: str
     keywords: list[str]
     units: list[str]
@@ -92,96 +90,53 @@ class Term(Sourced):
     counterpart: str | None = None  # the other province's equivalent term (七个一 ↔ 八个一)
 
 
-class Tables(BaseModel):
-    chains: list[ChainRow]
-    general_leaders: list[GeneralLeader]
-    duties: list[UnitDuty]
-    actions: list[Action]
-    routes: list[ProblemRoute]
-    terms: list[Term]
-    chain_aliases: dict[str, dict[str, list[str]]]
-    department_families: dict[str, list[str]]
-    synonyms: dict[str, list[str]]
-    english: dict[str, list[str]] = Field(default_factory=dict)
+class ProvinceSpec(BaseModel):
+    """A covered province and how its chain-leader system reads (knowledge/provinces.yaml)."""
+
+    name: str
+    full_name: str
+    english: str
+    aliases: list[str] = Field(default_factory=list)
+    cities: list[str] = Field(default_factory=list)
+    scheme: str  # document id of the scheme that sets the system up
+    leader_title: str  # 链长 / 联系省领导
+    leader_title_en: str
+    chain_word: str
+    general_leaders: bool = False
+    leadership: Sourced | None = None  # the scheme's sentence on who leads the whole system
+    leadership_summary: str | None = None  # the same in our words, for a province that names no 总链长
+    problem_routing: Literal["mechanism", "duties"]
 
 
-def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            out = []
-            for row in reader:
-                if None in row:
-                    raise KnowledgeFileError(f"{path}:{reader.line_num}: more cells than the header has")
-                out.append((reader.line_num, row))
-            return out
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise KnowledgeFileError(f"{path}: cannot read table: {exc}") from exc
+class Region(BaseModel):
+    """A provincial-level region of China, covered or not (for the other_province refusal)."""
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    cities: list[str] = Field(default_factory=list)
 
 
-def _validate(model: type[BaseModel], data: dict, where: str):
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "row"
-        raise KnowledgeFileError(f"{where}: field '{field}': {err['msg']}") from exc
+class Correction(Sourced):
+    """A table value the document itself prints differently elsewhere (现代化工业产业链 → 现代化工产业链)."""
+
+    table: str
+    column: str
+    printed: str
+    value: str
 
 
-_HUBEI_STATUS = ("leader", "post", "department", "liaison", "division")
-_STATUS_FIELD = {"post": "leader_post", "department": "lead_department"}
+class CompareSide(Sourced):
+    text: str
 
 
-def _hubei_chain(row: dict[str, str], where: str) -> ChainRow:
-    status = {}
-    for key in _HUBEI_STATUS:
-        status[_STATUS_FIELD.get(key, key)] = row.get(f"{key}_status", "")
-    data = {k: v for k, v in row.items() if not k.endswith("_status")}
-    return _validate(ChainRow, {**data, "province": "湖北", "cell_status": status}, where)
+class CompareRow(BaseModel):
+    """One point of comparison between provinces; `sides` maps a province to what its documents say."""
 
-
-def _hunan_chain(row: dict[str, str], where: str) -> ChainRow:
-    status = {"cluster_type": row.get("type_status", ""), "industry": row.get("industry_status", ""),
-              "leader": row.get("leader_status", "")}
-    data = {k: v for k, v in row.items() if not k.endswith("_status")}
-    return _validate(ChainRow, {**data, "province": "湖南", "cell_status": status}, where)
-
-
-def _table(path: Path, build) -> list:
-    return [build(row, f"{path}:{line}") for line, row in _rows(path)]
-
-
-def _yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeFileError(f"{path}: cannot read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise KnowledgeFileError(f"{path}: expected a mapping at the top")
-    return data
-
-
-def load_tables(knowledge_dir: Path) -> Tables:
-    """Load and validate every table; a bad row raises KnowledgeFileError naming file:line and field."""
-    t = knowledge_dir / "tables"
-    general = _table(t / "hubei_general_leaders.csv",
-                     lambda r, w: _validate(GeneralLeader, {**r, "province": "湖北"}, w))
-    aliases = _yaml(knowledge_dir / "aliases.yaml")
-    glossary = _yaml(knowledge_dir / "glossary.yaml")
-    terms = [_validate(Term, entry, f"{knowledge_dir / 'glossary.yaml'}: term #{i}")
-             for i, entry in enumerate(glossary.get("terms") or [], start=1)]
-    return Tables(
-        chains=_table(t / "hubei_chains.csv", _hubei_chain) + _table(t / "hunan_chains.csv", _hunan_chain),
-        general_leaders=general,
-        duties=_table(t / "hunan_unit_duties.csv", lambda r, w: _validate(UnitDuty, r, w)),
-        actions=_table(t / "hunan_actions.csv", lambda r, w: _validate(Action, r, w)),
-        routes=_table(t / "problem_routes.csv", lambda r, w: _validate(ProblemRoute, r, w)),
-        terms=terms,
-        chain_aliases=aliases.get("chains") or {},
-        department_families=aliases.get("departments") or {},
-        synonyms=aliases.get("synonyms") or {},
-        english=aliases.get("english") or {},
-    )
+    topic: str
+    keywords: list[str]
+    sides: dict[str, CompareSide]
+    note: str | None = None  # ours: what the sides have in common, or the nearest equivalent of a missing side
+    nearest: dict[str, CompareSide] = Field(default_factory=dict)  # a province without this point: its closest
 
 
 def names_in_row(row: ChainRow) -> list[str]:

@@ -60,8 +60,8 @@ class QueryExpander:
     """Words a query implies: canonical chain names for aliases (芯片 → 集成电路产业链), department
     families, glossary terms, leader names for pinyin, and the synonym table (用地 → 土地/建设用地)."""
 
-    def __init__(self, tables: Tables) -> None:
-        self._gazetteer = Gazetteer(tables)
+    def __init__(self, tables: Tables, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
         self._synonyms = [(fold_words(k), tuple(v)) for k, v in tables.synonyms.items()]
         self._families = {k: tuple(v) for k, v in tables.department_families.items()}
         self._table_names = {r.chain: r.table_name for r in tables.chains if r.table_name not in (None, r.chain)}

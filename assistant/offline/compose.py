@@ -1,63 +1,126 @@
-"""Turns tool results into answer text with templates from prompts/: direct answer first, then quotes."""
+"""Writes the answer: each ask's fact first in its own words, then its evidence (each quote once, table rows
+with their column names), then notes; declined asks say why; notes that concern the whole answer (an
+ignored instruction, a scheme whose period has ended, posts that rest on a dated document) come last."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from assistant.answer import Citation
+from assistant.answer import Answer, Ask, Citation
+from assistant.offline.reply import Evidence, Reply
+from assistant.policy import RefusalReason
 from assistant.prompts import Prompts
-from assistant.tools import ChainFact
+from assistant.understanding.language import Converter
+from retrieval.registry import Tables
 
 
 @dataclass
-class Draft:
+class Outcome:
+    """One ask and what became of it."""
+
     text: str
-    citations: list[Citation] = field(default_factory=list)
-    tools_used: list[str] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
-    refused: bool = False
-    reason: str | None = None
+    reply: Reply | None = None
+    refused: RefusalReason | None = None
+    regions: list[str] = field(default_factory=list)  # provinces named that the base does not cover
 
 
-_FIELD_NAMES = {"leader": "链长", "leader_post": "职务", "lead_department": "牵头部门",
-                "liaison": "联络员", "division": "联络处室", "cluster_type": "类型", "industry": "产业"}
+class Composer:
+    def __init__(self, tables: Tables, prompts: Prompts, converter: Converter, as_of: dt.date) -> None:
+        self.tables, self.prompts, self.converter, self.as_of = tables, prompts, converter, as_of
 
+    def _t(self, lang: str, kind: str, template: str, **values: object) -> str:
+        return self.prompts.render(f"{kind}/{'en' if lang == 'en' else 'zh'}/{template}", **values)
 
-def inferred_note(prompts: Prompts, fact: ChainFact, fields: tuple[str, ...]) -> str:
-    hit = [f for f in fields if f in fact.inferred_fields]
-    if not hit:
-        return ""
-    names = "、".join(_FIELD_NAMES.get(f, f) for f in hit)
-    return prompts.text("answers/inferred_note").replace("（", f"（{names}一栏：", 1)
+    def covered(self, lang: str) -> str:
+        names = "、".join((p.english if lang == "en" else p.name) for p in self.tables.provinces)
+        return self._t(lang, "refusals", "covered", provinces=names, count=len(self.tables.documents))
 
+    def answer(self, outcomes: list[Outcome], lang: str, injected: bool, suggestions: list[str]) -> Answer:
+        answered = [o for o in outcomes if o.reply is not None and o.refused is None]
+        if not answered:
+            return self._refusal(outcomes, lang, suggestions)
+        blocks, cites, shown = [], [], set()
+        numbered = len(outcomes) > 1
+        for i, o in enumerate(outcomes, start=1):
+            head = f"**{i}. {o.text}**\n\n" if numbered else ""
+            if o.reply is None or o.refused is not None:
+                blocks.append(head + self._decline(o, lang))
+                continue
+            text, used = self._block(o.reply, shown, cites)
+            blocks.append(head + text)
+            cites += used
+        notes = self._closing(answered, cites, lang, injected, outcomes)
+        text = "\n\n".join(blocks + notes)
+        tools = list(dict.fromkeys(t for o in answered for t in o.reply.tools))
+        sugg = next((o.reply.suggestions for o in answered if o.reply.suggestions), []) or suggestions
+        return Answer(answer=self._script(text, lang), citations=cites, tools_used=tools, suggestions=sugg[:3],
+                      asks=[Ask(text=o.text, refused=o.refused is not None or o.reply is None,
+                                refusal_reason=o.refused.value if o.refused else None) for o in outcomes])
 
-def chains_table(facts: list[ChainFact], columns: list[str]) -> str:
-    """A Markdown table of chain rows; inferred cells are marked with ※."""
-    head = {"chain": "产业链", "leader": "链长", "leader_post": "职务", "lead_department": "牵头部门",
-            "liaison": "联络员", "division": "联络处室", "industry": "产业", "cluster_type": "类型",
-            "province": "省份"}
-    lines = ["| " + " | ".join(head[c] for c in columns) + " |", "|" + " --- |" * len(columns)]
-    for f in facts:
-        cells = []
-        for c in columns:
-            value = getattr(f, c) or "—"
-            cells.append(value + ("※" if c in f.inferred_fields else ""))
-        lines.append("| " + " | ".join(cells) + " |")
-    if any(set(f.inferred_fields) & set(columns) for f in facts):
-        lines.append("\n※ 原表该格为合并单元格，据上一行推定。")
-    return "\n".join(lines)
+    def _block(self, reply: Reply, shown: set[tuple[str, str]], cited: list[Citation]) -> tuple[str, list[Citation]]:
+        parts = [reply.lead] + ([reply.body] if reply.body else [])
+        used = []
+        for ev in reply.evidence:
+            key = (ev.citation.doc_id, ev.citation.quote)
+            if key in shown:
+                continue
+            shown.add(key)
+            used.append(ev.citation)
+            parts.append(self._quote(ev, reply.lead))
+        parts += list(dict.fromkeys(reply.notes))
+        return "\n\n".join(p for p in parts if p), used
 
-
-def quote_block(citations: list[Citation], limit: int = 2) -> str:
-    lines = []
-    for c in citations[:limit]:
-        quote = c.quote.replace("\n", " ")
+    def _quote(self, ev: Evidence, lead: str) -> str:
+        c = ev.citation
         where = f"《{c.doc_title}》" + (f"（{c.section}）" if c.section else "")
-        lines.append(f"> {quote}\n>\n> —— {where}")
-    return "\n\n".join(lines)
+        if ev.shown:
+            return f"> {ev.shown}\n>\n> —— {where}"
+        body = c.quote.replace("\n", " ")
+        return f"> {body}\n>\n> —— {where}"
 
+    def _decline(self, o: Outcome, lang: str) -> str:
+        reason = o.refused or RefusalReason.NOT_FOUND
+        detail = o.reply.lead if o.reply is not None else ""
+        return self._t(lang, "declines", reason.value, regions="、".join(o.regions), detail=detail,
+                       covered=self.covered(lang))
 
-def with_sources(prompts: Prompts, draft: Draft, limit: int = 2) -> Draft:
-    if draft.citations:
-        draft.text += prompts.render("answers/sources", quotes=quote_block(draft.citations, limit))
-    return draft
+    def _refusal(self, outcomes: list[Outcome], lang: str, suggestions: list[str]) -> Answer:
+        reasons = list(dict.fromkeys(o.refused or RefusalReason.NOT_FOUND for o in outcomes))
+        texts = []
+        for reason in reasons:
+            o = next(x for x in outcomes if (x.refused or RefusalReason.NOT_FOUND) == reason)
+            detail = o.reply.lead if o.reply is not None else ""
+            texts.append(self._t(lang, "refusals", reason.value, regions="、".join(o.regions), detail=detail,
+                                 covered=self.covered(lang)))
+        return Answer(answer=self._script("\n\n".join(dict.fromkeys(texts)), lang), refused=True,
+                      refusal_reason=reasons[0].value, suggestions=suggestions[:3],
+                      asks=[Ask(text=o.text, refused=True, refusal_reason=(o.refused or RefusalReason.NOT_FOUND).value)
+                            for o in outcomes])
+
+    def _closing(self, answered: list[Outcome], cites: list[Citation], lang: str, injected: bool,
+                 outcomes: list[Outcome]) -> list[str]:
+        notes = []
+        regions = list(dict.fromkeys(r for o in outcomes for r in o.regions if o.reply is not None))
+        if regions:
+            notes.append(self._t(lang, "notes", "other_regions", regions="、".join(regions), covered=self.covered(lang)))
+        docs = list(dict.fromkeys(c.doc_id for c in cites))
+        for doc_id in docs:
+            meta = self.tables.document(doc_id)
+            if meta and meta.valid_to and meta.valid_to < self.as_of.year:
+                notes.append(self._t(lang, "notes", "period_ended", title=meta.title,
+                                     period=f"{meta.valid_from}—{meta.valid_to}年"))
+        if any(o.reply.about_people for o in answered) and docs:
+            meta = self.tables.document(docs[0])
+            notes.append(self._t(lang, "notes", "posts_dated", title=meta.title,
+                                 date=f"{meta.date.year}年{meta.date.month}月{meta.date.day}日"))
+        if injected:
+            notes.append(self._t(lang, "notes", "injection_ignored"))
+        return notes
+
+    def _script(self, text: str, lang: str) -> str:
+        """Traditional Chinese askers read the answer's own sentences in Traditional; quotes stay verbatim."""
+        if lang != "zh-Hant":
+            return text
+        return "\n".join(line if line.lstrip().startswith(">") else self.converter.traditional(line)
+                         for line in text.split("\n"))

@@ -1,0 +1,261 @@
+"""Answerers over the chain tables: a chain's leader, lead department and liaison, a leader's or a
+department's chains, the chief chain leaders, the list of a province's chains."""
+
+from __future__ import annotations
+
+from assistant import tools as T
+from assistant.offline.reply import Context, Evidence, Reply
+from assistant.policy import RefusalReason
+from assistant.tools.chains import fact
+from assistant.understanding.dialogue import Frame
+from retrieval.normalize import fold
+
+_LEADER = ("leader", "leader_post")
+
+
+def row_shown(f: T.ChainFact) -> str:
+    """A table row as a reader sees it: each cell with its column name (the citation keeps the raw row)."""
+    order = [k for k in f.labels if getattr(f, k, None)]
+    cells = [f"{f.labels[k]}：{getattr(f, k)}{'※' if k in f.inferred_fields else ''}" for k in order]
+    return "｜".join(cells)
+
+
+def row_evidence(ctx: Context, facts: list[T.ChainFact]) -> list[Evidence]:
+    return [Evidence(ctx.deps.cite(f.source, f.quote), row_shown(f)) for f in facts]
+
+
+def inferred_note(ctx: Context, facts: list[T.ChainFact], fields: tuple[str, ...]) -> list[str]:
+    """The merged-cell caveat, once, naming the columns of these facts that rest on it."""
+    labels = [f.labels.get(k, k) for f in facts for k in fields if k in f.inferred_fields]
+    if not labels:
+        return []
+    return [ctx.say("inferred_note", columns="、".join(dict.fromkeys(labels)))]
+
+
+def values(ctx: Context, f: T.ChainFact) -> dict[str, str]:
+    """Everything a chain template may use, in the asker's language."""
+    spec = ctx.tables.province(f.province)
+    title = (spec.leader_title_en if ctx.en else spec.leader_title) if spec else ""
+    out = {"province": ctx.province_name(f.province), "chain": f.chain, "leader": f.leader or "",
+           "title": title, "post": f"（{f.leader_post}）" if f.leader_post else "",
+           "department": f.lead_department or "", "liaison": f.liaison or "", "division": f.division or "",
+           "liaison_label": f.labels.get("liaison", ""), "division_label": f.labels.get("division", "")}
+    if ctx.en:
+        out.update(chain=ctx.en_name(f.chain), leader=ctx.en_name(f.leader), department=ctx.en_name(f.lead_department),
+                   post=f", {ctx.en_name(f.leader_post)}" if f.leader_post else "", liaison=ctx.en_name(f.liaison))
+    return out
+
+
+def chain_facts(ctx: Context, frame: Frame) -> tuple[list[T.ChainFact], list[str]]:
+    """The rows of the chains the frame names, in the frame's provinces; and the provinces asked about
+    that have no such chain."""
+    keys = [(m.key, m.province) for m in frame.slots.get("chain", [])]
+    rows = [r for r in ctx.tables.chains if (r.chain, r.province) in keys]
+    wanted = frame.provinces
+    inside = [r for r in rows if r.province in wanted] if wanted else rows
+    missing = [p for p in wanted if not any(r.province == p for r in rows)]
+    seen, out = set(), []
+    for r in inside:
+        if (r.province, r.chain) not in seen:
+            seen.add((r.province, r.chain))
+            out.append(fact(ctx.deps, r))
+    return out, missing
+
+
+def _no_chain(ctx: Context, frame: Frame, missing: list[str]) -> Reply:
+    names = "、".join(dict.fromkeys(m.key for m in frame.slots.get("chain", [])))
+    where = "、".join(ctx.province_name(p) for p in missing)
+    return Reply(ctx.say("no_chain", province=where, chain=names), refused=RefusalReason.NOT_FOUND)
+
+
+def _missing_column(ctx: Context, facts: list[T.ChainFact], field: str) -> list[T.ChainFact]:
+    return [f for f in facts if field not in f.labels]
+
+
+def chain_leader(ctx: Context, frame: Frame) -> Reply | None:
+    facts, missing = chain_facts(ctx, frame)
+    if not facts:
+        return _no_chain(ctx, frame, missing) if missing and frame.slots.get("chain") else None
+    lead = "\n\n".join(ctx.say("chain_leader", **values(ctx, f)) for f in facts)
+    first = facts[0]
+    return Reply(lead, row_evidence(ctx, facts), notes=inferred_note(ctx, facts, _LEADER), tools=["chain_leader"],
+                 about_people=True, suggestions=_fill(ctx, frame, first))
+
+
+def _fill(ctx: Context, frame: Frame, f: T.ChainFact) -> list[str]:
+    if frame.intent is None:
+        return []
+    vals = {"province": f.province, "chain": f.chain, "leader": f.leader or ""}
+    out = []
+    for template in frame.intent.suggestions:
+        try:
+            out.append(template.format(**vals))
+        except KeyError:
+            continue
+    return out
+
+
+def lead_department(ctx: Context, frame: Frame) -> Reply | None:
+    return _column(ctx, frame, "lead_department", "lead_department", ("lead_department",))
+
+
+def liaison(ctx: Context, frame: Frame) -> Reply | None:
+    if not frame.slots.get("chain") and frame.slots.get("liaison"):
+        return _liaison_chains(ctx, frame)
+    return _column(ctx, frame, "liaison", "liaison", ("liaison", "division"))
+
+
+def _column(ctx: Context, frame: Frame, field: str, template: str, fields: tuple[str, ...]) -> Reply | None:
+    facts, missing = chain_facts(ctx, frame)
+    if not facts:
+        return _no_chain(ctx, frame, missing) if missing and frame.slots.get("chain") else None
+    without = _missing_column(ctx, facts, field)
+    facts = [f for f in facts if f not in without]
+    if not facts:
+        f = without[0]
+        return Reply(ctx.say("no_column", **values(ctx, f), column=_column_name(ctx, field)),
+                     row_evidence(ctx, without[:1]), refused=RefusalReason.NOT_FOUND)
+    lead = "\n\n".join(ctx.say(template, **values(ctx, f)) for f in facts)
+    notes = inferred_note(ctx, facts, fields) + _confirmations(ctx, facts, field)
+    return Reply(lead, row_evidence(ctx, facts) + _confirming_evidence(ctx, facts, field), notes=notes,
+                 tools=[field if field != "lead_department" else "lead_department"],
+                 suggestions=_fill(ctx, frame, facts[0]))
+
+
+def _column_name(ctx: Context, field: str) -> str:
+    labels = {lab for r in ctx.tables.documents for t in r.tables for lab, f in t.columns.items() if f == field}
+    return "、".join(sorted(labels)) or field
+
+
+def _confirmers(ctx: Context, f: T.ChainFact, field: str):
+    """People of the narrative facts who speak for this chain's lead department (the press conference
+    names 省发改委 as the 汽车 chain's lead department): an independent confirmation of a table cell."""
+    if field != "lead_department" or not f.lead_department:
+        return []
+    short = fold(f.chain.removesuffix("产业链"))
+    dept = {m.key for m in ctx.deps.gazetteer.scan(f.lead_department) if m.kind == "department"}
+    out = []
+    for p in ctx.tables.facts.people:
+        text = fold(p.represents or "")
+        if short in text and dept & {m.key for m in ctx.deps.gazetteer.scan(p.org + (p.represents or ""))
+                                     if m.kind == "department"}:
+            out.append(p)
+    return out
+
+
+def _confirmations(ctx: Context, facts: list[T.ChainFact], field: str) -> list[str]:
+    return [ctx.say("confirmed_by", name=p.name, org=p.org, post=p.post, represents=p.represents or "")
+            for f in facts for p in _confirmers(ctx, f, field)]
+
+
+def _confirming_evidence(ctx: Context, facts: list[T.ChainFact], field: str) -> list[Evidence]:
+    out = []
+    for f in facts:
+        for p in _confirmers(ctx, f, field):
+            x = next((x for x in ctx.tables.facts.exchanges if x.answered_by == p.name), None)
+            if x is not None:
+                out.append(Evidence(ctx.deps.cite(x.source, x.quote)))
+    return out
+
+
+def _liaison_chains(ctx: Context, frame: Frame) -> Reply | None:
+    name = frame.keys("liaison")[0]
+    r = T.chains_of_liaison(ctx.deps, name)
+    if r.not_found:
+        return None
+    f = r.matches[0]
+    chains = "、".join(x.chain for x in r.matches)
+    lead = ctx.say("liaison_chains", liaison=ctx.en_name(name) if ctx.en else name, chains=chains,
+                   division=f.division or "", liaison_label=f.labels.get("liaison", ""))
+    return Reply(lead, row_evidence(ctx, r.matches), notes=inferred_note(ctx, r.matches, ("liaison",)),
+                 tools=["chains_of_liaison"])
+
+
+def leader_chains(ctx: Context, frame: Frame) -> Reply | None:
+    names = frame.keys("leader") or frame.keys("person")
+    parts, evidence, notes, facts_all = [], [], [], []
+    for name in names:
+        r = T.chains_of_leader(ctx.deps, name)
+        if r.not_found or not r.chains:
+            continue
+        f = r.chains[0]
+        v = values(ctx, f)
+        chains = "、".join(ctx.en_name(c.chain) if ctx.en else c.chain for c in r.chains)
+        parts.append(ctx.say("leader_chains", **v, count=len(r.chains), chains=chains))
+        evidence += row_evidence(ctx, r.chains)
+        facts_all += r.chains
+    if not parts:
+        return None
+    notes = inferred_note(ctx, facts_all, _LEADER)
+    return Reply("\n\n".join(parts), evidence, notes=notes, tools=["chains_of_leader"], about_people=True,
+                 suggestions=_fill(ctx, frame, facts_all[0]))
+
+
+def department_chains(ctx: Context, frame: Frame) -> Reply | None:
+    parts, evidence, facts_all = [], [], []
+    for dept in frame.keys("department"):
+        province = frame.provinces[0] if len(frame.provinces) == 1 else None
+        r = T.chains_of_department(ctx.deps, dept, province)
+        if r.not_found:
+            continue
+        f = r.matches[0]
+        chains = "、".join(ctx.en_name(c.chain) if ctx.en else c.chain for c in r.matches)
+        parts.append(ctx.say("department_chains", **values(ctx, f), count=len(r.matches), chains=chains))
+        evidence += row_evidence(ctx, r.matches)
+        facts_all += r.matches
+    if not parts:
+        return None
+    return Reply("\n\n".join(parts), evidence, notes=inferred_note(ctx, facts_all, ("lead_department",)),
+                 tools=["chains_of_department"])
+
+
+def general_leader(ctx: Context, frame: Frame) -> Reply | None:
+    parts, evidence = [], []
+    for province in frame.provinces or ctx.tables.province_names:
+        r = T.general_leaders(ctx.deps, province)
+        spec = ctx.tables.province(province)
+        if r.leaders:
+            names = "、".join(f"**{ctx.en_name(x['name']) if ctx.en else x['name']}**（{x['post']}）" for x in r.leaders)
+            parts.append(ctx.say("general_leaders", province=ctx.province_name(province), names=names,
+                                 count=len(r.leaders)))
+        elif spec and spec.leadership_summary:
+            parts.append(ctx.say("general_none", province=ctx.province_name(province), summary=spec.leadership_summary))
+        else:
+            continue
+        evidence += ctx.evidence(r.citations)
+    if not parts:
+        return None
+    return Reply("\n\n".join(parts), evidence, tools=["general_leaders"], about_people=True)
+
+
+def list_chains(ctx: Context, frame: Frame) -> Reply | None:
+    parts, evidence, facts_all = [], [], []
+    for province in frame.provinces or ctx.tables.province_names:
+        facts = T.list_chains(ctx.deps, province)
+        group = _group(frame, facts)
+        if group:
+            facts = [f for f in facts if group in (f.industry, f.cluster_type)]
+        if not facts:
+            continue
+        spec = ctx.tables.province(province)
+        names = "、".join(ctx.en_name(f.chain) if ctx.en else f.chain for f in facts)
+        leaders = list(dict.fromkeys(f.leader for f in facts if f.leader))
+        parts.append(ctx.say("list_chains", province=ctx.province_name(province), count=len(facts), chains=names,
+                             group=f"（{group}）" if group else "", chain_word=spec.chain_word if spec else "",
+                             leaders=len(leaders)))
+        evidence += row_evidence(ctx, facts)
+        facts_all += facts
+    if not parts:
+        return None
+    return Reply("\n\n".join(parts), evidence, tools=["list_chains"],
+                 suggestions=[s for s in _fill(ctx, frame, facts_all[0])])
+
+
+def _group(frame: Frame, facts: list[T.ChainFact]) -> str | None:
+    """An industry group or cluster type the ask narrows the list to (材料, 世界级产业集群 …)."""
+    text = frame.reading.folded
+    for f in facts:
+        for value in (f.industry, f.cluster_type):
+            if value and value != f.chain and (fold(value) in text or fold(value).removesuffix("产业集群") in text):
+                return value
+    return None

@@ -1,0 +1,134 @@
+"""Answerers over the documents and the glossary: terms, comparisons, a section's items, document facts,
+and what the assistant covers."""
+
+from __future__ import annotations
+
+from assistant import tools as T
+from assistant.offline.reply import Context, Evidence, Reply
+from assistant.understanding.dialogue import Frame
+from retrieval.normalize import fold
+
+_DOC_FACETS = ("doc_number", "date", "issuer", "validity", "addressees", "annexes", "supersedes", "effective",
+               "published", "author")
+
+
+def define_term(ctx: Context, frame: Frame) -> Reply | None:
+    keys = frame.keys("term")
+    r = T.define(ctx.deps, keys[0]) if keys else None
+    if r is None or r.not_found:
+        return None
+    terms = r.terms
+    if len(frame.provinces) == 1:  # 湖南对应的机制 after 七个一: the counterpart in the asked province
+        terms = [_in_province(ctx, t, frame.provinces[0]) for t in terms]
+    lines, notes, cites = [], [], []
+    for t in terms[:2]:
+        lines.append(ctx.say("term", term=t.term, definition=t.definition or t.quote,
+                             province=ctx.province_name(t.province)))
+        notes += [t.note] if t.note else []
+        if t.counterpart:
+            notes.append(ctx.say("counterpart", term=t.term, counterpart=t.counterpart))
+        cites.append(ctx.deps.cite(t.source, t.quote))
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), notes=notes, tools=["define"])
+
+
+def _in_province(ctx: Context, term, province: str):
+    if term.province == province or not term.counterpart:
+        return term
+    return next((t for t in ctx.tables.terms if t.term == term.counterpart), term)
+
+
+def compare(ctx: Context, frame: Frame) -> Reply | None:
+    topic = " ".join([*frame.keys("term"), *frame.keys("mechanism"), frame.reading.topic])
+    r = T.compare(ctx.deps, topic)
+    if not r.rows:
+        return None
+    lines, evidence = [], []
+    for row in r.rows[:3]:
+        sides = "；".join(f"{ctx.province_name(p)}：{s.text}" for p, s in row.sides.items())
+        if len(row.sides) == 1:
+            only = next(iter(row.sides))
+            others = [p for p in ctx.tables.province_names if p != only]
+            lines.append(ctx.say("compare_only", topic=row.topic, province=ctx.province_name(only),
+                                 text=row.sides[only].text, others="、".join(others), note=row.note or ""))
+        else:
+            lines.append(ctx.say("compare", topic=row.topic, sides=sides, note=row.note or ""))
+        evidence += [Evidence(ctx.deps.cite(s.source, s.quote)) for s in (*row.sides.values(), *row.nearest.values())]
+    return Reply("\n\n".join(lines), evidence, tools=["compare"])
+
+
+def outline(ctx: Context, frame: Frame) -> Reply | None:
+    sections = frame.keys("section")
+    docs = frame.keys("document") or [s.split(":", 1)[0] for s in sections]
+    provinces = frame.provinces
+    if provinces:  # 湖北方案的工作机制: the section of the named province's document
+        in_province = [s for s in sections if ctx.tables.document(s.split(":", 1)[0]).province in provinces]
+        sections = in_province or sections
+    if not docs and provinces:
+        docs = [ctx.tables.province(p).scheme for p in provinces]
+    if not docs:
+        return None
+    doc_id = sections[0].split(":", 1)[0] if sections else docs[0]
+    section = sections[0].split(":", 1)[1] if sections else None
+    r = T.outline(ctx.deps, doc_id, section)
+    if r.not_found:
+        return None
+    meta = ctx.tables.document(doc_id)
+    items = "\n".join(f"{i}. {name}" for i, name in enumerate(r.items, start=1))
+    lead = ctx.say("outline", title=meta.title, section=f"“{section}”部分" if section else "", count=len(r.items),
+                   items="、".join(r.items))
+    return Reply(lead, ctx.evidence(r.citations[:2]), body=items if len(r.items) > 3 else "", tools=["outline"])
+
+
+def document_info(ctx: Context, frame: Frame) -> Reply | None:
+    doc_id = _document(ctx, frame)
+    if doc_id is None:
+        return None
+    r = T.document_info(ctx.deps, doc_id)
+    if r.not_found or r.meta is None:
+        return None
+    m = r.meta
+    facets = [f for f in _DOC_FACETS if f in frame.facets] or ["issuer", "date", "doc_number", "validity", "published"]
+    values = {"doc_number": m.doc_number, "date": f"{m.date.year}年{m.date.month}月{m.date.day}日",
+              "issuer": m.issuer, "validity": f"{m.valid_from}—{m.valid_to}年" if m.valid_from else None,
+              "addressees": m.addressees, "annexes": "；".join(m.annexes) if m.annexes else None,
+              "supersedes": r.facts["supersedes"].quote if "supersedes" in r.facts else m.supersedes,
+              "effective": m.effective, "published": m.published, "author": m.author}
+    lines = [ctx.say(f"doc_{f}", title=m.title, value=values[f]) for f in facets if values.get(f)]
+    missing = [f for f in facets if not values.get(f)]
+    lines += [ctx.say("doc_missing", title=m.title, what=ctx.say(f"facet_{f}")) for f in missing]
+    if r.superseded_by:
+        lines.append(ctx.say("doc_superseded", title=m.title, newer="、".join(f"《{n.title}》" for n in r.superseded_by)))
+    cites = [r.facts[f] for f in facets if f in r.facts] or r.citations[:1]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["document_info"])
+
+
+def _document(ctx: Context, frame: Frame) -> str | None:
+    docs = frame.keys("document")
+    if docs:
+        return docs[0]
+    events = frame.keys("event")
+    if events:
+        return next((e.source for e in ctx.tables.facts.events if e.id in events), None)
+    for kind in ("person", "outlet"):
+        names = frame.keys(kind)
+        src = next((p.source for p in ctx.tables.facts.people if p.name in names), None)
+        if src:
+            return src
+    if len(frame.provinces) == 1:
+        return ctx.tables.province(frame.provinces[0]).scheme
+    return None
+
+
+def capabilities(ctx: Context, frame: Frame) -> Reply | None:
+    provinces = "、".join(ctx.province_name(p) for p in ctx.tables.province_names)
+    titles = "；".join(f"《{d.title}》" for d in ctx.tables.documents)
+    examples = [i.examples[0] for i in ctx.tables.catalog.intents if i.name != "capabilities"][:6]
+    lead = ctx.say("capabilities", provinces=provinces, titles=titles)
+    return Reply(lead, [], body="\n".join(f"- {e}" for e in examples), tools=["capabilities"],
+                 suggestions=examples[:3])
+
+
+def known_topic(ctx: Context, text: str) -> bool:
+    """Whether a term of the glossary occurs in `text` (used by the document path's refusal note)."""
+    folded = fold(text)
+    return any(fold(t.term) in folded for t in ctx.tables.terms)

@@ -1,0 +1,236 @@
+"""Answerers over the narrative facts: people, events and who spoke, the press questions, what a speaker
+or document says, figures and targets, mechanisms."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import tools as T
+from assistant.offline.reply import Context, Evidence, Reply
+from assistant.understanding.dialogue import Frame
+from retrieval.facts import Fact, Figure, Mechanism, Person, Statement
+
+_CLOSE = 0.8  # a second match within this share of the best score is shown too
+
+
+def _who(ctx: Context, p: Person) -> str:
+    name = ctx.en_name(p.name) if ctx.en else p.name
+    return f"{p.org}{p.post}**{name}**"
+
+
+def _notes(records: list[Fact]) -> list[str]:
+    return list(dict.fromkeys(r.note for r in records if r.status == "inferred" and r.note))
+
+
+def person_profile(ctx: Context, frame: Frame) -> Reply | None:
+    names = frame.keys("person") or frame.keys("leader") or frame.keys("liaison")
+    parts, cites, records = [], [], []
+    for name in names[:2]:
+        r = T.person_profile(ctx.deps, name)
+        if r.not_found:
+            continue
+        shown = ctx.en_name(r.name) if ctx.en else r.name
+        roles = [ctx.say("role_event", org=p.org, post=p.post, role=p.role, event=_event_name(ctx, p),
+                         represents=f"，代表{p.represents}" if p.represents else "") for p in r.people]
+        roles += [ctx.say("role_general", province=ctx.province_name(g.province), post=g.post) for g in r.general]
+        if r.leads:
+            f = r.leads[0]
+            roles.append(ctx.say("role_leader", province=ctx.province_name(f.province), post=f.leader_post or "",
+                                 chains="、".join(x.chain for x in r.leads),
+                                 title=ctx.tables.province(f.province).leader_title))
+        if r.liaison_for:
+            f = r.liaison_for[0]
+            roles.append(ctx.say("role_liaison", label=f.labels.get("liaison", ""), division=f.division or "",
+                                 chains="、".join(x.chain for x in r.liaison_for)))
+        parts.append(ctx.say("person", name=shown, roles="；".join(roles)))
+        if len(roles) > 1 and len({c.doc_id for c in r.citations}) > 1:
+            parts.append(ctx.say("same_name", name=r.name))
+        cites += r.citations
+        records += r.people
+    if not parts:
+        return None
+    return Reply("\n\n".join(parts), ctx.evidence(T.unique_citations(cites)), notes=_notes(records),
+                 tools=["person_profile"], about_people=True)
+
+
+def _event_name(ctx: Context, p: Person) -> str:
+    e = next((e for e in ctx.tables.facts.events if e.id == p.event), None)
+    if e is not None:
+        return e.name
+    meta = ctx.tables.document(p.source)
+    return f"《{meta.title}》" if meta else ""
+
+
+def _event(ctx: Context, frame: Frame) -> T.narrative.EventResult | None:
+    keys = frame.keys("event")
+    if not keys:
+        docs = frame.keys("document")
+        keys = [e.id for e in ctx.tables.facts.events if e.source in docs]
+    r = T.event_info(ctx.deps, keys[0] if keys else None)
+    return None if r.not_found or r.event is None else r
+
+
+def event_info(ctx: Context, frame: Frame) -> Reply | None:
+    r = _event(ctx, frame)
+    if r is None:
+        return None
+    e = r.event
+    facets = frame.facets or {"date", "organiser", "host"}
+    lines = []
+    if "host" in facets and r.host:
+        lines.append(ctx.say("event_host", event=e.name, host=_who(ctx, r.host)))
+    if facets & {"date", "organiser", "session"} or not lines:
+        lines.append(ctx.say("event_when", event=e.name, date=_date(e.date), organiser=e.organiser or ""))
+    if "purpose" in facets and e.purpose:
+        lines.append(ctx.say("event_purpose", event=e.name, purpose=e.purpose))
+    records: list[Fact] = [e] + ([r.host] if r.host and "host" in facets else [])
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(x.source, x.quote) for x in records])),
+                 notes=_notes(records), tools=["event_info"], about_people="host" in facets)
+
+
+def _date(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def event_people(ctx: Context, frame: Frame) -> Reply | None:
+    r = _event(ctx, frame)
+    if r is None or not r.people:
+        return None
+    roles = list(dict.fromkeys(p.role for p in r.people))
+    wanted = [x for x in roles if x in frame.facets] or roles
+    lines = []
+    for role in wanted:
+        people = [p for p in r.people if p.role == role]
+        lines.append(ctx.say("event_people", event=r.event.name, role=role, count=len(people),
+                             people="；".join(_who(ctx, p) + (f"（代表{p.represents}）" if p.represents else "")
+                                             for p in people)))
+    chosen = [p for p in r.people if p.role in wanted]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(p.source, p.quote) for p in chosen])),
+                 notes=_notes(chosen), tools=["event_info"], about_people=True)
+
+
+def exchange(ctx: Context, frame: Frame) -> Reply | None:
+    outlet = frame.keys("outlet")
+    person = frame.keys("person")
+    r = T.exchanges(ctx.deps, outlet=outlet[0] if outlet else None, person=person[0] if person and not outlet else None,
+                    topic=frame.reading.topic or None)
+    if r.not_found:
+        return None
+    people = {p.name: p for p in ctx.tables.facts.people}
+    lines = []
+    for x in r.exchanges[:4]:
+        who = people.get(x.answered_by)
+        lines.append(ctx.say("exchange", outlet=x.outlet, question=x.question,
+                             answered=_who(ctx, who) if who else x.answered_by))
+    return Reply("\n\n".join(lines), ctx.evidence(r.citations[:4]), tools=["exchanges"], about_people=True)
+
+
+def _said_before(ctx: Context, record: Statement | Figure) -> bool:
+    """Already stated in the previous answer ("他还提到了哪条走廊？" wants another one)."""
+    last = ctx.dialogue.last
+    text = " ".join(m.key for m in last.named) if last else ""
+    quote_seen = last is not None and any(record.quote[:12] in (q or "") for q in [last.reading.extra.get("answer")])
+    return quote_seen or bool(text and getattr(record, "id", "") in text)
+
+
+def _pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
+    records = [m for m in result.matches if not (frame.reading.again and _said_before(ctx, m.record))]
+    if not records:
+        return []
+    best = records[0].score
+    return [m.record for m in records if m.score >= best * _CLOSE][:3]
+
+
+def _speaker(ctx: Context, frame: Frame) -> str | None:
+    names = frame.keys("person") or frame.keys("leader")
+    return names[0] if names else None
+
+
+def _source(frame: Frame) -> str | None:
+    docs = frame.keys("document")
+    if docs:
+        return docs[0]
+    return None
+
+
+def statement(ctx: Context, frame: Frame) -> Reply | None:
+    topic = frame.reading.topic or frame.reading.folded
+    speaker = _speaker(ctx, frame)
+    r = T.statements(ctx.deps, topic, speaker=speaker, source=_source(frame), limit=5)
+    if r.not_found and speaker:
+        r = T.statements(ctx.deps, topic, source=_source(frame), limit=5)
+    chosen = [s for s in _pick(ctx, frame, r) if isinstance(s, Statement)]
+    if not chosen or r.matches[0].score < 2:
+        return None
+    people = {p.name: p for p in ctx.tables.facts.people}
+    lines = [ctx.say("statement", who=_who(ctx, people[s.speaker]) if s.speaker in people else
+                     f"《{ctx.tables.document(s.source).title}》", fact=s.fact) for s in chosen]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in chosen])),
+                 notes=_notes(chosen), tools=["statements"])
+
+
+def figure(ctx: Context, frame: Frame) -> Reply | None:
+    topic = frame.reading.topic or frame.reading.folded
+    province = frame.provinces[0] if len(frame.provinces) == 1 else None
+    kind = next((k for k in ("target", "figure") if k in frame.facets), None)
+    r = T.figures(ctx.deps, topic, province=province, source=_source(frame), kind=kind, limit=5)
+    chosen = [f for f in _pick(ctx, frame, r) if isinstance(f, Figure)]
+    if not chosen or r.matches[0].score < 3:
+        return None
+    lines = [ctx.say("figure", subject=f.subject or "", what=f.what, clause=_clause(f), when=_when(f))
+             for f in chosen]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(f.source, f.quote) for f in chosen])),
+                 notes=_notes(chosen), tools=["figures"])
+
+
+_CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")
+_SHORT_QUOTE = 90
+
+
+def _clause(f: Figure) -> str:
+    """The figure as the document words it: the quote (or, when long, its clauses around the value),
+    the value in bold."""
+    text = f.quote.strip()
+    if len(text) > _SHORT_QUOTE:
+        parts = _CLAUSE.findall(text)
+        at = next((i for i, p in enumerate(parts) if f.value in p), 0)
+        text = "".join(parts[max(0, at - 1) : at + 2])
+    text = text.rstrip("，,；;。")
+    return text.replace(f.value, f"**{f.value}**", 1) if f.value in text else f"{text}（**{f.value}{f.unit}**）"
+
+
+def _when(f: Figure) -> str:
+    if f.kind == "target" and f.by_when:
+        return f"（目标期限：{f.by_when}）"
+    return f"（{f.as_of}）" if f.as_of else ""
+
+
+def mechanism(ctx: Context, frame: Frame) -> Reply | None:
+    province = frame.provinces[0] if len(frame.provinces) == 1 else None
+    topic = " ".join([*frame.keys("mechanism"), *frame.keys("term"), frame.reading.topic])
+    r = T.mechanisms(ctx.deps, topic, province=province)
+    if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
+        r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province)
+    chosen = [m.record for m in r.matches[:1] if isinstance(m.record, Mechanism)]
+    if not chosen or r.matches[0].score < 2:
+        return None
+    m = chosen[0]
+    yes = ctx.say("yes") if "yesno" in frame.reading.answer_types else ""
+    parts = "\n".join(f"{i}. {p}" for i, p in enumerate(m.parts, start=1))
+    detail = "；".join(x for x in (f"频次：{m.frequency}" if m.frequency else "",
+                                   f"报送：{m.reporter}→{m.recipient}" if m.reporter and m.recipient else "") if x)
+    lead = yes + ctx.say("mechanism", province=ctx.province_name(m.province), name=m.name, fact=m.fact,
+                         detail=f"（{detail}）" if detail else "")
+    return Reply(lead, ctx.evidence([ctx.deps.cite(m.source, m.quote)]), body=parts, notes=_notes([m]),
+                 tools=["mechanisms"])
+
+
+def _counterpart_topic(ctx: Context, frame: Frame) -> str:
+    last = ctx.dialogue.last
+    keys = [m.key for m in (last.slots.get("mechanism", []) if last else [])]
+    recs = [m for m in ctx.tables.facts.mechanisms if m.id in keys]
+    return " ".join([frame.reading.topic, *(f"{m.name} {m.fact} {' '.join(m.keywords)}" for m in recs)])
+
+
+def shown_evidence(ctx: Context, record: Fact) -> Evidence:
+    return Evidence(ctx.deps.cite(record.source, record.quote))

@@ -1,0 +1,75 @@
+"""What an answerer returns (a Reply: the fact in its own words, then the evidence) and what it reads
+(the Context: tools' deps, templates in the asker's language, search)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.answer import Citation
+from assistant.prompts import Prompts
+from assistant.tools import ToolDeps
+from assistant.understanding.dialogue import Dialogue, Frame
+from retrieval.registry import Tables
+
+
+@dataclass
+class Evidence:
+    citation: Citation
+    shown: str | None = None  # a readable copy (a table row with its column names); None: the quote itself
+
+
+@dataclass
+class Reply:
+    lead: str  # the fact, stated in the answer's own words (Markdown, bold for the key name or number)
+    evidence: list[Evidence] = field(default_factory=list)
+    body: str = ""  # a list or table after the lead
+    notes: list[str] = field(default_factory=list)  # after the facts: inferred cells, what the text does not say
+    tools: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    refused: str | None = None  # a refusal reason: this ask is declined, `lead` says why
+    about_people: bool = False  # facts about people's posts: the answer names the document and date
+
+
+Search = Callable[..., list]  # SearchIndex.search(query, k, province=None, doc_id=None)
+
+
+@dataclass
+class Context:
+    deps: ToolDeps
+    prompts: Prompts
+    search: Search
+    lang: str  # zh-Hans | zh-Hant | en
+    dialogue: Dialogue
+
+    @property
+    def tables(self) -> Tables:
+        return self.deps.tables
+
+    @property
+    def en(self) -> bool:
+        return self.lang == "en"
+
+    def say(self, template: str, **values: object) -> str:
+        """An answer template in the asker's language (English, or Chinese for both scripts)."""
+        return self.prompts.render(f"answers/{'en' if self.en else 'zh'}/{template}", **values)
+
+    def evidence(self, citations: list[Citation]) -> list[Evidence]:
+        return [Evidence(c) for c in citations]
+
+    def en_name(self, name: str | None) -> str:
+        """An English name for a Chinese one where the data has it, the Chinese kept beside it."""
+        if not name:
+            return ""
+        english = self.tables.english_names.get(name)
+        if english:
+            return f"{english} ({name})"
+        pinyin = self.deps.gazetteer.pinyin.get(name)
+        return f"{pinyin} ({name})" if pinyin else name
+
+    def province_name(self, province: str) -> str:
+        spec = self.tables.province(province)
+        return spec.english if self.en and spec else province
+
+
+Answerer = Callable[[Context, Frame], "Reply | None"]

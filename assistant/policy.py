@@ -1,0 +1,89 @@
+"""What must not be answered, shared by both engines: refusal reasons, the cue sets of knowledge/policy.yaml
+compiled once, injected sentences stripped from a message so that its real question can still be answered."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from retrieval.catalog import CueSet
+from retrieval.catalog import Policy as PolicyData
+from retrieval.normalize import fold_words
+
+_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?=【)|(?<=】)")
+_MARKUP = re.compile(r"<!--.*?-->|<[^>]{1,200}>", re.S)
+_YEAR = re.compile(r"(20\d\d)\s*年?")
+
+
+class RefusalReason(StrEnum):
+    PERSONAL_DATA = "personal_data"
+    FORGERY = "forgery"
+    INJECTION = "injection"
+    OFF_TOPIC = "off_topic"
+    LATER_PERIOD = "later_period"
+    OTHER_PROVINCE = "other_province"
+    NOT_FOUND = "not_found"
+
+
+def compile_cues(cues: CueSet) -> re.Pattern[str]:
+    """One regex for a cue set: CJK phrases as substrings, ASCII phrases as whole words, then the patterns."""
+    parts = []
+    for phrase in sorted({fold_words(p) for p in cues.phrases}, key=len, reverse=True):
+        escaped = re.escape(phrase)
+        parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if phrase.isascii() else escaped)
+    parts += cues.patterns
+    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
+
+
+class Policy:
+    """The guard: which reason (if any) declines an ask, and which sentences of a message are instructions."""
+
+    def __init__(self, data: PolicyData, mentioned_years: set[int], last_document_year: int) -> None:
+        self._personal = compile_cues(data.personal_data)
+        self._forgery = compile_cues(data.forgery)
+        self._injection = compile_cues(data.injection)
+        self._advert = compile_cues(data.advert)
+        self._off_topic = compile_cues(data.off_topic)
+        self._later = compile_cues(data.later_period)
+        self._later_words = compile_cues(data.later_words)
+        self._absent = compile_cues(data.not_in_documents)
+        self._years = mentioned_years  # years the documents mention (targets like 2025, 2035 included)
+        self._latest = last_document_year
+
+    def strip(self, message: str) -> tuple[str, bool]:
+        """The message without the sentences that carry instructions, links or adverts, and whether any went."""
+        stripped = _MARKUP.sub("\n", message)
+        injected = stripped != message
+        kept = []
+        for part in _SENTENCE.split(stripped):
+            if self.is_instruction(part):
+                injected = True
+                continue
+            kept.append(part)
+        return "".join(kept).strip(), injected
+
+    def is_instruction(self, text: str) -> bool:
+        low = fold_words(text)
+        return bool(self._injection.search(low) or self._advert.search(text.lower()) or self._advert.search(low))
+
+    def reason(self, ask: str) -> RefusalReason | None:
+        """Why one ask must be declined, or None when it may be answered."""
+        low = fold_words(ask)
+        if self._forgery.search(low):
+            return RefusalReason.FORGERY
+        if self._personal.search(low):
+            return RefusalReason.PERSONAL_DATA
+        if self._off_topic.search(low):
+            return RefusalReason.OFF_TOPIC
+        if self.asks_later(low):
+            return RefusalReason.LATER_PERIOD
+        if self._absent.search(low):
+            return RefusalReason.NOT_FOUND
+        return None
+
+    def asks_later(self, low: str) -> bool:
+        """About the time after the documents: the state now, results, a later year or a later plan."""
+        if self._later.search(low) or self._later_words.search(low):
+            return True
+        years = {int(y) for y in _YEAR.findall(low)}
+        return any(y > self._latest and y not in self._years for y in years)

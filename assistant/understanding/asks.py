@@ -1,0 +1,60 @@
+"""Splits a message into its asks: at question marks and sentence ends, at numbered parts (1. 2. / ① ② /
+第一 第二) and at separators (以及, 另外, 顺便 …) — a separator in mid-sentence only when the words before it
+already ask something, so "汽车以及智能制造装备两条链的链长" stays one ask. Words come from knowledge/intents.yaml."""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.catalog import Markers
+
+_END = re.compile(r"[。！？!?；;\n]+")
+_NUMBERED = re.compile(r"(?:^|(?<=[\s，,：:]))(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[①-⑩])\s*")
+_COMMA = re.compile(r"[，,]")
+_TRIM = " \t，,。.？?！!；;：:、"
+_MIN_CHARS = 2
+
+
+class AskSplitter:
+    def __init__(self, markers: Markers, question_words: list[str], stopwords: list[str]) -> None:
+        words = sorted({*markers.separators, *markers.numbering}, key=len, reverse=True)
+        self._separator = re.compile("|".join(re.escape(w) for w in words) or r"(?!)", re.IGNORECASE)
+        self._question = re.compile("|".join(re.escape(w) for w in sorted(question_words, key=len, reverse=True))
+                                    or r"(?!)", re.IGNORECASE)
+        filler = sorted({*question_words, *stopwords}, key=len, reverse=True)
+        self._filler = re.compile("|".join(re.escape(w) for w in filler) or r"(?!)", re.IGNORECASE)
+
+    def split(self, message: str) -> list[str]:
+        asks: list[str] = []
+        for sentence in _END.split(message):
+            for part in _NUMBERED.split(sentence):
+                for piece in self._at_separators(part):
+                    asks += self._at_commas(piece)
+        asks = [a.strip(_TRIM) for a in asks]
+        return [a for a in asks if len(a) >= _MIN_CHARS] or [message.strip()]
+
+    def _at_commas(self, text: str) -> list[str]:
+        """"链长是谁，他的手机号多少": two questions joined by a comma are two asks."""
+        out, start = [], 0
+        for m in _COMMA.finditer(text):
+            left, right = text[start : m.start()], text[m.end() :]
+            if self._question.search(left) and self._question.search(right) and self._has_content(right):
+                out.append(left)
+                start = m.end()
+        return [*out, text[start:]]
+
+    def _has_content(self, text: str) -> bool:
+        """More than question words: "分别是什么" continues the ask before it, "他的手机号多少" is a new one."""
+        return len(self._filler.sub("", text).strip(_TRIM)) >= 2
+
+    def _at_separators(self, text: str) -> list[str]:
+        out, start = [], 0
+        for m in self._separator.finditer(text):
+            left = text[start : m.start()].strip(_TRIM)
+            if not left:
+                start = m.end()  # a leading separator: drop it
+            elif text[m.start() - 1] in "，, " or self._question.search(left):
+                out.append(left)
+                start = m.end()
+        out.append(text[start:])
+        return out

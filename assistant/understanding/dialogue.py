@@ -1,0 +1,167 @@
+"""Dialogue state for a stateless API: the client's history is read turn by turn into frames (intent +
+resolved slots + the entities each answer named). A new ask takes what it lacks from the latest compatible
+frame: explicit entities and complete questions always win; pronouns resolve by type (他 → a person,
+该部门 → a unit, 这条链 → a chain, 这些 → the last list); "那湖南呢" keeps the intent and swaps the province,
+moving a chain to its counterpart there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.understanding.intents import IntentRanker, Ranked
+from assistant.understanding.reading import Reader, Reading
+from retrieval.catalog import IntentSpec
+from retrieval.gazetteer import Gazetteer, Mention
+from retrieval.normalize import fold_words
+from retrieval.registry import Tables
+
+_PERSONISH = {"person", "leader", "liaison"}
+
+
+@dataclass
+class Frame:
+    intent: IntentSpec | None
+    slots: dict[str, list[Mention]]
+    provinces: list[str]
+    reading: Reading
+    named: list[Mention] = field(default_factory=list)  # entities the answer to this ask named, in order
+    score: float = 0.0
+    facets: set[str] = field(default_factory=set)  # which of the intent's facets the ask cues (文号, 日期 …)
+
+    def keys(self, kind: str) -> list[str]:
+        return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
+
+    def values(self, kind: str) -> list[Mention]:
+        return self.slots.get(kind) or [m for m in self.named if m.kind == kind]
+
+
+@dataclass
+class Dialogue:
+    frames: list[Frame] = field(default_factory=list)
+
+    def available(self) -> set[str]:
+        kinds: set[str] = set()
+        for f in self.frames[-3:]:
+            kinds |= {k for k, v in f.slots.items() if v} | {m.kind for m in f.named}
+        if kinds & _PERSONISH:
+            kinds |= _PERSONISH
+        if self.frames and self.frames[-1].reading.topic:
+            kinds.add("topic")
+        return kinds
+
+    def latest(self, kinds: tuple[str, ...]) -> list[Mention]:
+        for f in reversed(self.frames):
+            for kind in kinds:
+                found = f.values(kind)
+                if found:
+                    return found
+        return []
+
+    @property
+    def last(self) -> Frame | None:
+        return self.frames[-1] if self.frames else None
+
+
+class Resolver:
+    """Turns readings into frames against the dialogue so far."""
+
+    def __init__(self, tables: Tables, gazetteer: Gazetteer, reader: Reader, ranker: IntentRanker) -> None:
+        self.tables, self.gazetteer, self.reader, self.ranker = tables, gazetteer, reader, ranker
+        self.threshold = tables.catalog.threshold
+
+    def history(self, turns: list[tuple[str, str]]) -> Dialogue:
+        """Frames of the earlier turns ((role, content) pairs, oldest first)."""
+        dialogue = Dialogue()
+        for role, content in turns:
+            if role == "user":
+                for ask in content.splitlines() or [content]:
+                    if ask.strip():
+                        dialogue.frames.append(self.resolve(self.reader.read(ask), dialogue))
+            elif role == "assistant" and dialogue.frames:
+                named = [m for m in self.gazetteer.scan(content) if m.kind not in ("province", "city", "region")]
+                dialogue.frames[-1].named = named
+        return dialogue
+
+    def resolve(self, reading: Reading, dialogue: Dialogue) -> Frame:
+        follow = self._leans_on(reading, dialogue)
+        ranked = self.ranker.rank(reading, dialogue.available() if follow else set())
+        top = ranked[0]
+        last = dialogue.last
+        if follow and last is not None and last.intent is not None and (
+                self._elliptical(reading, top) or self._facet_of(last.intent, reading)):
+            top = Ranked(last.intent, top.score, top.slots, top.cues, top.similarity,
+                         tuple(k for k in (*last.intent.needs, *last.intent.needs_any) if not reading.has(k)))
+        intent = top.intent if top.score >= self.threshold else None
+        slots = {k: list(v) for k, v in reading.slots.items()}
+        if follow and intent is not None:
+            self._inherit(slots, top, reading, dialogue)
+        provinces = self._provinces(reading, dialogue if follow else None, slots)
+        if follow and last is not None:
+            self._move_to(provinces, slots, last)
+        facets = {f for f, cues in intent.facets.items() if any(fold_words(c) in reading.folded for c in cues)} \
+            if intent else set()
+        return Frame(intent, slots, provinces, reading, score=top.score, facets=facets)
+
+    def _leans_on(self, reading: Reading, dialogue: Dialogue) -> bool:
+        """May this ask take slots from the dialogue? Only a follow-up: a pronoun, a follow-up word, or an ask
+        that names no entity. A complete new question never does."""
+        if not dialogue.frames:
+            return False
+        return bool(reading.pronouns) or reading.follow_up or not reading.strong_kinds
+
+    def _elliptical(self, reading: Reading, top: Ranked) -> bool:
+        """"那湖南呢", "光通信呢": no cue of its own, so the previous question is asked again."""
+        return top.cues <= 0.5 and (top.score < self.threshold + 1.0 or not reading.topic)
+
+    def _facet_of(self, intent: IntentSpec, reading: Reading) -> bool:
+        """"哪家媒体？" after a question about a document's date asks another facet of the same thing."""
+        if reading.strong_kinds:
+            return False
+        return any(fold_words(c) in reading.folded for cues in intent.facets.values() for c in cues)
+
+    def _inherit(self, slots: dict[str, list[Mention]], top: Ranked, reading: Reading, dialogue: Dialogue) -> None:
+        for kind in top.inherits:
+            if kind == "topic":
+                if dialogue.last is not None and not reading.has("topic"):
+                    reading.topic = dialogue.last.reading.topic
+                continue
+            wanted = (kind, *sorted(_PERSONISH - {kind})) if kind in _PERSONISH else (kind,)
+            last = dialogue.last
+            group = [m for m in last.named if m.kind in wanted] if last and "group" in reading.pronouns else []
+            found = group or dialogue.latest(wanted)
+            if found:
+                slots[kind] = found
+
+    def _provinces(self, reading: Reading, dialogue: Dialogue | None, slots: dict[str, list[Mention]]) -> list[str]:
+        if reading.provinces:
+            return list(reading.provinces)
+        if reading.implied:
+            return list(reading.implied)
+        inherited = {m.province for ms in slots.values() for m in ms if m.province}
+        if len(inherited) == 1:
+            return list(inherited)
+        if dialogue is not None and dialogue.last is not None:
+            return list(dialogue.last.provinces)
+        return []
+
+    def _move_to(self, provinces: list[str], slots: dict[str, list[Mention]], last: Frame) -> None:
+        """A follow-up naming another province asks about that province's counterpart of the last chain."""
+        if len(provinces) != 1 or not slots.get("chain"):
+            return
+        target = provinces[0]
+        moved = [c for m in slots["chain"] for c in self.counterparts(m, target)]
+        if moved and all(m.province != target for m in slots["chain"]):
+            slots["chain"] = moved
+
+    def counterparts(self, chain: Mention, province: str) -> list[Mention]:
+        """The chains of `province` that share a name or an alias with `chain`."""
+        if chain.province == province:
+            return [chain]
+        names = [chain.key, chain.key.removesuffix("产业链"), *self.tables.chain_aliases.get(chain.province or "", {})
+                 .get(chain.key, [])]
+        for name in names:
+            found = [m for m in self.gazetteer.scan(name) if m.kind == "chain" and m.province == province]
+            if found:
+                return found[:1]
+        return []
+

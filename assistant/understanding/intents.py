@@ -1,0 +1,117 @@
+"""Ranks the catalogue's intents for a reading: slot fit (what the ask names, or may take from the dialogue),
+cue phrases, and similarity of the delexicalised ask to each intent's delexicalised example questions
+(character 1–3-gram TF-IDF, nearest examples). The weights are chosen on the dev split (docs/EVAL.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from assistant.understanding.reading import STRONG, Reader, Reading, _phrases
+from retrieval.catalog import Catalog, IntentSpec
+
+
+# Slot fit is mostly a gate (a needed slot nobody supplies rules an intent out); among the intents an ask
+# can fill, cues and similarity decide.
+_NEED = 0.4
+_WEAK = 0.1  # a topic (the ask's own words) is almost always there: needing one says little
+
+
+@dataclass(frozen=True)
+class Weights:
+    slot: float = 1.0
+    cue: float = 0.5
+    similarity: float = 2.5
+    inherited: float = 0.3  # a needed slot the dialogue supplies
+    missing: float = -2.0  # per needed slot nobody supplies
+    unused: float = -0.25  # per kind of entity the ask names that the intent does not use
+    avoid: float = -0.8
+    no_cue: float = -1.5  # an intent that requires a cue, without one
+
+
+@dataclass(frozen=True)
+class Ranked:
+    intent: IntentSpec
+    score: float
+    slots: float
+    cues: float
+    similarity: float
+    inherits: tuple[str, ...]  # needed slot kinds to take from the dialogue
+
+
+class IntentRanker:
+    def __init__(self, catalog: Catalog, reader: Reader, weights: Weights | None = None) -> None:
+        self.catalog = catalog
+        self.w = weights or Weights()
+        self._cues = {i.name: _phrases(i.cues) for i in catalog.intents}
+        self._avoid = {i.name: _phrases(i.avoid) for i in catalog.intents}
+        examples = [(i.name, reader.read(e).delex) for i in catalog.intents for e in i.examples]
+        self._labels = np.array([name for name, _ in examples])
+        self._tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        self._matrix = self._tfidf.fit_transform([text for _, text in examples])
+
+    def similarities(self, reading: Reading) -> dict[str, float]:
+        """Per intent: the mean cosine of the ask to its two nearest example questions."""
+        sims = (self._matrix @ self._tfidf.transform([reading.delex]).T).toarray().ravel()
+        out = {}
+        for intent in self.catalog.intents:
+            top = np.sort(sims[self._labels == intent.name])[-2:]
+            out[intent.name] = float(top.mean()) if top.size else 0.0
+        return out
+
+    def rank(self, reading: Reading, available: set[str]) -> list[Ranked]:
+        """Every intent, best first. `available`: slot kinds the dialogue could supply to a follow-up."""
+        sims = self.similarities(reading)
+        ranked = []
+        for intent in self.catalog.intents:
+            slots, inherits = self._slot_fit(intent, reading, available)
+            cues = self._cue_score(intent, reading)
+            score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]
+            ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))
+        return sorted(ranked, key=lambda r: -r.score)
+
+    def _slot_fit(self, intent: IntentSpec, reading: Reading, available: set[str]) -> tuple[float, tuple[str, ...]]:
+        score, inherits = 0.0, []
+        for kind in intent.needs:
+            if reading.has(kind):
+                score += _WEAK if kind == "topic" else _NEED
+            elif kind in available:
+                score += self.w.inherited
+                inherits.append(kind)
+            else:
+                score += self.w.missing
+        if intent.needs_any:
+            if any(reading.has(k) for k in intent.needs_any):
+                score += _NEED
+            elif inherit := next((k for k in intent.needs_any if k in available), None):
+                score += self.w.inherited
+                inherits.append(inherit)
+            else:
+                score += self.w.missing
+        score += 0.1 * sum(reading.has(k) for k in intent.uses)
+        score += self.w.unused * len(self._unused(intent, reading))
+        return score, tuple(inherits)
+
+    def _unused(self, intent: IntentSpec, reading: Reading) -> set[str]:
+        """Kinds of entity the ask names that the intent has no slot for, unless its cues cover them
+        (牵头部门 is a glossary term and a cue of lead_department)."""
+        cue_spans = [m.span() for m in self._cues[intent.name].finditer(reading.folded)]
+        kinds = intent.slot_kinds() | ({"person"} if "leader" in intent.slot_kinds() else set())
+        out = set()
+        for mention in reading.mentions:
+            if mention.kind not in STRONG or mention.kind in kinds or (mention.kind == "leader" and "person" in kinds):
+                continue
+            if not any(s < mention.end and mention.start < e for s, e in cue_spans):
+                out.add(mention.kind)
+        return out
+
+    def _cue_score(self, intent: IntentSpec, reading: Reading) -> float:
+        hits = {m.group() for m in self._cues[intent.name].finditer(reading.folded)}
+        score = min(2.0, sum(min(1.0, 0.25 + 0.2 * len(h)) for h in hits))
+        if intent.requires_cue and not hits:
+            score += self.w.no_cue
+        if self._avoid[intent.name].search(reading.folded):
+            score += self.w.avoid
+        return score

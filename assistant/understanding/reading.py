@@ -1,0 +1,159 @@
+"""One ask, read: its language, the entities it names (by slot kind), the provinces it is about, pronouns
+and follow-up markers, the kind of answer it asks for, its topic words, and a delexicalised form in which
+every entity is replaced by its kind (for similarity to the intents' example questions)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.understanding.language import Lang, detect
+from retrieval.catalog import Catalog
+from retrieval.gazetteer import Gazetteer, Mention
+from retrieval.normalize import fold_words
+from retrieval.registry import Tables
+
+# entity kind → the slot kinds it can fill
+_SLOTS = {"chain": ("chain",), "leader": ("leader", "person"), "person": ("person",), "liaison": ("liaison", "person"),
+          "department": ("department",), "action": ("action",), "term": ("term",), "mechanism": ("mechanism",),
+          "document": ("document",), "event": ("event",), "outlet": ("outlet",), "section": ("section",),
+          "problem": ("problem",)}
+# entity kind → the placeholder of the delexicalised text
+_PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "Ⓟ", "department": "Ⓓ", "action": "Ⓐ",
+                "term": "Ⓣ", "mechanism": "Ⓜ", "document": "Ⓕ", "event": "Ⓔ", "outlet": "Ⓞ", "section": "Ⓢ",
+                "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ"}
+STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
+          "document", "section", "problem")
+_SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
+
+
+@dataclass
+class Reading:
+    text: str
+    folded: str
+    lang: Lang
+    mentions: list[Mention]
+    slots: dict[str, list[Mention]]
+    provinces: list[str]  # named (or implied by a city): the ask is about these
+    implied: list[str]  # implied by the entities named (a chain that exists in one province only …)
+    regions: list[str]  # provinces the knowledge base does not cover
+    pronouns: set[str]
+    follow_up: bool
+    again: bool
+    answer_types: list[str]
+    topic: str
+    delex: str
+    all_provinces: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def keys(self, kind: str) -> list[str]:
+        return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
+
+    def has(self, kind: str) -> bool:
+        return bool(self.slots.get(kind)) or (kind == "topic" and len(self.topic) >= 2)
+
+    @property
+    def strong_kinds(self) -> set[str]:
+        return {k for k in STRONG if self.slots.get(k)}
+
+    def about(self) -> list[str]:
+        """The provinces this ask is about: named ones first, else the ones its entities imply."""
+        return self.provinces or self.implied
+
+
+def _phrases(words: list[str]) -> re.Pattern[str]:
+    folded = sorted({fold_words(w) for w in words if w}, key=len, reverse=True)
+    parts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in folded]
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+class Reader:
+    """Reads asks against the gazetteer and the catalogue's markers; built once per service."""
+
+    def __init__(self, tables: Tables, gazetteer: Gazetteer, document_texts: dict[str, str]) -> None:
+        self.gazetteer = gazetteer
+        catalog: Catalog = tables.catalog
+        m = catalog.markers
+        self._pronouns = {kind: _phrases(words) for kind, words in m.pronouns.model_dump().items() if words}
+        self._follow_up = _phrases(m.follow_up)
+        self._again = _phrases(m.again)
+        self._both = _phrases(m.both)
+        self._types = {kind: _phrases(words) for kind, words in catalog.answer_types.items()}
+        self._stop = _phrases(catalog.stopwords)
+        self._all = tables.province_names
+        docs_by_province: dict[str, str] = {}
+        for d in tables.documents:
+            docs_by_province[d.province] = docs_by_province.get(d.province, "") + fold_words(document_texts.get(d.id, ""))
+        self._printed_in = docs_by_province  # where a surface form is printed tells its province (经信厅 vs 工信厅)
+
+    def read(self, text: str) -> Reading:
+        lang = detect(text)
+        scan_text = text
+        if lang == "en":
+            scan_text = text + " " + " ".join(self.gazetteer.translate(text))
+        mentions = self.gazetteer.scan(scan_text)
+        slots: dict[str, list[Mention]] = {}
+        for mention in mentions:
+            for slot in _SLOTS.get(mention.kind, ()):
+                slots.setdefault(slot, []).append(mention)
+        full = fold_words(scan_text)
+        named = list(dict.fromkeys(mn.province for mn in mentions if mn.kind in ("province", "city") and mn.province))
+        all_provinces = bool(self._both.search(full))
+        reading = Reading(
+            text=text, folded=full, lang=lang, mentions=mentions, slots=slots,
+            provinces=list(self._all) if all_provinces and not named else named,
+            implied=self._implied(mentions, full), regions=[mn.key for mn in mentions if mn.kind == "region"],
+            pronouns={k for k, rx in self._pronouns.items() if rx.search(full)},
+            follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
+            answer_types=[k for k, rx in self._types.items() if rx.search(full)],
+            topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces)
+        if not reading.strong_kinds and len(reading.topic) <= _SHORT:
+            reading.follow_up = reading.follow_up or bool(reading.pronouns)
+        return reading
+
+    def _implied(self, mentions: list[Mention], folded: str) -> list[str]:
+        """Provinces the named entities imply, when they agree on one."""
+        for kinds in (("leader", "person", "liaison", "outlet", "event", "document"), ("chain",),
+                      ("action", "mechanism", "section"), ("department",)):
+            provinces = set()
+            for mn in (x for x in mentions if x.kind in kinds):
+                provinces |= self._provinces_of(mn, folded)
+            if len(provinces) == 1:
+                return list(provinces)
+        return []
+
+    def _provinces_of(self, mn: Mention, folded: str) -> set[str]:
+        if mn.kind == "department":
+            surface = folded[mn.start : mn.end]
+            return {p for p, text in self._printed_in.items() if surface in text}
+        if mn.kind == "chain":
+            same = {x.province for x in self.gazetteer.scan(folded[mn.start : mn.end]) if x.kind == "chain"}
+            return {p for p in same if p}
+        return {mn.province} if mn.province else set()
+
+    def _topic(self, folded: str, mentions: list[Mention]) -> str:
+        """The ask's own words: without its entities and its question words."""
+        rest = _cut(folded, mentions, keep=("term", "section"))
+        return self._stop.sub("", rest)
+
+
+def _cut(folded: str, mentions: list[Mention], keep: tuple[str, ...] = ()) -> str:
+    spans = sorted({(m.start, m.end) for m in mentions if m.kind not in keep and m.end <= len(folded)})
+    out, pos = [], 0
+    for start, end in spans:
+        if start >= pos:
+            out.append(folded[pos:start])
+            pos = end
+    out.append(folded[pos:])
+    return "".join(out).strip()
+
+
+def _delex(folded: str, mentions: list[Mention]) -> str:
+    out, pos = [], 0
+    for m in sorted(mentions, key=lambda x: (x.start, -x.end)):
+        if m.start < pos or m.end > len(folded):
+            continue
+        out += [folded[pos : m.start], _PLACEHOLDER.get(m.kind, "")]
+        pos = m.end
+    out.append(folded[pos:])
+    return "".join(out)

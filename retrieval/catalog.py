@@ -1,0 +1,93 @@
+"""The understanding catalogue as data: intents (slots, cues, example questions, the answerer they call),
+answer types of free-text asks, dialogue markers (pronouns by type, follow-up words, ask separators) and
+the guard's cue sets. Files: knowledge/intents.yaml and knowledge/policy.yaml."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+SlotKind = Literal["chain", "leader", "person", "liaison", "department", "action", "term", "mechanism",
+                   "document", "event", "outlet", "section", "province", "topic", "problem"]
+
+
+class IntentSpec(BaseModel):
+    """One kind of question. `needs` must all be filled (from the ask or, for a follow-up, the dialogue),
+    `needs_any` at least one of them; `uses` are optional slots the answerer reads."""
+
+    name: str
+    answerer: str
+    description: str
+    needs: list[SlotKind] = Field(default_factory=list)
+    needs_any: list[SlotKind] = Field(default_factory=list)
+    uses: list[SlotKind] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list)  # phrases that signal this intent
+    avoid: list[str] = Field(default_factory=list)  # phrases that speak against it
+    examples: list[str] = Field(min_length=1)
+    suggestions: list[str] = Field(default_factory=list)  # follow-up templates: "{chain}的牵头部门是哪个？"
+    facets: dict[str, list[str]] = Field(default_factory=dict)  # what of the answer is asked: facet → cue phrases
+    requires_cue: bool = False  # only when one of its cues is there (a term is named in many questions)
+
+    def slot_kinds(self) -> set[str]:
+        return {*self.needs, *self.needs_any, *self.uses}
+
+
+class Pronouns(BaseModel):
+    """Words that refer back, by what they refer to."""
+
+    person: list[str] = Field(default_factory=list)
+    unit: list[str] = Field(default_factory=list)
+    chain: list[str] = Field(default_factory=list)
+    group: list[str] = Field(default_factory=list)  # 这两条, 这些: the last list
+    event: list[str] = Field(default_factory=list)
+    document: list[str] = Field(default_factory=list)
+    thing: list[str] = Field(default_factory=list)  # 它, 这个: a unit, chain, action or mechanism
+
+
+class Markers(BaseModel):
+    follow_up: list[str]  # 那, 呢, 还, 也 …: the ask continues the dialogue
+    again: list[str] = Field(default_factory=list)  # 还, 另外, 别的: more of the same, excluding what was said
+    separators: list[str]  # 以及, 另外, 顺便 …: a new ask starts
+    numbering: list[str] = Field(default_factory=list)  # 第一, 其一 …
+    both: list[str] = Field(default_factory=list)  # 两省, 分别 …: every covered province
+    pronouns: Pronouns
+
+
+class Catalog(BaseModel):
+    intents: list[IntentSpec]
+    answer_types: dict[str, list[str]]  # person / unit / number / date / list / definition / yesno / how
+    markers: Markers
+    stopwords: list[str] = Field(default_factory=list)  # question words that carry no topic
+    threshold: float = 0.6  # below this an ask goes to the document-answering path
+
+    @model_validator(mode="after")
+    def _unique(self) -> Catalog:
+        names = [i.name for i in self.intents]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"duplicate intent names: {sorted(dup)}")
+        return self
+
+    def intent(self, name: str) -> IntentSpec:
+        return next(i for i in self.intents if i.name == name)
+
+
+class CueSet(BaseModel):
+    """Phrases (substring of the folded text; ASCII ones match whole words) and regular expressions."""
+
+    phrases: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+
+
+class Policy(BaseModel):
+    """What must not be answered, and what marks a smuggled instruction (knowledge/policy.yaml)."""
+
+    personal_data: CueSet
+    forgery: CueSet
+    injection: CueSet
+    advert: CueSet
+    off_topic: CueSet
+    later_period: CueSet  # the state after the documents: 现任, 完成了吗, 换人 …
+    later_words: CueSet = Field(default_factory=CueSet)  # later plans: 十五五, 下一轮 …
+    not_in_documents: CueSet = Field(default_factory=CueSet)  # facts the documents never hold: 工资, 产值 …

@@ -1,0 +1,188 @@
+"""The knowledge base as validated data: provinces, chain tables read from the documents, the hand-written
+tables (general leaders, actions, problem routes, corrections), glossary, comparison points, narrative
+facts, aliases and the understanding catalogue. Every error names its file, row and field."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from retrieval.catalog import Catalog, Policy
+from retrieval.documents import DocumentMeta, load_documents
+from retrieval.errors import KnowledgeFileError
+from retrieval.facts import Facts, load_facts
+from retrieval.rows import (
+    Action,
+    ChainRow,
+    CompareRow,
+    Correction,
+    GeneralLeader,
+    ProblemRoute,
+    ProvinceSpec,
+    Region,
+    Term,
+    UnitDuty,
+)
+from retrieval.tables import read_list, read_table
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Tables(BaseModel):
+    """Everything of knowledge/ but the document texts, loaded once per index snapshot."""
+
+    provinces: list[ProvinceSpec]
+    regions: list[Region]
+    documents: list[DocumentMeta]
+    chains: list[ChainRow]
+    general_leaders: list[GeneralLeader]
+    duties: list[UnitDuty]
+    actions: list[Action]
+    routes: list[ProblemRoute]
+    terms: list[Term]
+    comparison: list[CompareRow] = Field(default_factory=list)
+    facts: Facts = Field(default_factory=Facts)
+    catalog: Catalog
+    policy: Policy
+    chain_aliases: dict[str, dict[str, list[str]]]
+    department_families: dict[str, list[str]]
+    synonyms: dict[str, list[str]]
+    english: dict[str, list[str]] = Field(default_factory=dict)  # English phrase → Chinese words
+    english_names: dict[str, str] = Field(default_factory=dict)  # Chinese name → English name
+    document_aliases: dict[str, list[str]] = Field(default_factory=dict)
+    action_aliases: dict[str, list[str]] = Field(default_factory=dict)
+
+    def province(self, name: str | None) -> ProvinceSpec | None:
+        return next((p for p in self.provinces if p.name == name), None)
+
+    @property
+    def province_names(self) -> list[str]:
+        return [p.name for p in self.provinces]
+
+    def document(self, doc_id: str) -> DocumentMeta | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+
+def _validate(model: type[M], data: dict, where: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "row"
+        raise KnowledgeFileError(f"{where}: field '{field}': {err['msg']}") from exc
+
+
+def _csv(path: Path, build: Callable[[dict, str], M]) -> list[M]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            out = []
+            for row in reader:
+                if None in row:
+                    raise KnowledgeFileError(f"{path}:{reader.line_num}: more cells than the header has")
+                out.append(build(row, f"{path}:{reader.line_num}"))
+            return out
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise KnowledgeFileError(f"{path}: cannot read table: {exc}") from exc
+
+
+def _yaml(path: Path, required: bool = True) -> dict:
+    if not required and not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeFileError(f"{path}: cannot read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise KnowledgeFileError(f"{path}: expected a mapping at the top")
+    return data
+
+
+def _list(data: dict, key: str, model: type[M], path: Path) -> list[M]:
+    return [_validate(model, entry, f"{path}: {key} #{i}") for i, entry in enumerate(data.get(key) or [], start=1)]
+
+
+def _corrected(row: dict, corrections: list[Correction], table: str) -> dict:
+    for c in corrections:
+        if c.table == table and row.get(c.column) == c.printed:
+            row = {**row, c.column: c.value}
+    return row
+
+
+def _declared_rows(knowledge_dir: Path, metas: list[DocumentMeta], corrections: list[Correction],
+                   texts: dict[str, str]) -> tuple[list[ChainRow], list[UnitDuty]]:
+    """The chain rows and unit duties of every table and list the manifest declares."""
+    chains: list[ChainRow] = []
+    duties: list[UnitDuty] = []
+    for meta in metas:
+        where = str(knowledge_dir / meta.file)
+        for spec in meta.tables:
+            for row in read_table(texts[meta.id], spec, where):
+                line = row.pop("line")
+                data = {**_corrected(row, corrections, spec.id), "province": meta.province, "source": meta.id,
+                        "table": spec.id}
+                chains.append(_validate(ChainRow, data, f"{where}:{line}"))
+        for spec in meta.lists:
+            for item in read_list(texts[meta.id], spec, where):
+                line = item.pop("line")
+                duties.append(_validate(UnitDuty, {**item, "province": meta.province, "source": meta.id},
+                                        f"{where}:{line}"))
+    return chains, duties
+
+
+def _check_provinces(tables: Tables, knowledge_dir: Path) -> None:
+    known = set(tables.province_names)
+    rows = [("manifest.yaml", d.id, d.province) for d in tables.documents]
+    rows += [("chains", r.chain, r.province) for r in tables.chains]
+    rows += [("problem_routes.csv", r.problem, r.province) for r in tables.routes]
+    rows += [("glossary.yaml", t.term, t.province) for t in tables.terms]
+    for where, what, province in rows:
+        if province not in known:
+            raise KnowledgeFileError(f"{knowledge_dir / where}: '{what}': province '{province}' is not configured "
+                                     f"in provinces.yaml ({'、'.join(sorted(known))})")
+    docs = {d.id for d in tables.documents}
+    for p in tables.provinces:
+        if p.scheme not in docs:
+            raise KnowledgeFileError(f"{knowledge_dir / 'provinces.yaml'}: {p.name}: scheme '{p.scheme}' "
+                                     "is not a document of the manifest")
+
+
+def load_tables(knowledge_dir: Path) -> Tables:
+    """Load and validate every knowledge file; a bad row raises KnowledgeFileError naming file:line and field."""
+    k, t = knowledge_dir, knowledge_dir / "tables"
+    documents = load_documents(k)
+    metas = [d.meta for d in documents.values()]
+    texts = {d.id: d.text for d in documents.values()}
+    provinces = _yaml(k / "provinces.yaml")
+    aliases, glossary = _yaml(k / "aliases.yaml"), _yaml(k / "glossary.yaml")
+    corrections = _csv(t / "corrections.csv", lambda r, w: _validate(Correction, r, w))
+    chains, duties = _declared_rows(k, metas, corrections, texts)
+    tables = Tables(
+        provinces=_list(provinces, "provinces", ProvinceSpec, k / "provinces.yaml"),
+        regions=_list(provinces, "regions", Region, k / "provinces.yaml"),
+        documents=metas,
+        chains=chains,
+        general_leaders=_csv(t / "general_leaders.csv", lambda r, w: _validate(GeneralLeader, r, w)),
+        duties=duties,
+        actions=_csv(t / "actions.csv", lambda r, w: _validate(Action, r, w)),
+        routes=_csv(t / "problem_routes.csv", lambda r, w: _validate(ProblemRoute, r, w)),
+        terms=_list(glossary, "terms", Term, k / "glossary.yaml"),
+        comparison=_list(_yaml(k / "comparison.yaml", required=False), "rows", CompareRow, k / "comparison.yaml"),
+        facts=load_facts(k),
+        catalog=_validate(Catalog, _yaml(k / "intents.yaml"), str(k / "intents.yaml")),
+        policy=_validate(Policy, _yaml(k / "policy.yaml"), str(k / "policy.yaml")),
+        chain_aliases=aliases.get("chains") or {},
+        department_families=aliases.get("departments") or {},
+        synonyms=aliases.get("synonyms") or {},
+        english=aliases.get("english") or {},
+        english_names=aliases.get("english_names") or {},
+        document_aliases=aliases.get("documents") or {},
+        action_aliases=aliases.get("actions") or {},
+    )
+    _check_provinces(tables, k)
+    return tables
