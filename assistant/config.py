@@ -30,6 +30,7 @@ class Settings(BaseSettings):
 
     # answers
     as_of: dt.date = Field(default_factory=dt.date.today)  # "today" for validity notes (tests pin it)
+    curated_answers: bool = True  # serve operators' curated answers (the eval switches them off)
 
     # engines
     engine: Literal["offline", "llm"] = "offline"

@@ -7,13 +7,11 @@ timeout and retries from settings) with the tools bound. No other module calls a
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 import logging
 import re
-import typing
 import unicodedata
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,12 +19,13 @@ import openai
 from langchain_core import messages as lc
 from langchain_core.tools import BaseTool, StructuredTool
 from langchain_openai import ChatOpenAI
-from pydantic import ValidationError, create_model
+from pydantic import ValidationError
 
-from assistant.answer import Answer, Citation, Turn
-from assistant.offline import guard
+from assistant.answer import Answer, Ask, Citation, Turn
+from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.prompts import Prompts
-from assistant.tools import TOOLS, Province, ToolDeps
+from assistant.tools import ToolDeps
+from assistant.tools.schema import tool_specs
 from retrieval.normalize import fold
 
 log = logging.getLogger("chainqa.llm")
@@ -40,21 +39,12 @@ class ChatModel(Protocol):
     def stream(self, messages: list[lc.BaseMessage]) -> Iterator[lc.AIMessageChunk]: ...
 
 
-def _structured(fn: Callable, deps: ToolDeps) -> StructuredTool:
-    """A typed tool function as a LangChain tool: deps bound, the docstring as the description."""
-    hints = typing.get_type_hints(fn)
-    fields = {name: (hints[name], ... if p.default is inspect.Parameter.empty else p.default)
-              for name, p in inspect.signature(fn).parameters.items() if name != "deps"}
-    return StructuredTool.from_function(func=functools.partial(fn, deps), name=fn.__name__,
-                                        description=inspect.getdoc(fn),
-                                        args_schema=create_model(f"{fn.__name__}_args", **fields))
-
-
 def build_tools(deps: ToolDeps, index) -> dict[str, BaseTool]:
-    """The registry tools plus `search_documents` over the index (through the LangChain retriever)."""
+    """The registry tools (deps bound, the docstring as the description, the shared argument schema) plus
+    `search_documents` over the index (through the LangChain retriever)."""
     from retrieval.search import ChainQARetriever
 
-    def search_documents(query: str, province: Province | None = None) -> list[Citation]:
+    def search_documents(query: str, province: str | None = None) -> list[Citation]:
         """Search the text of the 湖北/湖南 chain-leader policy documents for verbatim passages (mechanisms,
         targets, terms, tasks, document facts). Returns each passage (quote) with its document and section."""
         out = []
@@ -65,7 +55,10 @@ def build_tools(deps: ToolDeps, index) -> dict[str, BaseTool]:
                                 start=m.get("start"), end=m.get("end")))
         return out
 
-    tools = [_structured(fn, deps) for fn in TOOLS.values()] + [StructuredTool.from_function(search_documents)]
+    tools = [StructuredTool.from_function(func=functools.partial(spec.fn, deps), name=spec.name,
+                                          description=spec.description, args_schema=spec.args)
+             for spec in tool_specs().values()]
+    tools.append(StructuredTool.from_function(search_documents))
     return {t.name: t for t in tools}
 
 
@@ -193,52 +186,60 @@ def failure_reason(exc: Exception) -> str:
 
 
 class LLMEngine:
-    """`answer` and `stream` (deltas, then RETURNS the Answer). A question the offline guard refuses never
-    reaches the model. Any failure, and any answer that fails the grounding check, becomes the offline
-    answer with the reason in `engine`. When streaming, deltas already sent are superseded by the returned
-    Answer (the final event); if nothing was sent yet, the fallback text is streamed instead."""
+    """`answer` and `stream` (deltas, then the Answer). The shared policy decides first: a message whose every
+    ask is declined never reaches the model, and smuggled instructions are stripped before it does. Any failure,
+    and any answer that fails the grounding check, falls back to the offline engine (computed only then), with
+    the reason in `engine`. When streaming, deltas already sent are superseded by the final Answer."""
 
     name = "llm"
 
     def __init__(self, model: ChatModel, tools: dict[str, BaseTool], deps: ToolDeps, prompts: Prompts,
-                 offline, max_tool_rounds: int = 4) -> None:
+                 offline: OfflineEngine, understanding: Understanding, max_tool_rounds: int = 4) -> None:
         self.model, self.tools, self.deps, self.p = model, tools, deps, prompts
-        self.offline, self.max_rounds = offline, max_tool_rounds
+        self.offline, self.u, self.max_rounds = offline, understanding, max_tool_rounds
 
     @classmethod
-    def from_settings(cls, settings, deps: ToolDeps, prompts: Prompts, index, offline) -> LLMEngine:
+    def from_settings(cls, settings, deps: ToolDeps, prompts: Prompts, index, offline: OfflineEngine) -> LLMEngine:
         chat = ChatOpenAI(model=settings.llm_model, api_key=settings.openai_api_key or "not-needed",
                           base_url=settings.openai_base_url, timeout=settings.llm_timeout_s,
                           max_retries=settings.llm_max_retries, temperature=0, use_responses_api=False)
         tools = build_tools(deps, index)  # the bound Runnable satisfies ChatModel
-        return cls(chat.bind_tools(list(tools.values())), tools, deps, prompts, offline, settings.llm_max_tool_rounds)
+        return cls(chat.bind_tools(list(tools.values())), tools, deps, prompts, offline, offline.u,
+                   settings.llm_max_tool_rounds)
 
     def answer(self, question: str, history: list[Turn] | None = None) -> Answer:
-        try:
-            next(self._run(question, history or [], streaming=False))  # yields nothing when not streaming
-        except StopIteration as done:
-            return done.value
-        raise AssertionError("a non-streaming run yielded a delta")
+        answer = None
+        for item in self._run(question, history or [], streaming=False):
+            answer = item
+        assert isinstance(answer, Answer)
+        return answer
 
-    def stream(self, question: str, history: list[Turn] | None = None) -> Generator[str, None, Answer]:
-        return (yield from self._run(question, history or [], streaming=True))
+    def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | Answer]:
+        return self._run(question, history or [], streaming=True)
 
-    def _run(self, question: str, history: list[Turn], streaming: bool) -> Generator[str, None, Answer]:
-        offline = self.offline.answer(question, history)
+    def _run(self, question: str, history: list[Turn], streaming: bool) -> Iterator[str | Answer]:
+        clean, injected = self.u.policy.strip(question)
+        asks = self.u.splitter.split(clean) if clean else []
+        reasons = [self.u.policy.reason(a) for a in asks]
         ev = Evidence()
-        if offline.refused and offline.refusal_reason != "not_found":
-            answer = offline.model_copy(update={"engine": "offline (llm skipped: refused)"})
+        if not asks or all(reasons):
+            answer = self._fallback(question, history, "refused", skipped=True)
         else:
             try:
-                text = yield from self._rounds(self._messages(question, history), ev, streaming)
-                answer = self._checked(text, ev, offline)
+                text = yield from self._rounds(self._messages(clean, history), ev, streaming)
+                answer = self._checked(text, ev, asks, reasons, injected)
             except Exception as exc:
                 reason = failure_reason(exc)
                 log.warning("llm fallback (%s) for %r: %s", reason, question[:80], exc)
-                answer = offline.model_copy(update={"engine": f"offline (llm fallback: {reason})"})
+                answer = self._fallback(question, history, reason)
         if streaming and not ev.streamed:
             yield from (answer.answer[i : i + 24] for i in range(0, len(answer.answer), 24))
-        return answer
+        yield answer
+
+    def _fallback(self, question: str, history: list[Turn], reason: str, skipped: bool = False) -> Answer:
+        answer = self.offline.answer(question, history)
+        why = f"llm skipped: {reason}" if skipped else f"llm fallback: {reason}"
+        return answer.model_copy(update={"engine": f"offline ({why})"})
 
     def _messages(self, question: str, history: list[Turn]) -> list[lc.BaseMessage]:
         messages: list[lc.BaseMessage] = [lc.SystemMessage(self.p.text("system"))]
@@ -247,7 +248,6 @@ class LLMEngine:
                 messages.append(lc.HumanMessage("<question>\n" + _TAG.sub("", turn.content) + "\n</question>"))
             elif turn.role == "assistant":
                 messages.append(lc.AIMessage(turn.content))
-        question = guard.inspect(question).clean_question or question  # injected sentences never reach the model
         messages.append(lc.HumanMessage(self.p.render("llm_answer", question=_TAG.sub("", question))))
         return messages
 
@@ -286,7 +286,7 @@ class LLMEngine:
             raise LLMFailure("malformed tool arguments") from exc
         return lc.ToolMessage(ev.add(call["name"], result, self.deps), tool_call_id=call["id"] or "", name=call["name"])
 
-    def _checked(self, text: str, ev: Evidence, offline: Answer) -> Answer:
+    def _checked(self, text: str, ev: Evidence, asks: list[str], reasons: list, injected: bool) -> Answer:
         if not text:
             raise LLMFailure("empty answer")
         if not ev.citations:
@@ -294,5 +294,8 @@ class LLMEngine:
         missing = ungrounded(text, "\n".join(ev.texts), ev.counts, self.deps.gazetteer)
         if missing:
             raise LLMFailure("ungrounded", "、".join(missing[:8]))
+        if injected:
+            text += "\n\n" + self.p.text("notes/zh/injection_ignored")
         return Answer(answer=text, citations=pick_citations(ev, text), tools_used=ev.tools_used, engine=self.name,
-                      suggestions=offline.suggestions)
+                      asks=[Ask(text=a, refused=r is not None, refusal_reason=r.value if r else None)
+                            for a, r in zip(asks, reasons, strict=True)])

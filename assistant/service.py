@@ -11,6 +11,7 @@ from typing import Protocol
 
 from assistant.answer import Answer, Turn
 from assistant.config import Settings
+from assistant.curated import CuratedAnswers
 from assistant.errors import InputTooLarge, UserInputError
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.policy import Policy
@@ -23,6 +24,8 @@ from assistant.understanding.language import Converter
 from assistant.understanding.reading import Reader
 from retrieval.documents import Document
 from retrieval.gazetteer import Gazetteer
+from retrieval.overlay import Overlay
+from retrieval.overlay import apply as apply_overlay
 from retrieval.registry import Tables
 
 log = logging.getLogger("chainqa.service")
@@ -82,20 +85,30 @@ class Service:
     llm: Engine | None = None
     store: QuestionLog | None = None
 
+    curated: CuratedAnswers | None = None
+
     @classmethod
-    def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: QuestionLog | None = None) -> Service:
+    def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: QuestionLog | None = None,
+              overlay: Overlay | None = None) -> Service:
+        """Everything an answer needs, built once. `overlay`: operators' aliases, example questions and curated
+        answers (from the shared store) on top of knowledge/."""
         if index is None:
             from retrieval.index import KnowledgeIndex
 
             index = KnowledgeIndex.open(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
                                         embedding=settings.embedding,
                                         fallback_embedded=settings.chroma_fallback_embedded)
-        deps = ToolDeps(tables=index.tables, gazetteer=index.gazetteer, documents=index.documents,
-                        section_at=index.section_at)
+        tables, gazetteer = index.tables, index.gazetteer
+        if overlay is not None and (overlay.aliases or overlay.examples):
+            tables = apply_overlay(tables, overlay)
+            gazetteer = Gazetteer(tables, {k: d.text for k, d in index.documents.items()})
+        deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=index.documents, section_at=index.section_at)
         prompts = Prompts(settings.prompts_dir)
         understanding = build_understanding(deps.tables, deps.gazetteer, deps.documents)
         offline = OfflineEngine(deps, prompts, index.search, understanding, settings.as_of)
         service = cls(settings, deps, prompts, index, offline, understanding, store=store)
+        if overlay is not None and overlay.curated and settings.curated_answers:
+            service.curated = CuratedAnswers(overlay.curated, deps)
         if settings.engine == "llm" and settings.llm_configured:
             from assistant.llm import LLMEngine
 
@@ -117,7 +130,8 @@ class Service:
         history = history or []
         self.validate(question, history)
         started = time.perf_counter()
-        answer = self._engine(engine).answer(question, history)
+        answer = (self.curated.answer(question) if self.curated and not history else None) or \
+            self._engine(engine).answer(question, history)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         self._log(question, answer)
         return answer

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 SlotKind = Literal["chain", "leader", "person", "liaison", "department", "action", "term", "mechanism",
-                   "document", "event", "outlet", "section", "province", "topic", "problem"]
+                   "document", "event", "outlet", "section", "province", "topic", "problem", "city"]
 
 
 class IntentSpec(BaseModel):

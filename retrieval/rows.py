@@ -106,6 +106,7 @@ class ProvinceSpec(BaseModel):
     leadership: Sourced | None = None  # the scheme's sentence on who leads the whole system
     leadership_summary: str | None = None  # the same in our words, for a province that names no 总链长
     problem_routing: Literal["mechanism", "duties"]
+    problem_mechanism: str | None = None  # id of the mechanism record that routes problems (problem_routing=mechanism)
 
 
 class Region(BaseModel):

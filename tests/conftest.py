@@ -25,10 +25,10 @@ def documents():
 
 
 @pytest.fixture(scope="session")
-def gazetteer(tables):
+def gazetteer(tables, documents):
     from retrieval.gazetteer import Gazetteer
 
-    return Gazetteer(tables)
+    return Gazetteer(tables, {k: d.text for k, d in documents.items()})
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +46,20 @@ def knowledge_index(tmp_path_factory):
     from retrieval.index import KnowledgeIndex
 
     return KnowledgeIndex.open(KNOWLEDGE, tmp_path_factory.mktemp("index-data"))
+
+
+AS_OF = "2026-12-01"  # tests pin "today" for validity notes
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory, knowledge_index):
+    """The real service (offline engine) over the session's index."""
+    from assistant.config import Settings
+    from assistant.service import Service
+
+    return Service.build(Settings(data_dir=tmp_path_factory.mktemp("data"), as_of=AS_OF), index=knowledge_index)
+
+
+@pytest.fixture(scope="session")
+def understanding(service):
+    return service.understanding

@@ -218,6 +218,8 @@ def general_leader(ctx: Context, frame: Frame) -> Reply | None:
             names = "、".join(f"**{ctx.en_name(x['name']) if ctx.en else x['name']}**（{x['post']}）" for x in r.leaders)
             parts.append(ctx.say("general_leaders", province=ctx.province_name(province), names=names,
                                  count=len(r.leaders)))
+            if spec and spec.leadership_summary:
+                parts[-1] += ctx.say("leadership", summary=spec.leadership_summary)
         elif spec and spec.leadership_summary:
             parts.append(ctx.say("general_none", province=ctx.province_name(province), summary=spec.leadership_summary))
         else:
@@ -238,17 +240,31 @@ def list_chains(ctx: Context, frame: Frame) -> Reply | None:
         if not facts:
             continue
         spec = ctx.tables.province(province)
-        names = "、".join(ctx.en_name(f.chain) if ctx.en else f.chain for f in facts)
-        leaders = list(dict.fromkeys(f.leader for f in facts if f.leader))
+        names = "、".join(f"{ctx.en_name(f.chain) if ctx.en else f.chain}（{_leader(ctx, f)}）" for f in facts)
+        by_leader: dict[str, list[str]] = {}
+        for f in facts:
+            by_leader.setdefault(_leader(ctx, f), []).append(f.chain)
+        counts = "；".join(f"{name} {len(chains)} 条" for name, chains in by_leader.items())
         parts.append(ctx.say("list_chains", province=ctx.province_name(province), count=len(facts), chains=names,
                              group=f"（{group}）" if group else "", chain_word=spec.chain_word if spec else "",
-                             leaders=len(leaders)))
+                             leaders=len(by_leader), counts=counts, title=_title(ctx, spec)))
         evidence += row_evidence(ctx, facts)
         facts_all += facts
     if not parts:
         return None
-    return Reply("\n\n".join(parts), evidence, tools=["list_chains"],
+    return Reply("\n\n".join(parts), evidence, notes=inferred_note(ctx, facts_all, _LEADER), tools=["list_chains"],
                  suggestions=[s for s in _fill(ctx, frame, facts_all[0])])
+
+
+def _leader(ctx: Context, f: T.ChainFact) -> str:
+    name = f.leader or "—"
+    return (ctx.en_name(name) if ctx.en else name) + ("※" if "leader" in f.inferred_fields else "")
+
+
+def _title(ctx: Context, spec) -> str:
+    if spec is None:
+        return ""
+    return spec.leader_title_en if ctx.en else spec.leader_title
 
 
 def _group(frame: Frame, facts: list[T.ChainFact]) -> str | None:
@@ -259,3 +275,28 @@ def _group(frame: Frame, facts: list[T.ChainFact]) -> str | None:
             if value and value != f.chain and (fold(value) in text or fold(value).removesuffix("产业集群") in text):
                 return value
     return None
+
+
+def chain_column(ctx: Context, frame: Frame) -> Reply | None:
+    """A column of the table asked about by name (类型, 产业, 职务 …), for the chains named, or for every
+    chain of the province when none is named."""
+    facts, missing = chain_facts(ctx, frame)
+    if not facts and not frame.slots.get("chain"):
+        facts = [f for p in frame.provinces for f in T.list_chains(ctx.deps, p)]
+    fields = [f for f in frame.facets if f in T.ChainFact.model_fields]
+    if not facts or not fields:
+        return _no_chain(ctx, frame, missing) if missing and frame.slots.get("chain") else None
+    lines, shown = [], []
+    for f in facts:
+        for field in fields:
+            value = getattr(f, field)
+            if field not in f.labels or not value:
+                continue
+            lines.append(ctx.say("chain_column", **values(ctx, f), column=f.labels[field], value=value))
+            shown.append(f)
+    if not lines:
+        f = facts[0]
+        return Reply(ctx.say("no_column", **values(ctx, f), column=_column_name(ctx, fields[0])),
+                     row_evidence(ctx, facts[:1]), refused=RefusalReason.NOT_FOUND)
+    return Reply("\n\n".join(dict.fromkeys(lines)), row_evidence(ctx, list({id(x): x for x in shown}.values())),
+                 notes=inferred_note(ctx, shown, tuple(fields)), tools=["list_chains"])

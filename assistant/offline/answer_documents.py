@@ -14,7 +14,7 @@ _DOC_FACETS = ("doc_number", "date", "issuer", "validity", "addressees", "annexe
 
 def define_term(ctx: Context, frame: Frame) -> Reply | None:
     keys = frame.keys("term")
-    r = T.define(ctx.deps, keys[0]) if keys else None
+    r = T.define(ctx.deps, keys[-1]) if keys else None  # "链长制的七个一": the head noun comes last
     if r is None or r.not_found:
         return None
     terms = r.terms
@@ -74,8 +74,8 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
         return None
     meta = ctx.tables.document(doc_id)
     items = "\n".join(f"{i}. {name}" for i, name in enumerate(r.items, start=1))
-    lead = ctx.say("outline", title=meta.title, section=f"“{section}”部分" if section else "", count=len(r.items),
-                   items="、".join(r.items))
+    lead = ctx.say("outline" if section else "parts", title=meta.title, section=f"“{section}”部分" if section else "",
+                   count=len(r.items), items="、".join(r.items))
     return Reply(lead, ctx.evidence(r.citations[:2]), body=items if len(r.items) > 3 else "", tools=["outline"])
 
 
@@ -93,9 +93,9 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
               "addressees": m.addressees, "annexes": "；".join(m.annexes) if m.annexes else None,
               "supersedes": r.facts["supersedes"].quote if "supersedes" in r.facts else m.supersedes,
               "effective": m.effective, "published": m.published, "author": m.author}
-    lines = [ctx.say(f"doc_{f}", title=m.title, value=values[f]) for f in facets if values.get(f)]
+    lines = [ctx.say(f"document/{f}", title=m.title, value=values[f]) for f in facets if values.get(f)]
     missing = [f for f in facets if not values.get(f)]
-    lines += [ctx.say("doc_missing", title=m.title, what=ctx.say(f"facet_{f}")) for f in missing]
+    lines += [ctx.say("doc_missing", title=m.title, what=ctx.say(f"facet/{f}")) for f in missing]
     if r.superseded_by:
         lines.append(ctx.say("doc_superseded", title=m.title, newer="、".join(f"《{n.title}》" for n in r.superseded_by)))
     cites = [r.facts[f] for f in facets if f in r.facts] or r.citations[:1]

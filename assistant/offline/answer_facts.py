@@ -9,6 +9,8 @@ from assistant import tools as T
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Fact, Figure, Mechanism, Person, Statement
+from retrieval.normalize import fold
+from retrieval.overlap import grams, overlap
 
 _CLOSE = 0.8  # a second match within this share of the best score is shown too
 
@@ -128,9 +130,10 @@ def exchange(ctx: Context, frame: Frame) -> Reply | None:
 def _said_before(ctx: Context, record: Statement | Figure) -> bool:
     """Already stated in the previous answer ("他还提到了哪条走廊？" wants another one)."""
     last = ctx.dialogue.last
-    text = " ".join(m.key for m in last.named) if last else ""
-    quote_seen = last is not None and any(record.quote[:12] in (q or "") for q in [last.reading.extra.get("answer")])
-    return quote_seen or bool(text and getattr(record, "id", "") in text)
+    if last is None or not last.answer:
+        return False
+    said = fold(last.answer)
+    return any(len(p) >= 6 and fold(p[:12]) in said for p in (record.quote, getattr(record, "fact", "")))
 
 
 def _pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
@@ -234,3 +237,29 @@ def _counterpart_topic(ctx: Context, frame: Frame) -> str:
 
 def shown_evidence(ctx: Context, record: Fact) -> Evidence:
     return Evidence(ctx.deps.cite(record.source, record.quote))
+
+
+_MIN_SCORE = 4.0  # a narrative record must share at least this much with the ask …
+_MIN_COVERAGE = 0.3  # … and this share of the ask's topic bigrams
+
+
+def lookup(ctx: Context, frame: Frame) -> Reply | None:
+    """The narrative record (statement, figure or mechanism) that best matches an ask no answerer settled,
+    when it shares enough with the ask; stated like its own answerer would."""
+    topic = frame.reading.topic or frame.reading.folded
+    want = grams(topic)
+    if len(want) < 2:
+        return None
+    province = frame.provinces[0] if len(frame.provinces) == 1 else None
+    found = [T.statements(ctx.deps, topic, speaker=_speaker(ctx, frame), source=_source(frame), limit=1),
+             T.figures(ctx.deps, topic, province=province, source=_source(frame), limit=1),
+             T.mechanisms(ctx.deps, topic, province=province, limit=1)]
+    best = max((m for r in found for m in r.matches), key=lambda m: m.score, default=None)
+    if best is None or best.score < _MIN_SCORE or overlap(want, _text(best.record)) / len(want) < _MIN_COVERAGE:
+        return None
+    handler = {Statement: statement, Figure: figure, Mechanism: mechanism}[type(best.record)]
+    return handler(ctx, frame)
+
+
+def _text(record: Fact) -> str:
+    return " ".join(str(getattr(record, f, "") or "") for f in ("topic", "what", "name", "fact", "quote"))

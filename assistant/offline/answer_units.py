@@ -10,7 +10,7 @@ from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 
 _CLAUSE = re.compile(r"[;；]")
-_SUMMARY_CHARS = 70
+_SUMMARY_CHARS = 130
 
 
 def summary(duty: str) -> str:
@@ -82,9 +82,12 @@ def _by_duties(ctx: Context, r: T.RouteResult, province: str):
 
 def _by_mechanism(ctx: Context, frame: Frame, r: T.RouteResult, province: str):
     route = r.routes[0]
+    spec = ctx.tables.province(province)
+    mech = next((m for m in ctx.tables.facts.mechanisms if spec and m.id == spec.problem_mechanism), None)
     lead = ctx.say("problem_mechanism", province=ctx.province_name(province), problem=route.problem,
-                   units="、".join(f"**{_name(ctx, u)}**" for u in route.units))
-    evidence = ctx.evidence(r.citations)
+                   units="、".join(f"**{_name(ctx, u)}**" for u in route.units),
+                   mechanism=mech.name if mech else "", how=mech.fact if mech else "")
+    evidence = ctx.evidence(r.citations + ([ctx.deps.cite(mech.source, mech.quote)] if mech else []))
     notes = []
     facts = [f for f in chain_facts(ctx, frame)[0] if f.province == province and f.lead_department]
     for f in facts[:2]:
@@ -141,3 +144,19 @@ def department_actions(ctx: Context, frame: Frame) -> Reply | None:
     if not lines:
         return None
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["department_actions"])
+
+
+def list_units(ctx: Context, frame: Frame) -> Reply | None:
+    """The units of a division-of-responsibilities list (湖南附件1 有关单位责任分工)."""
+    provinces = frame.provinces or ctx.tables.province_names
+    parts, cites = [], []
+    for province in provinces:
+        duties = [d for d in ctx.tables.duties if d.province == province]
+        if not duties:
+            continue
+        parts.append(ctx.say("list_units", province=ctx.province_name(province), count=len(duties),
+                             units="、".join(_name(ctx, d.unit) for d in duties)))
+        cites += [ctx.deps.cite(d.source, d.quote) for d in duties[:2]]
+    if not parts:
+        return None
+    return Reply("\n\n".join(parts), ctx.evidence(cites), tools=["department_duties"])

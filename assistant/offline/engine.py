@@ -12,16 +12,17 @@ from assistant.answer import Answer, Turn
 from assistant.offline import answer_chains, answer_documents, answer_facts, answer_units
 from assistant.offline.compose import Composer, Outcome
 from assistant.offline.extraction import Extractor
-from assistant.offline.reply import Answerer, Context, Search
+from assistant.offline.reply import Answerer, Context, Reply, Search
 from assistant.policy import Policy, RefusalReason
 from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
 from assistant.understanding.asks import AskSplitter
-from assistant.understanding.dialogue import Dialogue, Resolver
+from assistant.understanding.dialogue import Dialogue, Frame, Resolver
 from assistant.understanding.intents import IntentRanker
 from assistant.understanding.language import Converter, detect
 from assistant.understanding.reading import Reader
 
+_SUGGESTION_CACHE = 512
 ANSWERERS: dict[str, Answerer] = {
     "chain_leader": answer_chains.chain_leader, "leader_chains": answer_chains.leader_chains,
     "lead_department": answer_chains.lead_department, "liaison": answer_chains.liaison,
@@ -29,7 +30,8 @@ ANSWERERS: dict[str, Answerer] = {
     "general_leader": answer_chains.general_leader,
     "department_duties": answer_units.department_duties, "problem_department": answer_units.problem_department,
     "action_lead": answer_units.action_lead, "all_actions": answer_units.all_actions,
-    "department_actions": answer_units.department_actions,
+    "department_actions": answer_units.department_actions, "list_units": answer_units.list_units,
+    "chain_column": answer_chains.chain_column,
     "person_profile": answer_facts.person_profile, "event_info": answer_facts.event_info,
     "event_people": answer_facts.event_people, "exchange": answer_facts.exchange,
     "statement": answer_facts.statement, "figure": answer_facts.figure, "mechanism": answer_facts.mechanism,
@@ -58,6 +60,7 @@ class OfflineEngine:
                  as_of: dt.date) -> None:
         self.deps, self.prompts, self.search, self.u = deps, prompts, search, understanding
         self.composer = Composer(deps.tables, prompts, understanding.converter, as_of)
+        self._suggestions: dict[str, str | None] = {}  # suggestion → the lead of its answer (None: not answered)
         missing = {i.answerer for i in deps.tables.catalog.intents} - set(ANSWERERS)
         if missing:
             raise ValueError(f"intents.yaml names answerers that do not exist: {sorted(missing)}")
@@ -71,8 +74,19 @@ class OfflineEngine:
         dialogue = self.u.resolver.history([(t.role, t.content) for t in history or []])
         outcomes = [self._ask(ask, dialogue, lang) for ask in self.u.splitter.split(clean)]
         answer = self.composer.answer(_merged(outcomes), lang, injected, starters)
+        answer.suggestions = [x for x in answer.suggestions if self._answerable(x, answer.answer)]
         answer.engine = self.name
         return answer
+
+    def _answerable(self, suggestion: str, current: str) -> bool:
+        """A suggestion is offered only when the engine answers it, with something new."""
+        if suggestion not in self._suggestions:
+            if len(self._suggestions) >= _SUGGESTION_CACHE:
+                self._suggestions.clear()
+            outcome = self._ask(suggestion, Dialogue(), "zh-Hans")
+            self._suggestions[suggestion] = outcome.reply.lead if outcome.reply and not outcome.refused else None
+        lead = self._suggestions[suggestion]
+        return lead is not None and lead not in current
 
     def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | Answer]:
         answer = self.answer(question, history)
@@ -87,19 +101,40 @@ class OfflineEngine:
         reading = self.u.reader.read(ask)
         if reading.regions and not reading.provinces:
             return Outcome(ask, refused=RefusalReason.OTHER_PROVINCE, regions=reading.regions)
-        frame = self.u.resolver.resolve(reading, dialogue)
+        frames = self.u.resolver.candidates(reading, dialogue)
         ctx = Context(self.deps, self.prompts, self.search, lang, dialogue)
-        reply = ANSWERERS[frame.intent.answerer](ctx, frame) if frame.intent is not None else None
-        if reply is None:
-            reply = Extractor(ctx).answer(frame)
+        frame, reply = self._first_answer(ctx, frames)
         if reply is None:
             dialogue.frames.append(frame)
             return Outcome(ask, refused=RefusalReason.NOT_FOUND, regions=reading.regions)
         frame.named = [m for m in self.deps.gazetteer.scan(reply.lead + reply.body)
                        if m.kind not in ("province", "city", "region")]
+        frame.answer = reply.lead + reply.body
         dialogue.frames.append(frame)
-        return Outcome(ask, reply, refused=reply.refused and RefusalReason(reply.refused), regions=reading.regions)
+        refused = RefusalReason(reply.refused) if reply.refused else None
+        return Outcome(ask, reply, refused=refused, regions=reading.regions)
 
+    def _first_answer(self, ctx: Context, frames: list[Frame]) -> tuple[Frame, Reply | None]:
+        """The first candidate frame whose answerer answers; else an answerer's own refusal (湖南的分工表
+        没有联络员一栏: it understood the ask and knows the answer is absent); else what the narrative facts
+        or the documents say."""
+        declined: tuple[Frame, Reply] | None = None
+        for frame in frames:
+            if frame.intent is None:
+                continue
+            reply = ANSWERERS[frame.intent.answerer](ctx, frame)
+            if reply is not None and not reply.refused:
+                return frame, reply
+            if reply is not None and declined is None:
+                declined = (frame, reply)
+        if declined is not None:
+            return declined
+        first = frames[0]
+        for fallback in (answer_facts.lookup, lambda c, f: Extractor(c).answer(f)):
+            reply = fallback(ctx, first)
+            if reply is not None:
+                return first, reply
+        return first, None
 
 def _merged(outcomes: list[Outcome]) -> list[Outcome]:
     """Asks that came to the same answer ("谁是链长？职务是什么？") are one."""

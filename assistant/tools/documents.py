@@ -115,10 +115,7 @@ def outline(deps: ToolDeps, document: str, section: str | None = None) -> Outlin
     span = _section_span(text, section) if section else None
     if section and span is None:
         return OutlineResult(not_found=not_found(section, [], f"《{doc.title}》中的章节"))
-    if span is None:
-        items = _parts(text)
-    else:
-        items = [(m.group(1), m.group(2)) for m in _ITEM.finditer(text, *span)]
+    items = _parts(text) if span is None else [(m.group(1), m.group(2)) for m in _ITEM.finditer(text, *span)]
     if not items:
         return OutlineResult(not_found=not_found(section or document, [], "可列举的条目"))
     return OutlineResult(doc_id=document, section=section, items=[name for _, name in items],

@@ -15,6 +15,9 @@ from retrieval.gazetteer import Gazetteer, Mention
 from retrieval.normalize import fold_words
 from retrieval.registry import Tables
 
+_SHORT_TOPIC = 4
+_REFERS = {"person": ("person", "leader", "liaison"), "unit": ("department",), "chain": ("chain",),
+           "event": ("event",), "document": ("document",)}
 _PERSONISH = {"person", "leader", "liaison"}
 
 
@@ -27,6 +30,7 @@ class Frame:
     named: list[Mention] = field(default_factory=list)  # entities the answer to this ask named, in order
     score: float = 0.0
     facets: set[str] = field(default_factory=set)  # which of the intent's facets the ask cues (文号, 日期 …)
+    answer: str = ""  # the text of the answer to this ask (what "还" asks for more than)
 
     def keys(self, kind: str) -> list[str]:
         return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
@@ -80,27 +84,49 @@ class Resolver:
             elif role == "assistant" and dialogue.frames:
                 named = [m for m in self.gazetteer.scan(content) if m.kind not in ("province", "city", "region")]
                 dialogue.frames[-1].named = named
+                dialogue.frames[-1].answer = content
         return dialogue
 
     def resolve(self, reading: Reading, dialogue: Dialogue) -> Frame:
+        return self.candidates(reading, dialogue)[0]
+
+    def candidates(self, reading: Reading, dialogue: Dialogue, limit: int = 3) -> list[Frame]:
+        """The frames this ask may mean, best first: an answerer that cannot answer hands over to the next.
+        The first has intent None when no intent reaches the threshold."""
         follow = self._leans_on(reading, dialogue)
-        ranked = self.ranker.rank(reading, dialogue.available() if follow else set())
-        top = ranked[0]
         last = dialogue.last
-        if follow and last is not None and last.intent is not None and (
-                self._elliptical(reading, top) or self._facet_of(last.intent, reading)):
-            top = Ranked(last.intent, top.score, top.slots, top.cues, top.similarity,
-                         tuple(k for k in (*last.intent.needs, *last.intent.needs_any) if not reading.has(k)))
-        intent = top.intent if top.score >= self.threshold else None
+        previous = last.intent.name if follow and last is not None and last.intent is not None else None
+        ranked = self.ranker.rank(reading, dialogue.available() if follow else set(),
+                                  previous=previous if not reading.strong_kinds else None)
+        if previous and last is not None and (self._elliptical(reading, ranked[0]) or
+                                              self._facet_of(last.intent, reading)):
+            again = next(r for r in ranked if r.intent.name == previous)
+            needed = tuple(k for k in (*last.intent.needs, *last.intent.needs_any) if not reading.has(k))
+            ranked = [Ranked(last.intent, max(again.score, ranked[0].score), again.slots, again.cues,
+                             again.similarity, needed), *ranked]
+        chosen: list[Ranked] = []
+        for r in ranked:
+            if r.score >= self.threshold and all(c.intent.name != r.intent.name for c in chosen):
+                chosen.append(r)
+        frames = [self._frame(r, reading, dialogue, follow) for r in chosen[:limit]]
+        return frames or [self._frame(None, reading, dialogue, follow)]
+
+    def _frame(self, top: Ranked | None, reading: Reading, dialogue: Dialogue, follow: bool) -> Frame:
+        intent = top.intent if top is not None else None
         slots = {k: list(v) for k, v in reading.slots.items()}
-        if follow and intent is not None:
+        if follow and top is not None:
             self._inherit(slots, top, reading, dialogue)
+            last = dialogue.last
+            if ("topic" in intent.needs and last is not None and len(reading.topic) < _SHORT_TOPIC
+                    and "merged" not in reading.extra):
+                reading.topic = last.reading.topic + reading.topic  # "传统的是哪几条？" after 孝感的新兴产业链
+                reading.extra["merged"] = "topic"
         provinces = self._provinces(reading, dialogue if follow else None, slots)
-        if follow and last is not None:
-            self._move_to(provinces, slots, last)
+        if follow and dialogue.last is not None:
+            self._move_to(provinces, slots, dialogue.last)
         facets = {f for f, cues in intent.facets.items() if any(fold_words(c) in reading.folded for c in cues)} \
             if intent else set()
-        return Frame(intent, slots, provinces, reading, score=top.score, facets=facets)
+        return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
     def _leans_on(self, reading: Reading, dialogue: Dialogue) -> bool:
         """May this ask take slots from the dialogue? Only a follow-up: a pronoun, a follow-up word, or an ask
@@ -131,6 +157,21 @@ class Resolver:
             found = group or dialogue.latest(wanted)
             if found:
                 slots[kind] = found
+        self._refer(slots, top, reading, dialogue)
+
+    def _refer(self, slots: dict[str, list[Mention]], top: Ranked, reading: Reading, dialogue: Dialogue) -> None:
+        """A pronoun fills the slot of its type even when the intent only uses it ("他还提到了哪条走廊？": the
+        speaker the last answer named)."""
+        kinds = top.intent.slot_kinds()
+        for pronoun, refers in _REFERS.items():
+            if pronoun not in reading.pronouns:
+                continue
+            for kind in refers:
+                if kind in kinds and not slots.get(kind):
+                    found = dialogue.latest((kind,))
+                    if found:
+                        slots[kind] = found
+                        break
 
     def _provinces(self, reading: Reading, dialogue: Dialogue | None, slots: dict[str, list[Mention]]) -> list[str]:
         if reading.provinces:

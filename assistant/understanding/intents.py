@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from assistant.understanding.reading import STRONG, Reader, Reading, _phrases
+from assistant.understanding.reading import STRONG, Reader, Reading, phrases
 from retrieval.catalog import Catalog, IntentSpec
-
 
 # Slot fit is mostly a gate (a needed slot nobody supplies rules an intent out); among the intents an ask
 # can fill, cues and similarity decide.
@@ -29,6 +28,7 @@ class Weights:
     unused: float = -0.25  # per kind of entity the ask names that the intent does not use
     avoid: float = -0.8
     no_cue: float = -1.5  # an intent that requires a cue, without one
+    continuity: float = 0.6  # a follow-up naming nothing new leans towards the previous question's intent
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ class IntentRanker:
     def __init__(self, catalog: Catalog, reader: Reader, weights: Weights | None = None) -> None:
         self.catalog = catalog
         self.w = weights or Weights()
-        self._cues = {i.name: _phrases(i.cues) for i in catalog.intents}
-        self._avoid = {i.name: _phrases(i.avoid) for i in catalog.intents}
+        self._cues = {i.name: phrases(i.cues) for i in catalog.intents}
+        self._avoid = {i.name: phrases(i.avoid) for i in catalog.intents}
         examples = [(i.name, reader.read(e).delex) for i in catalog.intents for e in i.examples]
         self._labels = np.array([name for name, _ in examples])
         self._tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
@@ -61,14 +61,16 @@ class IntentRanker:
             out[intent.name] = float(top.mean()) if top.size else 0.0
         return out
 
-    def rank(self, reading: Reading, available: set[str]) -> list[Ranked]:
-        """Every intent, best first. `available`: slot kinds the dialogue could supply to a follow-up."""
+    def rank(self, reading: Reading, available: set[str], previous: str | None = None) -> list[Ranked]:
+        """Every intent, best first. `available`: slot kinds the dialogue could supply to a follow-up;
+        `previous`: the intent of the question it follows."""
         sims = self.similarities(reading)
         ranked = []
         for intent in self.catalog.intents:
             slots, inherits = self._slot_fit(intent, reading, available)
             cues = self._cue_score(intent, reading)
             score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]
+            score += self.w.continuity if intent.name == previous else 0.0
             ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))
         return sorted(ranked, key=lambda r: -r.score)
 

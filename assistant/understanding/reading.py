@@ -17,13 +17,13 @@ from retrieval.registry import Tables
 _SLOTS = {"chain": ("chain",), "leader": ("leader", "person"), "person": ("person",), "liaison": ("liaison", "person"),
           "department": ("department",), "action": ("action",), "term": ("term",), "mechanism": ("mechanism",),
           "document": ("document",), "event": ("event",), "outlet": ("outlet",), "section": ("section",),
-          "problem": ("problem",)}
+          "problem": ("problem",), "city": ("city",)}
 # entity kind → the placeholder of the delexicalised text
 _PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "Ⓟ", "department": "Ⓓ", "action": "Ⓐ",
                 "term": "Ⓣ", "mechanism": "Ⓜ", "document": "Ⓕ", "event": "Ⓔ", "outlet": "Ⓞ", "section": "Ⓢ",
                 "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ"}
 STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
-          "document", "section", "problem")
+          "document", "section", "problem", "city")
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
 
@@ -61,7 +61,7 @@ class Reading:
         return self.provinces or self.implied
 
 
-def _phrases(words: list[str]) -> re.Pattern[str]:
+def phrases(words: list[str]) -> re.Pattern[str]:
     folded = sorted({fold_words(w) for w in words if w}, key=len, reverse=True)
     parts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in folded]
     return re.compile("|".join(parts) or r"(?!)")
@@ -74,12 +74,12 @@ class Reader:
         self.gazetteer = gazetteer
         catalog: Catalog = tables.catalog
         m = catalog.markers
-        self._pronouns = {kind: _phrases(words) for kind, words in m.pronouns.model_dump().items() if words}
-        self._follow_up = _phrases(m.follow_up)
-        self._again = _phrases(m.again)
-        self._both = _phrases(m.both)
-        self._types = {kind: _phrases(words) for kind, words in catalog.answer_types.items()}
-        self._stop = _phrases(catalog.stopwords)
+        self._pronouns = {kind: phrases(words) for kind, words in m.pronouns.model_dump().items() if words}
+        self._follow_up = phrases(m.follow_up)
+        self._again = phrases(m.again)
+        self._both = phrases(m.both)
+        self._types = {kind: phrases(words) for kind, words in catalog.answer_types.items()}
+        self._stop = phrases(catalog.stopwords)
         self._all = tables.province_names
         docs_by_province: dict[str, str] = {}
         for d in tables.documents:
@@ -133,7 +133,7 @@ class Reader:
 
     def _topic(self, folded: str, mentions: list[Mention]) -> str:
         """The ask's own words: without its entities and its question words."""
-        rest = _cut(folded, mentions, keep=("term", "section"))
+        rest = _cut(folded, mentions, keep=("term", "section", "city", "problem"))
         return self._stop.sub("", rest)
 
 

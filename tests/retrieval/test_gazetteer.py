@@ -38,3 +38,18 @@ def test_leader_names(gazetteer, text, name):
 
 def test_ascii_alias_needs_a_word_boundary(gazetteer):
     assert not _keys(gazetteer, "email address", "chain")
+
+
+@pytest.mark.parametrize("text,kind,key", [
+    ("湖北之声记者问了什么", "outlet", "湖北之声"), ("发布会上", "event", "hubei_press_conference"),
+    ("鄂政办发〔2021〕23号", "document", "hubei_scheme"), ("孝感", "city", "湖北"), ("深圳", "region", "广东"),
+    ("按季调度", "mechanism", "scheme_mech_dispatch"), ("张志敏", "person", "张志敏"),
+    ("用地落实不了", "problem", "用地"), ("工作机制", "section", "hubei_scheme:工作机制"),
+])
+def test_entities_of_the_narrative_facts_places_and_documents(gazetteer, text, kind, key):
+    assert key in {m.key for m in gazetteer.scan(text) if m.kind == kind}
+
+
+def test_covered_provinces_are_not_other_regions(gazetteer):
+    assert not [m for m in gazetteer.scan("湖北和湖南") if m.kind == "region"]
+    assert {m.key for m in gazetteer.scan("湖北和湖南") if m.kind == "province"} == {"湖北", "湖南"}

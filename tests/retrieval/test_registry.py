@@ -1,15 +1,21 @@
-"""The registry's data: provenance of every row, the README's reading of the tables, clear load errors."""
+"""The knowledge base's data: provenance of every row, the seed README's reading of the tables, the chain
+rows read from the documents themselves, provinces from data, and clear load errors."""
 
 from __future__ import annotations
 
+import csv
 import shutil
+from pathlib import Path
 
 import pytest
 
 from retrieval.errors import KnowledgeFileError
 from retrieval.normalize import squash
-from retrieval.registry import load_tables, names_in_row
+from retrieval.registry import load_tables
+from retrieval.rows import names_in_row
 from tests.conftest import KNOWLEDGE
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def test_every_quote_occurs_verbatim_in_its_document(tables, documents):
@@ -18,6 +24,13 @@ def test_every_quote_occurs_verbatim_in_its_document(tables, documents):
     for row in rows:
         assert row.quote in documents[row.source].text, (type(row).__name__, row.quote[:40])
         assert getattr(row, "policy", None) is None or row.policy in documents[row.source].text
+    for action in tables.actions:
+        assert action.rule_quote in documents[action.source].text
+    for row in tables.comparison:
+        for side in (*row.sides.values(), *row.nearest.values()):
+            assert side.quote in documents[side.source].text, (row.topic, side.quote[:30])
+    for p in tables.provinces:
+        assert p.leadership is None or p.leadership.quote in documents[p.leadership.source].text
 
 
 def test_every_name_in_a_chain_row_occurs_in_its_quote(tables):
@@ -25,8 +38,7 @@ def test_every_name_in_a_chain_row_occurs_in_its_quote(tables):
         quote = squash(row.quote)
         for name in names_in_row(row):
             assert name in quote, (row.chain, name)
-        assert squash(row.table_name or row.chain.replace("(", "").replace(")", "")) in quote or \
-            squash(row.chain) in quote or row.province == "湖北", row.chain
+        assert squash(row.table_name or row.chain) in quote, row.chain
 
 
 def test_counts_follow_the_seed_readme(tables):
@@ -52,11 +64,40 @@ def test_merged_cells_are_marked_inferred(tables):
     assert by_chain[("湖南", "碳基材料")].leader == "陈飞"
 
 
-def test_first_named_unit_leads_each_action(tables):
-    leads = {a.action: a.lead_unit for a in tables.actions}
-    assert leads["要素保障行动"] == "省发展改革委"
-    assert leads["开放合作促进行动"] == "省商务厅"
-    assert leads["产业链协同创新提升行动"] == "省科技厅"
+def _fixture_rows(name: str) -> list[dict[str, str]]:
+    with (FIXTURES / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+_STATUS = {"post": "leader_post", "department": "lead_department", "type": "cluster_type"}
+
+
+@pytest.mark.parametrize("fixture,province", [("hubei_chains.csv", "湖北"), ("hunan_chains.csv", "湖南")])
+def test_rows_read_from_the_documents_match_the_hand_copied_tables(tables, fixture, province):
+    """The hand-copied CSVs of the first version are now read from the documents' own tables: identical."""
+    read = {r.chain: r for r in tables.chains if r.province == province}
+    old = _fixture_rows(fixture)
+    assert len(read) == len(old)
+    for row in old:
+        new = read[row["chain"]]
+        for field in ("leader", "leader_post", "lead_department", "liaison", "division", "industry", "cluster_type",
+                      "quote"):
+            if field in row:
+                assert (getattr(new, field) or "") == row[field], (row["chain"], field)
+        status = {_STATUS.get(k[:-7], k[:-7]): v for k, v in row.items() if k.endswith("_status")}
+        assert new.cell_status == status, row["chain"]
+        if "table_name" in row:
+            assert new.table_name == row["table_name"]
+
+
+def test_unit_duties_read_from_the_document_match_the_hand_copied_list(tables):
+    old = _fixture_rows("hunan_unit_duties.csv")
+    assert [(d.unit, d.duty, d.quote) for d in tables.duties] == [(r["unit"], r["duty"], r["quote"]) for r in old]
+
+
+def test_a_printed_chain_name_is_corrected_with_a_quote(tables, documents):
+    chem = next(r for r in tables.chains if r.chain == "现代化工产业链")
+    assert chem.table_name == "现代化工业产业链" and "现代化工产业链" in documents["hubei_scheme"].text
 
 
 def _copy_knowledge(tmp_path):
@@ -65,26 +106,42 @@ def _copy_knowledge(tmp_path):
     return target
 
 
-def test_a_bad_status_names_file_line_and_field(tmp_path):
+def test_a_broken_table_row_names_file_line_and_column(tmp_path):
     k = _copy_knowledge(tmp_path)
-    path = k / "tables" / "hunan_chains.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[2] = lines[2].replace(",stated,", ",maybe,", 1)
-    path.write_text("".join(lines), encoding="utf-8")
+    path = k / "documents" / "hunan_plan.md"
+    text = path.read_text(encoding="utf-8").replace("| 世界级 产业集群 | 工程机械 | 工程机械 | 许达哲 |",
+                                                    "| 世界级 产业集群 | 工程机械 | 工程机械 |")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeFileError) as err:
         load_tables(k)
-    message = str(err.value)
-    assert "hunan_chains.csv:3" in message and "cell_status" in message
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.endswith("| 工程机械 | 工程机械 |"))
+    assert f"hunan_plan.md:{line}" in str(err.value) and "cells" in str(err.value)
+
+
+def test_a_declared_column_that_the_table_lacks_is_named(tmp_path):
+    k = _copy_knowledge(tmp_path)
+    path = k / "manifest.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("联系省领导: leader", "分管领导: leader"), encoding="utf-8")
+    with pytest.raises(KnowledgeFileError, match="no column '分管领导'"):
+        load_tables(k)
 
 
 def test_a_missing_cell_names_the_field(tmp_path):
     k = _copy_knowledge(tmp_path)
-    path = k / "tables" / "hunan_actions.csv"
+    path = k / "tables" / "actions.csv"
     text = path.read_text(encoding="utf-8").replace(",hunan_plan,", ",hunan_plan", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeFileError) as err:
         load_tables(k)
-    assert "hunan_actions.csv:2" in str(err.value)
+    assert "actions.csv:2" in str(err.value)
+
+
+def test_a_province_that_is_not_configured_is_an_error(tmp_path):
+    k = _copy_knowledge(tmp_path)
+    path = k / "tables" / "problem_routes.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("湖南,用地,", "江西,用地,", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeFileError, match="province '江西' is not configured"):
+        load_tables(k)
 
 
 def test_unreadable_yaml_is_a_clear_error(tmp_path):

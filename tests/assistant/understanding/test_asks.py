@@ -1,0 +1,23 @@
+"""Splitting a message into asks."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def split(understanding):
+    return understanding.splitter.split
+
+
+@pytest.mark.parametrize("message,asks", [
+    ("湖北芯片这条链谁是链长？", ["湖北芯片这条链谁是链长"]),
+    ("湖南工程机械谁联系？顺便帮我写个请假条。", ["湖南工程机械谁联系", "帮我写个请假条"]),
+    ("湖北芯片链链长是谁，他的手机号多少", ["湖北芯片链链长是谁", "他的手机号多少"]),
+    ("1. 湖北总链长是谁 2. 湖南有几个世界级集群", ["湖北总链长是谁", "湖南有几个世界级集群"]),
+    ("湖南信创谁联系，另外湖北大数据链的联络员是谁", ["湖南信创谁联系", "湖北大数据链的联络员是谁"]),
+    ("湖南工作方案有几个附件，分别是什么？", ["湖南工作方案有几个附件，分别是什么"]),
+    ("湖北汽车以及智能制造装备两条链的链长是谁", ["湖北汽车以及智能制造装备两条链的链长是谁"]),
+])
+def test_split(split, message, asks):
+    assert split(message) == asks

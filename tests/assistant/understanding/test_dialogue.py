@@ -1,0 +1,45 @@
+"""Dialogue rules: explicit entities win, follow-ups inherit, pronouns resolve by type, provinces swap."""
+
+from __future__ import annotations
+
+
+def _frame(understanding, history, ask):
+    dialogue = understanding.resolver.history(history)
+    return understanding.resolver.resolve(understanding.reader.read(ask), dialogue)
+
+
+CHIP = [("user", "湖北芯片这条链谁是链长？"), ("assistant", "湖北集成电路产业链的链长是**曹广晶**（副省长）。")]
+
+
+def test_a_complete_new_question_ignores_the_history(understanding):
+    f = _frame(understanding, CHIP, "湖北一共有哪些重点产业链？")
+    assert f.intent.name == "list_chains" and not f.slots.get("chain")
+
+
+def test_ellipsis_inherits_the_chain(understanding):
+    f = _frame(understanding, CHIP, "那它的牵头部门呢？")
+    assert f.intent.name == "lead_department" and f.keys("chain") == ["集成电路产业链"]
+
+
+def test_he_is_the_person_the_answer_named(understanding):
+    f = _frame(understanding, CHIP, "他还负责哪条？")
+    assert f.intent.name == "leader_chains" and "曹广晶" in [m.key for k in ("leader", "person") for m in f.slots.get(k, [])]
+
+
+def test_it_is_the_unit_the_answer_named(understanding):
+    history = [("user", "湖南项目用地落实不了找哪个部门？"), ("assistant", "按分工找**省自然资源厅**。")]
+    f = _frame(understanding, history, "该部门还负责什么？")
+    assert f.intent.name == "department_duties" and f.keys("department") == ["自然资源厅"]
+
+
+def test_another_province_keeps_the_intent_and_moves_to_the_counterpart_chain(understanding):
+    history = [("user", "湖北生物医药产业链链长是谁？"), ("assistant", "杨云彦。")]
+    f = _frame(understanding, history, "那湖南呢？")
+    assert f.intent.name == "chain_leader" and f.provinces == ["湖南"]
+    assert [(m.key, m.province) for m in f.slots["chain"]] == [("生物医药", "湖南")]
+
+
+def test_a_follow_up_asking_another_facet_keeps_the_subject(understanding):
+    history = [("user", "《壮大湖北制造主力集群》这篇报道是哪天登的？"), ("assistant", "2022年7月15日。")]
+    f = _frame(understanding, history, "哪家媒体？")
+    assert f.intent.name == "document_info" and "published" in f.facets

@@ -1,0 +1,37 @@
+"""Intent ranking: slot fit, cues and similarity to the examples pick the intent; knowledge is data."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.understanding.dialogue import Dialogue
+
+
+@pytest.mark.parametrize("ask,intent", [
+    ("湖北芯片这条链谁是链长？", "chain_leader"), ("光通信归谁管", "chain_leader"),
+    ("曹广晶负责哪些产业链", "leader_chains"), ("汽车产业链的牵头部门是哪个", "lead_department"),
+    ("大数据链的联络员是谁", "liaison"), ("湖北一共有哪些重点产业链", "list_chains"),
+    ("我们项目用地落实不了，找省里哪个部门", "problem_department"), ("湖南省统计局负责什么", "department_duties"),
+    ("要素保障行动谁牵头", "action_lead"), ("什么是五图作业", "define_term"),
+    ("湖北的调度督导机制是怎样的", "mechanism"), ("湖北方案的文号是多少", "document_info"),
+    ("湖北和湖南的链长制有什么不同", "compare"), ("湖北要重点培育多少家链主企业", "figure"),
+    ("发布会是谁主持的", "event_info"), ("湖北之声记者问了什么", "exchange"),
+    ("袁德芳提到要巩固发展哪条汽车走廊", "statement"), ("郭涛是谁", "person_profile"),
+    ("湖北的总链长是谁", "general_leader"), ("湖南附件1列了哪些有关单位", "list_units"),
+])
+def test_intent(understanding, ask, intent):
+    frame = understanding.resolver.resolve(understanding.reader.read(ask), Dialogue())
+    assert frame.intent is not None and frame.intent.name == intent, (ask, frame.intent and frame.intent.name)
+
+
+def test_an_ask_no_intent_fits_goes_to_the_document_path(understanding):
+    frame = understanding.resolver.resolve(understanding.reader.read("量子通信卫星"), Dialogue())
+    assert frame.intent is None
+
+
+def test_a_needed_slot_nobody_supplies_rules_an_intent_out(understanding):
+    ranked = understanding.ranker.rank(understanding.reader.read("牵头部门是哪个"), set())
+    lead = next(r for r in ranked if r.intent.name == "lead_department")
+    assert lead.slots < 0 and lead.score < ranked[0].score
+    with_chain = understanding.ranker.rank(understanding.reader.read("牵头部门是哪个"), {"chain"})
+    assert next(r for r in with_chain if r.intent.name == "lead_department").inherits == ("chain",)

@@ -1,0 +1,34 @@
+"""Reading an ask: entities by slot, provinces named or implied, pronouns, answer types, language."""
+
+from __future__ import annotations
+
+
+def test_slots_and_provinces(understanding):
+    r = understanding.reader.read("湖北芯片这条链谁是链长？")
+    assert r.keys("chain") == ["集成电路产业链"] and r.provinces == ["湖北"] and r.lang == "zh-Hans"
+    assert "person" in r.answer_types and "Ⓒ" in r.delex and "Ⓡ" in r.delex
+
+
+def test_a_name_implies_its_province(understanding):
+    assert understanding.reader.read("许达哲联系哪个集群").about() == ["湖南"]
+    assert understanding.reader.read("省经信厅牵头哪些链").about() == ["湖北"]  # printed only in Hubei's texts
+    assert understanding.reader.read("孝感准备怎么推进").provinces == ["湖北"]
+
+
+def test_pronouns_by_type_and_follow_up_words(understanding):
+    r = understanding.reader.read("他还负责哪条？")
+    assert "person" in r.pronouns and r.follow_up and r.again
+    assert "unit" in understanding.reader.read("该部门还参与什么").pronouns
+    assert understanding.reader.read("那湖南呢").follow_up
+
+
+def test_english_and_traditional(understanding):
+    en = understanding.reader.read("Who leads the integrated circuit chain in Hubei?")
+    assert en.lang == "en" and en.keys("chain") == ["集成电路产业链"] and en.provinces == ["湖北"]
+    tw = understanding.reader.read("湖北積體電路產業鏈的鏈長是誰？")
+    assert tw.lang == "zh-Hant" and tw.keys("chain") == ["集成电路产业链"]
+
+
+def test_other_regions(understanding):
+    r = understanding.reader.read("广东省汽车产业链链长是谁")
+    assert r.regions == ["广东"] and not r.provinces
