@@ -39,6 +39,7 @@ class Service:
 
             index = KnowledgeIndex.open(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
                                         embedding=settings.embedding,
+                                        embedding_options=settings.embedding_options,
                                         fallback_embedded=settings.chroma_fallback_embedded)
         documents = getattr(index, "documents", None) or load_documents(settings.knowledge_dir)
         deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=documents, section_at=index.section_at)
