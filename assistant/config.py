@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     # retrieval
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 → HttpClient; unset → embedded PersistentClient
     chroma_fallback_embedded: bool = False  # when the server is unreachable, serve from the embedded store
-    embedding: Literal["hashing", "lsa", "e5", "openai"] = "lsa"  # measured best: docs/RETRIEVAL.md
+    embedding: Literal["hashing", "lsa", "e5", "openai"] = "e5"  # measured best: docs/RETRIEVAL.md
     embedding_model: str = "text-embedding-3-small"
     retrieval_mode: Literal["hybrid", "lexical", "vector"] = "hybrid"
 

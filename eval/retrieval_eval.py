@@ -20,7 +20,7 @@ from retrieval.search import MODES, FusionWeights
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATASET = ROOT / "eval" / "datasets" / "retrieval.jsonl"
-DEFAULT_EMBEDDING = "lsa"  # measured best (docs/RETRIEVAL.md); the fusion weights are FusionWeights()
+DEFAULT_EMBEDDING = "e5"  # measured best (docs/RETRIEVAL.md); the fusion weights are FusionWeights()
 _SPACE = re.compile(r"\s+")
 
 

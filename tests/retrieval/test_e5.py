@@ -94,3 +94,16 @@ def test_an_index_on_e5_uses_the_shared_cache(tmp_path):
     hits = index.search("哪个比赛活动是湖南每年让各市州参加的？", k=3, mode="vector")
     assert any("竞赛活动" in h.chunk.text for h in hits)
     assert embedding.encoded == 1  # the query; the chunks never
+
+
+def test_settings_default_to_e5_with_the_machine_cache(monkeypatch, tmp_path):
+    from assistant.config import Settings
+    from retrieval.embedding_cache import DEFAULT_CACHE_DIR
+
+    monkeypatch.delenv("CHAINQA_EMBEDDING", raising=False)  # the suite itself runs on LSA
+    settings = Settings(_env_file=None)
+    assert settings.embedding == "e5" and settings.embedding_options == {"cache_dir": DEFAULT_CACHE_DIR}
+    monkeypatch.setenv("CHAINQA_EMBEDDING_CACHE_DIR", str(tmp_path))
+    assert Settings(_env_file=None).embedding_options == {"cache_dir": tmp_path}
+    monkeypatch.setenv("CHAINQA_EMBEDDING", "lsa")
+    assert Settings(_env_file=None).embedding_options == {}
