@@ -84,7 +84,7 @@ class E5Embedding(EmbeddingBase):
                 # 210–250 ms when the other core is busy (OpenMP spin-waits); batches keep every core.
                 self._set_threads(1 if len(texts) == 1 else self._cores)
             out = model.query(texts) if is_query else model.passage(texts)
-        self.encoded += len(texts)
+            self.encoded += len(texts)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), E5_DIM)
 
     def __call__(self, input: Documents) -> Embeddings:
