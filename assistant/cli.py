@@ -69,7 +69,8 @@ def cmd_ingest(args, settings: Settings) -> int:
 
     started = time.perf_counter()
     stats = KnowledgeIndex.ingest(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
-                                  embedding=settings.embedding, rebuild=args.rebuild)
+                                  embedding=settings.embedding, rebuild=args.rebuild,
+                                  embedding_options=settings.embedding_options)
     stats = dict(stats) if not isinstance(stats, dict) else stats
     stats.setdefault("seconds", round(time.perf_counter() - started, 3))
     print(json.dumps(stats, ensure_ascii=False, default=str))

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from retrieval.embedding_cache import DEFAULT_CACHE_DIR
+
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,9 +26,13 @@ class Settings(BaseSettings):
     # retrieval
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 → HttpClient; unset → embedded PersistentClient
     chroma_fallback_embedded: bool = False  # when the server is unreachable, serve from the embedded store
-    embedding: Literal["hashing", "lsa", "openai"] = "lsa"  # measured best: docs/RETRIEVAL.md
+    embedding: Literal["hashing", "lsa", "e5", "openai"] = "e5"  # measured best: docs/RETRIEVAL.md
     embedding_model: str = "text-embedding-3-small"
     retrieval_mode: Literal["hybrid", "lexical", "vector"] = "hybrid"
+
+    # sentence-embedding model (embedding="e5"): chunk vectors are cached by content in one directory
+    # shared by every data_dir of the machine, so an unchanged chunk is never embedded twice
+    embedding_cache_dir: Path = DEFAULT_CACHE_DIR
 
     # answers
     as_of: dt.date = Field(default_factory=dt.date.today)  # "today" for validity notes (tests pin it)
@@ -63,3 +69,8 @@ class Settings(BaseSettings):
     @property
     def resolved_store_url(self) -> str:
         return self.store_url or f"sqlite:///{self.data_dir / 'chainqa.sqlite3'}"
+
+    @property
+    def embedding_options(self) -> dict:
+        """What KnowledgeIndex.open passes to the embedding factory."""
+        return {"cache_dir": self.embedding_cache_dir} if self.embedding == "e5" else {}

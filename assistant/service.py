@@ -97,6 +97,7 @@ class Service:
 
             index = KnowledgeIndex.open(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
                                         embedding=settings.embedding,
+                                        embedding_options=settings.embedding_options,
                                         fallback_embedded=settings.chroma_fallback_embedded)
         tables, gazetteer = index.tables, index.gazetteer
         if overlay is not None and (overlay.aliases or overlay.examples):

@@ -20,7 +20,7 @@ from retrieval.search import MODES, FusionWeights
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATASET = ROOT / "eval" / "datasets" / "retrieval.jsonl"
-DEFAULT_EMBEDDING = "lsa"  # measured best (docs/RETRIEVAL.md); the fusion weights are FusionWeights()
+DEFAULT_EMBEDDING = "e5"  # measured best (docs/RETRIEVAL.md); the fusion weights are FusionWeights()
 _SPACE = re.compile(r"\s+")
 
 
@@ -83,8 +83,14 @@ def evaluate(index: KnowledgeIndex, dataset_path: Path = DEFAULT_DATASET, k: int
              modes: tuple[str, ...] = MODES) -> dict[str, Metrics]:
     """Recall@1, recall@k and MRR@k of each search mode over the labelled retrieval set."""
     cases = load_cases(dataset_path)
-    index.search(cases[0]["query"], k=k)  # warm-up: lazy imports, caches
-    return {mode: evaluate_mode(index, cases, mode, k) for mode in modes}
+    index.search(cases[0]["query"], k=k)  # warm-up: lazy imports, loading the model
+    embedding = index.config.make_embedding()
+    results = {}
+    for mode in modes:
+        if hasattr(embedding, "clear_query_cache"):  # each mode pays for its own query embeddings
+            embedding.clear_query_cache()
+        results[mode] = evaluate_mode(index, cases, mode, k)
+    return results
 
 
 def markdown(rows: list[Metrics], k: int = 5) -> str:
@@ -100,8 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
     p.add_argument("--knowledge-dir", type=Path, default=ROOT / "knowledge")
     p.add_argument("--data-dir", type=Path, default=None, help="where to build the indexes (default: a temp dir)")
-    p.add_argument("--embeddings", default="hashing,lsa", help="comma-separated: hashing,lsa,openai")
+    p.add_argument("--embeddings", default="hashing,lsa,e5", help="comma-separated: hashing,lsa,e5,openai")
     p.add_argument("--chroma-url", default=None)
+    p.add_argument("--weights", type=json.loads, default=None,
+                   help='FusionWeights fields as JSON, e.g. \'{"vector": 1.0, "rrf_k": 60}\' (default: FusionWeights())')
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--output", type=Path, help="write the metrics and misses as JSON")
     p.add_argument("--markdown", type=Path, help="write the table as Markdown")
@@ -127,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     embeddings = [e.strip() for e in args.embeddings.split(",") if e.strip()]
     with tempfile.TemporaryDirectory(prefix="chainqa-eval-") as tmp:
-        rows = run(args.knowledge_dir, args.data_dir or Path(tmp), args.dataset, embeddings, args.k, args.chroma_url)
+        weights = FusionWeights(**args.weights) if args.weights else None
+        rows = run(args.knowledge_dir, args.data_dir or Path(tmp), args.dataset, embeddings, args.k, args.chroma_url,
+                   weights)
     table = markdown(rows, args.k)
     print(table)
     if args.markdown:

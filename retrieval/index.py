@@ -59,12 +59,19 @@ class IndexConfig:
     data_dir: Path
     chroma_url: str | None = None
     embedding: str = "hashing"
-    embedding_options: dict = field(default_factory=dict)  # model, base_url, api_key, dim
+    embedding_options: dict = field(default_factory=dict)  # model, base_url, api_key, dim, cache_dir
     weights: FusionWeights = field(default_factory=FusionWeights)
     fallback_embedded: bool = False
+    _shared: dict = field(default_factory=dict, compare=False, repr=False)
 
     def make_embedding(self, snapshot_dir: Path | None = None):
-        return make_embedding(self.embedding, data_dir=snapshot_dir, **self.embedding_options)
+        """LSA is fitted per snapshot; any other embedding is one object per index, so a model (e5) is
+        loaded once and its query cache is kept across rebuilds."""
+        if self.embedding == "lsa":
+            return make_embedding(self.embedding, data_dir=snapshot_dir, **self.embedding_options)
+        if "embedding" not in self._shared:
+            self._shared["embedding"] = make_embedding(self.embedding, **self.embedding_options)
+        return self._shared["embedding"]
 
 
 @dataclass(frozen=True)

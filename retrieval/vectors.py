@@ -18,6 +18,10 @@ from retrieval.chunking import Chunk
 
 log = logging.getLogger(__name__)
 PREFIX = "chainqa"  # every collection this project owns starts with it
+# HNSW search breadth: Chroma's default (100) missed 2–3 of the exact top 50 over 162 queries here, and
+# which ones changed from build to build (the graph is built on several threads): the same eval run twice
+# moved by a query. 200 is exact at this corpus size; at 28k random vectors it costs 0.4 ms (p50 0.95 → 1.35).
+HNSW = {"space": "cosine", "ef_search": 200}
 
 
 def _settings() -> Settings:
@@ -68,7 +72,7 @@ class VectorStore:
         """A new collection filled with the chunks' vectors (embedded here, in batches)."""
         collection = self.client.create_collection(
             name=name, embedding_function=embedding, metadata=metadata or None,
-            configuration={"hnsw": {"space": "cosine"}})
+            configuration={"hnsw": dict(HNSW)})
         batch = max(1, min(512, self.client.get_max_batch_size()))
         for i in range(0, len(chunks), batch):
             part = chunks[i:i + batch]

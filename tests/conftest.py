@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_embedding():
+    """The suite runs on LSA, which builds in about a second; the tests of e5 ask for it by name. Settings,
+    and every server or CLI subprocess, read CHAINQA_EMBEDDING; a value set outside (e.g. =e5) wins."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHAINQA_EMBEDDING", os.environ.get("CHAINQA_EMBEDDING", "lsa"))
+        yield
 
 
 @pytest.fixture(scope="session")

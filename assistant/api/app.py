@@ -180,7 +180,8 @@ def rebuild_service(app: FastAPI, force: bool = False):
 
     s: Settings = app.state.settings
     index = KnowledgeIndex.open(s.knowledge_dir, s.data_dir, chroma_url=s.chroma_url, embedding=s.embedding,
-                                rebuild=force, fallback_embedded=s.chroma_fallback_embedded)
+                                embedding_options=s.embedding_options, rebuild=force,
+                                fallback_embedded=s.chroma_fallback_embedded)
     return Service.build(s, index=index, store=app.state.store)
 
 
