@@ -10,7 +10,7 @@ from retrieval.catalog import CueSet
 from retrieval.catalog import Policy as PolicyData
 from retrieval.normalize import fold_words
 
-_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?=【)|(?<=】)")
+_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.:：]\s)|(?=[【（(])|(?<=[】）)])")
 _MARKUP = re.compile(r"<!--.*?-->|<[^>]{1,200}>", re.S)
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 

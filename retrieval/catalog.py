@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 SlotKind = Literal["chain", "leader", "person", "liaison", "department", "action", "term", "mechanism",
-                   "document", "event", "outlet", "section", "province", "topic", "problem", "city"]
+                   "document", "event", "outlet", "section", "province", "topic", "problem", "city", "division"]
 
 
 class IntentSpec(BaseModel):
@@ -51,6 +51,8 @@ class Markers(BaseModel):
     separators: list[str]  # 以及, 另外, 顺便 …: a new ask starts
     numbering: list[str] = Field(default_factory=list)  # 第一, 其一 …
     both: list[str] = Field(default_factory=list)  # 两省, 分别 …: every covered province
+    question_words: list[str] = Field(default_factory=list)  # 谁, 哪个, 吗 …: a clause that asks something
+    joiners: list[str] = Field(default_factory=list)  # "and": a new ask only when a question word follows
     pronouns: Pronouns
 
 

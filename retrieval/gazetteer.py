@@ -15,7 +15,7 @@ from retrieval.normalize import fold_words, squash
 from retrieval.registry import Tables
 
 Kind = Literal["chain", "leader", "liaison", "person", "department", "term", "action", "mechanism",
-               "province", "city", "region", "document", "event", "outlet", "section", "problem"]
+               "province", "city", "region", "document", "event", "outlet", "section", "problem", "division"]
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)
 _NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^附件\s*\d*\s*|[。:：]$")
 _CHAIN_SUFFIXES = ("链", "产业链", "集群", "产业集群", "产业")
@@ -114,6 +114,8 @@ class Gazetteer:
             self._add_person(row.leader, "person", row.province)
             if row.liaison:
                 self._add_person(row.liaison, "liaison", row.province)
+            if row.division:
+                self._add(row.division, "division", row.division, row.province)
         for g in tables.general_leaders:
             self._add_person(g.name, "leader", g.province)
             self._add_person(g.name, "person", g.province)

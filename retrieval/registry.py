@@ -135,6 +135,19 @@ def _declared_rows(knowledge_dir: Path, metas: list[DocumentMeta], corrections: 
     return chains, duties
 
 
+def _catalog(k: Path) -> Catalog:
+    """intents.yaml, with the extra example questions of intent_examples.yaml (intent → questions) added."""
+    data = _yaml(k / "intents.yaml")
+    extra = _yaml(k / "intent_examples.yaml", required=False)
+    names = {i.get("name") for i in data.get("intents") or []}
+    for name in extra:
+        if name not in names:
+            raise KnowledgeFileError(f"{k / 'intent_examples.yaml'}: no intent '{name}' in intents.yaml")
+    for intent in data.get("intents") or []:
+        intent["examples"] = [*(intent.get("examples") or []), *(extra.get(intent.get("name")) or [])]
+    return _validate(Catalog, data, str(k / "intents.yaml"))
+
+
 def _check_provinces(tables: Tables, knowledge_dir: Path) -> None:
     known = set(tables.province_names)
     rows = [("manifest.yaml", d.id, d.province) for d in tables.documents]
@@ -174,7 +187,7 @@ def load_tables(knowledge_dir: Path) -> Tables:
         terms=_list(glossary, "terms", Term, k / "glossary.yaml"),
         comparison=_list(_yaml(k / "comparison.yaml", required=False), "rows", CompareRow, k / "comparison.yaml"),
         facts=load_facts(k),
-        catalog=_validate(Catalog, _yaml(k / "intents.yaml"), str(k / "intents.yaml")),
+        catalog=_catalog(k),
         policy=_validate(Policy, _yaml(k / "policy.yaml"), str(k / "policy.yaml")),
         chain_aliases=aliases.get("chains") or {},
         department_families=aliases.get("departments") or {},

@@ -102,6 +102,8 @@ def lead_department(ctx: Context, frame: Frame) -> Reply | None:
 def liaison(ctx: Context, frame: Frame) -> Reply | None:
     if not frame.slots.get("chain") and frame.slots.get("liaison"):
         return _liaison_chains(ctx, frame)
+    if not frame.slots.get("chain") and frame.slots.get("division"):
+        return _division_chains(ctx, frame)
     return _column(ctx, frame, "liaison", "liaison", ("liaison", "division"))
 
 
@@ -169,6 +171,17 @@ def _liaison_chains(ctx: Context, frame: Frame) -> Reply | None:
                    division=f.division or "", liaison_label=f.labels.get("liaison", ""))
     return Reply(lead, row_evidence(ctx, r.matches), notes=inferred_note(ctx, r.matches, ("liaison",)),
                  tools=["chains_of_liaison"])
+
+
+def _division_chains(ctx: Context, frame: Frame) -> Reply | None:
+    r = T.chains_of_division(ctx.deps, frame.keys("division")[0])
+    if r.not_found:
+        return None
+    f = r.matches[0]
+    lead = ctx.say("division_chains", division=f.division or "", chains="、".join(x.chain for x in r.matches),
+                   division_label=f.labels.get("division", ""), count=len(r.matches))
+    return Reply(lead, row_evidence(ctx, r.matches), notes=inferred_note(ctx, r.matches, ("division",)),
+                 tools=["chains_of_division"])
 
 
 def leader_chains(ctx: Context, frame: Frame) -> Reply | None:
@@ -243,7 +256,7 @@ def list_chains(ctx: Context, frame: Frame) -> Reply | None:
         names = "、".join(f"{ctx.en_name(f.chain) if ctx.en else f.chain}（{_leader(ctx, f)}）" for f in facts)
         by_leader: dict[str, list[str]] = {}
         for f in facts:
-            by_leader.setdefault(_leader(ctx, f), []).append(f.chain)
+            by_leader.setdefault(ctx.en_name(f.leader) if ctx.en else (f.leader or "—"), []).append(f.chain)
         counts = "；".join(f"{name} {len(chains)} 条" for name, chains in by_leader.items())
         parts.append(ctx.say("list_chains", province=ctx.province_name(province), count=len(facts), chains=names,
                              group=f"（{group}）" if group else "", chain_word=spec.chain_word if spec else "",
@@ -292,7 +305,8 @@ def chain_column(ctx: Context, frame: Frame) -> Reply | None:
             value = getattr(f, field)
             if field not in f.labels or not value:
                 continue
-            lines.append(ctx.say("chain_column", **values(ctx, f), column=f.labels[field], value=value))
+            template = "leader_post" if field == "leader_post" else "chain_column"
+            lines.append(ctx.say(template, **values(ctx, f), column=f.labels[field], value=value))
             shown.append(f)
     if not lines:
         f = facts[0]

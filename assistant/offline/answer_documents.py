@@ -6,18 +6,19 @@ from __future__ import annotations
 from assistant import tools as T
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
+from retrieval.gazetteer import headings
 from retrieval.normalize import fold
+from retrieval.overlap import grams, overlap
 
 _DOC_FACETS = ("doc_number", "date", "issuer", "validity", "addressees", "annexes", "supersedes", "effective",
                "published", "author")
 
 
 def define_term(ctx: Context, frame: Frame) -> Reply | None:
-    keys = frame.keys("term")
-    r = T.define(ctx.deps, keys[-1]) if keys else None  # "链长制的七个一": the head noun comes last
-    if r is None or r.not_found:
+    keys = frame.keys("term")[::-1][:2]  # "链长制的七个一": the head noun comes last
+    terms = [t for k in keys for t in T.define(ctx.deps, k).terms]
+    if not terms:
         return None
-    terms = r.terms
     if len(frame.provinces) == 1:  # 湖南对应的机制 after 七个一: the counterpart in the asked province
         terms = [_in_province(ctx, t, frame.provinces[0]) for t in terms]
     lines, notes, cites = [], [], []
@@ -68,7 +69,7 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     if not docs:
         return None
     doc_id = sections[0].split(":", 1)[0] if sections else docs[0]
-    section = sections[0].split(":", 1)[1] if sections else None
+    section = sections[0].split(":", 1)[1] if sections else _closest_heading(ctx, doc_id, frame.reading.topic)
     r = T.outline(ctx.deps, doc_id, section)
     if r.not_found:
         return None
@@ -77,6 +78,14 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     lead = ctx.say("outline" if section else "parts", title=meta.title, section=f"“{section}”部分" if section else "",
                    count=len(r.items), items="、".join(r.items))
     return Reply(lead, ctx.evidence(r.citations[:2]), body=items if len(r.items) > 3 else "", tools=["outline"])
+
+
+def _closest_heading(ctx: Context, doc_id: str, topic: str) -> str | None:
+    """The section a topic names by its words ("五大机制" → 工作机制), if any shares a word with it."""
+    want = grams(topic)
+    names = headings(ctx.deps.documents[doc_id].text)
+    scored = sorted(((overlap(want, n), n) for n in names), key=lambda x: -x[0])
+    return scored[0][1] if scored and scored[0][0] > 0 else None
 
 
 def document_info(ctx: Context, frame: Frame) -> Reply | None:

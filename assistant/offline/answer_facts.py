@@ -13,6 +13,7 @@ from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
 
 _CLOSE = 0.8  # a second match within this share of the best score is shown too
+_CLOSE_LIST = 0.5
 
 
 def _who(ctx: Context, p: Person) -> str:
@@ -82,7 +83,12 @@ def event_info(ctx: Context, frame: Frame) -> Reply | None:
     if "host" in facets and r.host:
         lines.append(ctx.say("event_host", event=e.name, host=_who(ctx, r.host)))
     if facets & {"date", "organiser", "session"} or not lines:
-        lines.append(ctx.say("event_when", event=e.name, date=_date(e.date), organiser=e.organiser or ""))
+        if e.date:
+            lines.append(ctx.say("event_when", event=e.name, date=_date(e.date), organiser=e.organiser or ""))
+        else:
+            meta = ctx.tables.document(e.source)
+            lines.append(ctx.say("event_undated", event=e.name, organiser=e.organiser or "",
+                                 title=meta.title if meta else "", published=meta.published or "" if meta else ""))
     if "purpose" in facets and e.purpose:
         lines.append(ctx.say("event_purpose", event=e.name, purpose=e.purpose))
     records: list[Fact] = [e] + ([r.host] if r.host and "host" in facets else [])
@@ -137,11 +143,22 @@ def _said_before(ctx: Context, record: Statement | Figure) -> bool:
 
 
 def _pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
+    """The best records, and the next ones close to them; more for a list ("讲了哪几条"), and none the
+    ask shares too little with."""
     records = [m for m in result.matches if not (frame.reading.again and _said_before(ctx, m.record))]
+    want = grams(_content(frame))
+    records = [m for m in records if want and overlap(want, _text(m.record)) / len(want) >= _MIN_COVERAGE]
     if not records:
         return []
+    listing = "list" in frame.reading.answer_types
     best = records[0].score
-    return [m.record for m in records if m.score >= best * _CLOSE][:3]
+    close = _CLOSE_LIST if listing else _CLOSE
+    return [m.record for m in records if m.score >= best * close][: 6 if listing else 3]
+
+
+def _content(frame: Frame) -> str:
+    """What the ask is about, its entities included (生物医药, 孝感): the record search wants them."""
+    return frame.reading.content or frame.reading.topic or frame.reading.folded
 
 
 def _speaker(ctx: Context, frame: Frame) -> str | None:
@@ -157,11 +174,11 @@ def _source(frame: Frame) -> str | None:
 
 
 def statement(ctx: Context, frame: Frame) -> Reply | None:
-    topic = frame.reading.topic or frame.reading.folded
+    topic = _content(frame)
     speaker = _speaker(ctx, frame)
-    r = T.statements(ctx.deps, topic, speaker=speaker, source=_source(frame), limit=5)
+    r = T.statements(ctx.deps, topic, speaker=speaker, source=_source(frame), limit=8)
     if r.not_found and speaker:
-        r = T.statements(ctx.deps, topic, source=_source(frame), limit=5)
+        r = T.statements(ctx.deps, topic, source=_source(frame), limit=8)
     chosen = [s for s in _pick(ctx, frame, r) if isinstance(s, Statement)]
     if not chosen or r.matches[0].score < 2:
         return None
@@ -173,7 +190,7 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
 
 
 def figure(ctx: Context, frame: Frame) -> Reply | None:
-    topic = frame.reading.topic or frame.reading.folded
+    topic = _content(frame)
     province = frame.provinces[0] if len(frame.provinces) == 1 else None
     kind = next((k for k in ("target", "figure") if k in frame.facets), None)
     r = T.figures(ctx.deps, topic, province=province, source=_source(frame), kind=kind, limit=5)
@@ -209,13 +226,26 @@ def _when(f: Figure) -> str:
 
 
 def mechanism(ctx: Context, frame: Frame) -> Reply | None:
-    province = frame.provinces[0] if len(frame.provinces) == 1 else None
-    topic = " ".join([*frame.keys("mechanism"), *frame.keys("term"), frame.reading.topic])
-    r = T.mechanisms(ctx.deps, topic, province=province)
+    """The mechanism the ask names or describes, in each province it asks about."""
+    replies = [r for p in (frame.provinces or [None]) if (r := _mechanism_in(ctx, frame, p)) is not None]
+    if not replies:
+        return None
+    return Reply("\n\n".join(r.lead for r in replies), [e for r in replies for e in r.evidence],
+                 body="\n\n".join(r.body for r in replies if r.body), notes=[n for r in replies for n in r.notes],
+                 tools=["mechanisms"])
+
+
+def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | None:
+    topic = " ".join([*frame.keys("mechanism"), *frame.keys("term"), _content(frame)])
+    named = [m for m in frame.keys("mechanism")
+             if any(x.id == m and x.province == province for x in ctx.tables.facts.mechanisms)]
+    r = T.mechanisms(ctx.deps, " ".join(named) if named else topic, province=province, limit=5)
     if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
-        r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province)
-    chosen = [m.record for m in r.matches[:1] if isinstance(m.record, Mechanism)]
-    if not chosen or r.matches[0].score < 2:
+        r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)
+    wanted = [f for f in ("frequency", "recipient") if f in frame.facets]
+    chosen = [m.record for m in r.matches if isinstance(m.record, Mechanism) and m.score >= 2
+              and all(getattr(m.record, f) for f in wanted)][:1]
+    if not chosen:
         return None
     m = chosen[0]
     yes = ctx.say("yes") if "yesno" in frame.reading.answer_types else ""
@@ -246,7 +276,7 @@ _MIN_COVERAGE = 0.3  # … and this share of the ask's topic bigrams
 def lookup(ctx: Context, frame: Frame) -> Reply | None:
     """The narrative record (statement, figure or mechanism) that best matches an ask no answerer settled,
     when it shares enough with the ask; stated like its own answerer would."""
-    topic = frame.reading.topic or frame.reading.folded
+    topic = _content(frame)
     want = grams(topic)
     if len(want) < 2:
         return None

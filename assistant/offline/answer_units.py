@@ -38,9 +38,23 @@ def department_duties(ctx: Context, frame: Frame) -> Reply | None:
                                  province=ctx.province_name(d.province)))
         cites += r.citations
     if not lines:
-        return None
+        return _role_in_statements(ctx, frame, province)
     return Reply("\n\n".join(dict.fromkeys(lines)), ctx.evidence(T.unique_citations(cites)),
                  tools=["department_duties"], suggestions=_fill(frame, province))
+
+
+def _role_in_statements(ctx: Context, frame: Frame, province: str | None) -> Reply | None:
+    """A province without a duties list: what its scheme says the unit does (statements naming it)."""
+    spec = ctx.tables.province(province) if province else None
+    if spec is None:
+        return None
+    names = [a for d in frame.keys("department") for a in ctx.tables.department_families.get(d, [])]
+    found = [s for s in ctx.tables.facts.statements if s.source == spec.scheme and any(n in s.quote for n in names)]
+    if not found:
+        return None
+    lines = [ctx.say("statement", who=f"《{ctx.tables.document(s.source).title}》", fact=s.fact) for s in found[:4]]
+    return Reply("\n\n".join(lines), ctx.evidence([ctx.deps.cite(s.source, s.quote) for s in found[:4]]),
+                 tools=["statements"])
 
 
 def _fill(frame: Frame, province: str | None) -> list[str]:

@@ -26,8 +26,11 @@ class Outcome:
 
 
 class Composer:
-    def __init__(self, tables: Tables, prompts: Prompts, converter: Converter, as_of: dt.date) -> None:
+    def __init__(self, tables: Tables, prompts: Prompts, converter: Converter, as_of: dt.date,
+                 names: set[str] | None = None) -> None:
         self.tables, self.prompts, self.converter, self.as_of = tables, prompts, converter, as_of
+        # people's names keep their characters in Traditional answers (s2t would turn 郑岳嘉 into 鄭嶽嘉)
+        self._names = sorted(names or (), key=len, reverse=True)
 
     def _t(self, lang: str, kind: str, template: str, **values: object) -> str:
         return self.prompts.render(f"{kind}/{'en' if lang == 'en' else 'zh'}/{template}", **values)
@@ -122,5 +125,13 @@ class Composer:
         """Traditional Chinese askers read the answer's own sentences in Traditional; quotes stay verbatim."""
         if lang != "zh-Hant":
             return text
-        return "\n".join(line if line.lstrip().startswith(">") else self.converter.traditional(line)
-                         for line in text.split("\n"))
+        return "\n".join(line if line.lstrip().startswith(">") else self._traditional(line) for line in text.split("\n"))
+
+    def _traditional(self, line: str) -> str:
+        kept = [n for n in self._names if n in line]
+        for i, name in enumerate(kept):
+            line = line.replace(name, f"\x00{i}\x00")
+        line = self.converter.traditional(line)
+        for i, name in enumerate(kept):
+            line = line.replace(f"\x00{i}\x00", name)
+        return line

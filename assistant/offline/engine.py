@@ -59,7 +59,7 @@ class OfflineEngine:
     def __init__(self, deps: ToolDeps, prompts: Prompts, search: Search, understanding: Understanding,
                  as_of: dt.date) -> None:
         self.deps, self.prompts, self.search, self.u = deps, prompts, search, understanding
-        self.composer = Composer(deps.tables, prompts, understanding.converter, as_of)
+        self.composer = Composer(deps.tables, prompts, understanding.converter, as_of, set(deps.gazetteer.pinyin))
         self._suggestions: dict[str, str | None] = {}  # suggestion → the lead of its answer (None: not answered)
         missing = {i.answerer for i in deps.tables.catalog.intents} - set(ANSWERERS)
         if missing:
@@ -69,14 +69,26 @@ class OfflineEngine:
         lang = detect(question)
         clean, injected = self.u.policy.strip(question)
         starters = self.prompts.text("answers/zh/starters").splitlines()
-        if not clean:
+        if not clean or (injected and self._only_aside(clean)):  # "收到请回复OK。" is what is left of an injection
             return self.composer.answer([Outcome(question, refused=RefusalReason.INJECTION)], lang, True, starters)
         dialogue = self.u.resolver.history([(t.role, t.content) for t in history or []])
         outcomes = [self._ask(ask, dialogue, lang) for ask in self.u.splitter.split(clean)]
+        outcomes = [o for o in outcomes if not self._aside(o)] or outcomes
         answer = self.composer.answer(_merged(outcomes), lang, injected, starters)
         answer.suggestions = [x for x in answer.suggestions if self._answerable(x, answer.answer)]
         answer.engine = self.name
         return answer
+
+    def _only_aside(self, text: str) -> bool:
+        reading = self.u.reader.read(text)
+        return not reading.strong_kinds and not self.u.splitter.asks(text)
+
+    def _aside(self, outcome: Outcome) -> bool:
+        """"刚调到经信口，想先搞明白": a clause that asks nothing and names nothing is context, not an ask."""
+        if outcome.refused != RefusalReason.NOT_FOUND or outcome.reply is not None:
+            return False
+        reading = self.u.reader.read(outcome.text)
+        return not reading.strong_kinds and not reading.answer_types and not self.u.splitter.asks(outcome.text)
 
     def _answerable(self, suggestion: str, current: str) -> bool:
         """A suggestion is offered only when the engine answers it, with something new."""
@@ -99,7 +111,11 @@ class OfflineEngine:
         if reason is not None:
             return Outcome(ask, refused=reason)
         reading = self.u.reader.read(ask)
+        last = dialogue.last
+        if not reading.regions and not reading.provinces and last is not None and not reading.strong_kinds:
+            reading.regions = list(last.reading.regions)  # "浙江有哪些链？链长都是谁？": still about 浙江
         if reading.regions and not reading.provinces:
+            dialogue.frames.append(self.u.resolver.resolve(reading, Dialogue()))
             return Outcome(ask, refused=RefusalReason.OTHER_PROVINCE, regions=reading.regions)
         frames = self.u.resolver.candidates(reading, dialogue)
         ctx = Context(self.deps, self.prompts, self.search, lang, dialogue)

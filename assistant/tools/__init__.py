@@ -13,6 +13,7 @@ from assistant.tools.chains import (
     chain_leader,
     chain_result,
     chains_of_department,
+    chains_of_division,
     chains_of_leader,
     chains_of_liaison,
     general_leaders,
@@ -35,7 +36,7 @@ from assistant.tools.units import (
 )
 
 TOOLS: dict[str, Callable] = {fn.__name__: fn for fn in (
-    list_chains, chain_leader, chains_of_leader, lead_department, liaison, chains_of_liaison, chains_of_department,
+    list_chains, chain_leader, chains_of_leader, lead_department, liaison, chains_of_liaison, chains_of_division, chains_of_department,
     general_leaders, department_duties, department_for_problem, action_lead, all_actions, department_actions,
     event_info, person_profile, exchanges, statements, figures, mechanisms, document_info, outline, define, compare,
 )}

@@ -127,6 +127,15 @@ def chains_of_liaison(deps: ToolDeps, name: str) -> ChainResult:
     return chain_result(deps, rows)
 
 
+def chains_of_division(deps: ToolDeps, division: str) -> ChainResult:
+    """Which chains a liaison division (联络处室, e.g. 电子处) is listed for."""
+    rows = [r for r in deps.tables.chains if r.division and squash(r.division) == squash(division)]
+    if not rows:
+        names = sorted({r.division for r in deps.tables.chains if r.division})
+        return ChainResult(not_found=not_found(squash(division), names, "联络处室"))
+    return chain_result(deps, rows)
+
+
 def chains_of_department(deps: ToolDeps, department: str, province: str | None = None) -> ChainResult:
     """Which chains a department is the lead department (牵头部门) of."""
     families = {m.key for m in deps.gazetteer.scan(department) if m.kind == "department"}

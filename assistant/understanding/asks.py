@@ -19,6 +19,11 @@ class AskSplitter:
     def __init__(self, markers: Markers, question_words: list[str], stopwords: list[str]) -> None:
         words = sorted({*markers.separators, *markers.numbering}, key=len, reverse=True)
         self._separator = re.compile("|".join(re.escape(w) for w in words) or r"(?!)", re.IGNORECASE)
+        question_words = [*question_words, *markers.question_words]
+        asking = "|".join(re.escape(w) for w in sorted(markers.question_words, key=len, reverse=True)) or r"(?!)"
+        joiners = "|".join(re.escape(w) for w in markers.joiners) or r"(?!)"
+        # "…press conference, and which company …": a joiner starts an ask only when a question word follows
+        self._joiner = re.compile(rf"[，,]?\s*\b(?:{joiners})\b\s*(?=(?:{asking})\b)", re.IGNORECASE)
         self._question = re.compile("|".join(re.escape(w) for w in sorted(question_words, key=len, reverse=True))
                                     or r"(?!)", re.IGNORECASE)
         filler = sorted({*question_words, *stopwords}, key=len, reverse=True)
@@ -27,7 +32,7 @@ class AskSplitter:
     def split(self, message: str) -> list[str]:
         asks: list[str] = []
         for sentence in _END.split(message):
-            for part in _NUMBERED.split(sentence):
+            for part in (p for piece in _NUMBERED.split(sentence) for p in self._joiner.split(piece)):
                 for piece in self._at_separators(part):
                     asks += self._at_commas(piece)
         asks = [a.strip(_TRIM) for a in asks]
@@ -42,6 +47,10 @@ class AskSplitter:
                 out.append(left)
                 start = m.end()
         return [*out, text[start:]]
+
+    def asks(self, text: str) -> bool:
+        """Whether a clause asks something (a question word)."""
+        return bool(self._question.search(text))
 
     def _has_content(self, text: str) -> bool:
         """More than question words: "分别是什么" continues the ask before it, "他的手机号多少" is a new one."""

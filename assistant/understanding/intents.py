@@ -9,26 +9,29 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from assistant.understanding.reading import STRONG, Reader, Reading, phrases
+from assistant.understanding.reading import Reader, Reading, phrases
 from retrieval.catalog import Catalog, IntentSpec
 
 # Slot fit is mostly a gate (a needed slot nobody supplies rules an intent out); among the intents an ask
 # can fill, cues and similarity decide.
 _NEED = 0.4
+# Kinds of names whose mention an intent should use; terms, sections and problems are ordinary words as well
+_NAMED = {"chain", "leader", "person", "liaison", "department", "action", "mechanism", "event", "outlet", "document",
+          "city", "division"}
 _WEAK = 0.1  # a topic (the ask's own words) is almost always there: needing one says little
 
 
 @dataclass(frozen=True)
 class Weights:
     slot: float = 1.0
-    cue: float = 0.5
+    cue: float = 1.1
     similarity: float = 2.5
-    inherited: float = 0.3  # a needed slot the dialogue supplies
+    inherited: float = 0.5  # a needed slot the dialogue supplies
     missing: float = -2.0  # per needed slot nobody supplies
-    unused: float = -0.25  # per kind of entity the ask names that the intent does not use
-    avoid: float = -0.8
+    unused: float = -0.8  # per kind of entity the ask names that the intent does not use
+    avoid: float = -1.2
     no_cue: float = -1.5  # an intent that requires a cue, without one
-    continuity: float = 0.6  # a follow-up naming nothing new leans towards the previous question's intent
+    continuity: float = 0.3  # a follow-up naming nothing new leans towards the previous question's intent
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class IntentRanker:
                 inherits.append(inherit)
             else:
                 score += self.w.missing
+        if not intent.needs and not intent.needs_any:
+            score += _NEED  # nothing required is as good as everything supplied
         score += 0.1 * sum(reading.has(k) for k in intent.uses)
         score += self.w.unused * len(self._unused(intent, reading))
         return score, tuple(inherits)
@@ -103,9 +108,9 @@ class IntentRanker:
         kinds = intent.slot_kinds() | ({"person"} if "leader" in intent.slot_kinds() else set())
         out = set()
         for mention in reading.mentions:
-            if mention.kind not in STRONG or mention.kind in kinds or (mention.kind == "leader" and "person" in kinds):
+            if mention.kind not in _NAMED or mention.kind in kinds or (mention.kind == "leader" and "person" in kinds):
                 continue
-            if not any(s < mention.end and mention.start < e for s, e in cue_spans):
+            if not any(_covers(s, e, mention) for s, e in cue_spans):
                 out.add(mention.kind)
         return out
 
@@ -117,3 +122,9 @@ class IntentRanker:
         if self._avoid[intent.name].search(reading.folded):
             score += self.w.avoid
         return score
+
+
+def _covers(start: int, end: int, mention) -> bool:
+    """A cue covers an entity it spans at least half of ("牵头部门" the term; not "行动" in an action's name)."""
+    shared = min(end, mention.end) - max(start, mention.start)
+    return shared > 0 and 2 * shared >= mention.end - mention.start

@@ -17,13 +17,13 @@ from retrieval.registry import Tables
 _SLOTS = {"chain": ("chain",), "leader": ("leader", "person"), "person": ("person",), "liaison": ("liaison", "person"),
           "department": ("department",), "action": ("action",), "term": ("term",), "mechanism": ("mechanism",),
           "document": ("document",), "event": ("event",), "outlet": ("outlet",), "section": ("section",),
-          "problem": ("problem",), "city": ("city",)}
+          "problem": ("problem",), "city": ("city",), "division": ("division",)}
 # entity kind → the placeholder of the delexicalised text
 _PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "Ⓟ", "department": "Ⓓ", "action": "Ⓐ",
                 "term": "Ⓣ", "mechanism": "Ⓜ", "document": "Ⓕ", "event": "Ⓔ", "outlet": "Ⓞ", "section": "Ⓢ",
-                "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ"}
+                "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ", "division": "Ⓥ"}
 STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
-          "document", "section", "problem", "city")
+          "document", "section", "problem", "city", "division")
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
 
@@ -43,6 +43,7 @@ class Reading:
     answer_types: list[str]
     topic: str
     delex: str
+    content: str = ""  # the ask without its question words and provinces, entities kept (for record search)
     all_provinces: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -106,7 +107,8 @@ class Reader:
             pronouns={k for k, rx in self._pronouns.items() if rx.search(full)},
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             answer_types=[k for k, rx in self._types.items() if rx.search(full)],
-            topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces)
+            topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
+            content=self._stop.sub("", _cut(full, [m for m in mentions if m.kind in ("province", "region")])))
         if not reading.strong_kinds and len(reading.topic) <= _SHORT:
             reading.follow_up = reading.follow_up or bool(reading.pronouns)
         return reading
