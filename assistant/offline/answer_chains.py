@@ -50,7 +50,7 @@ def chain_facts(ctx: Context, frame: Frame) -> tuple[list[T.ChainFact], list[str
     """The rows of the chains the frame names, in the frame's provinces; and the provinces asked about
     that have no such chain."""
     keys = [(m.key, m.province) for m in frame.slots.get("chain", [])]
-    rows = [r for r in ctx.tables.chains if (r.chain, r.province) in keys]
+    rows = ctx.current([r for r in ctx.tables.chains if (r.chain, r.province) in keys], frame)
     wanted = frame.provinces
     inside = [r for r in rows if r.province in wanted] if wanted else rows
     missing = [p for p in wanted if not any(r.province == p for r in rows)]
@@ -246,7 +246,7 @@ def general_leader(ctx: Context, frame: Frame) -> Reply | None:
 def list_chains(ctx: Context, frame: Frame) -> Reply | None:
     parts, evidence, facts_all = [], [], []
     for province in frame.provinces or ctx.tables.province_names:
-        facts = T.list_chains(ctx.deps, province)
+        facts = ctx.current(T.list_chains(ctx.deps, province), frame)
         group = _group(frame, facts)
         if group:
             facts = [f for f in facts if group in (f.industry, f.cluster_type)]

@@ -146,7 +146,7 @@ def _pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     """The best records, and the next ones close to them; more for a list ("讲了哪几条"), and none the
     ask shares too little with."""
     records = [m for m in result.matches if not (frame.reading.again and _said_before(ctx, m.record))]
-    want = grams(_content(frame))
+    want = grams(_topical(frame))
     records = [m for m in records if want and overlap(want, _text(m.record)) / len(want) >= _MIN_COVERAGE]
     if not records:
         return []
@@ -154,6 +154,14 @@ def _pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     best = records[0].score
     close = _CLOSE_LIST if listing else _CLOSE
     return [m.record for m in records if m.score >= best * close][: 6 if listing else 3]
+
+
+def _topical(frame: Frame) -> str:
+    """The ask's content without the words that only say how it is asked (提到, 说了 … the intent's cues)."""
+    text = _content(frame)
+    for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
+        text = text.replace(fold(cue), "")
+    return text or _content(frame)
 
 
 def _content(frame: Frame) -> str:
@@ -236,15 +244,17 @@ def mechanism(ctx: Context, frame: Frame) -> Reply | None:
 
 
 def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | None:
-    topic = " ".join([*frame.keys("mechanism"), *frame.keys("term"), _content(frame)])
-    named = [m for m in frame.keys("mechanism")
-             if any(x.id == m and x.province == province for x in ctx.tables.facts.mechanisms)]
-    r = T.mechanisms(ctx.deps, " ".join(named) if named else topic, province=province, limit=5)
-    if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
-        r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)
+    named = [x for x in ctx.tables.facts.mechanisms if x.id in frame.keys("mechanism")
+             and (province is None or x.province == province)]
+    if named:
+        candidates = named
+    else:
+        r = T.mechanisms(ctx.deps, " ".join([*frame.keys("term"), _content(frame)]), province=province, limit=5)
+        if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
+            r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)
+        candidates = [m.record for m in r.matches if isinstance(m.record, Mechanism) and m.score >= 2]
     wanted = [f for f in ("frequency", "recipient") if f in frame.facets]
-    chosen = [m.record for m in r.matches if isinstance(m.record, Mechanism) and m.score >= 2
-              and all(getattr(m.record, f) for f in wanted)][:1]
+    chosen = [m for m in candidates if all(getattr(m, f) for f in wanted)][:1] or candidates[:1]
     if not chosen:
         return None
     m = chosen[0]

@@ -72,7 +72,10 @@ class OfflineEngine:
         if not clean or (injected and self._only_aside(clean)):  # "收到请回复OK。" is what is left of an injection
             return self.composer.answer([Outcome(question, refused=RefusalReason.INJECTION)], lang, True, starters)
         dialogue = self.u.resolver.history([(t.role, t.content) for t in history or []])
-        outcomes = [self._ask(ask, dialogue, lang) for ask in self.u.splitter.split(clean)]
+        asks = self.u.splitter.split(clean)
+        if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
+            asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds] or asks
+        outcomes = [self._ask(ask, dialogue, lang) for ask in asks]
         outcomes = [o for o in outcomes if not self._aside(o)] or outcomes
         answer = self.composer.answer(_merged(outcomes), lang, injected, starters)
         answer.suggestions = [x for x in answer.suggestions if self._answerable(x, answer.answer)]

@@ -67,6 +67,23 @@ class Context:
         pinyin = self.deps.gazetteer.pinyin.get(name)
         return f"{pinyin} ({name})" if pinyin else name
 
+    def current(self, items: list, frame: Frame) -> list:
+        """Items (anything with a `source` document id) without those of documents a newer document of the
+        base supersedes, unless the ask names the older document or its year."""
+        superseded = {d.supersedes: d for d in self.tables.documents if d.supersedes}
+        if not any(i.source in superseded for i in items):
+            return items
+        named = set(frame.keys("document"))
+        text = frame.reading.folded
+
+        def asked_for(doc_id: str) -> bool:
+            meta = self.tables.document(doc_id)
+            return doc_id in named or bool(meta and str(meta.date.year) in text and
+                                           str(superseded[doc_id].date.year) not in text)
+
+        kept = [i for i in items if i.source not in superseded or asked_for(i.source)]
+        return kept or items
+
     def province_name(self, province: str) -> str:
         spec = self.tables.province(province)
         return spec.english if self.en and spec else province

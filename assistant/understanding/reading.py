@@ -51,7 +51,7 @@ class Reading:
         return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
 
     def has(self, kind: str) -> bool:
-        return bool(self.slots.get(kind)) or (kind == "topic" and len(self.topic) >= 2)
+        return bool(self.slots.get(kind)) or (kind == "topic" and max(len(self.topic), len(self.content)) >= 2)
 
     @property
     def strong_kinds(self) -> set[str]:
@@ -81,6 +81,8 @@ class Reader:
         self._both = phrases(m.both)
         self._types = {kind: phrases(words) for kind, words in catalog.answer_types.items()}
         self._stop = phrases(catalog.stopwords)
+        pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
+        self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
         self._all = tables.province_names
         docs_by_province: dict[str, str] = {}
         for d in tables.documents:
@@ -108,7 +110,7 @@ class Reader:
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             answer_types=[k for k, rx in self._types.items() if rx.search(full)],
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
-            content=self._stop.sub("", _cut(full, [m for m in mentions if m.kind in ("province", "region")])))
+            content=self._filler.sub("", _cut(full, [m for m in mentions if m.kind in ("province", "region")])))
         if not reading.strong_kinds and len(reading.topic) <= _SHORT:
             reading.follow_up = reading.follow_up or bool(reading.pronouns)
         return reading

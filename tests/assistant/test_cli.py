@@ -64,10 +64,11 @@ def test_unknown_tool_and_bad_arguments_are_clear(data):
 def test_malformed_table_is_reported_with_file_and_line(tmp_path):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, knowledge)
-    path = knowledge / "tables" / "hubei_chains.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[4] = lines[4].replace("hubei_scheme", "", 1).replace(",stated,", ",unknown,", 1)
-    path.write_text("".join(lines), encoding="utf-8")
+    path = knowledge / "documents" / "hubei_scheme.md"
+    text = path.read_text(encoding="utf-8").replace("| 曹广晶 | 副省长 | 集成电路产业链 | 省经信厅 | 郭 涛 | 电子处 |",
+                                                    "| 曹广晶 | 副省长 | 集成电路产业链 |")
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.startswith("| 曹广晶 |"))
     out = _run("tool", "list_chains", "--province", "湖北", "--json", tmp_path=tmp_path,
                CHAINQA_KNOWLEDGE_DIR=str(knowledge))
-    assert out.returncode == 1 and "hubei_chains.csv:5" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 1 and f"hubei_scheme.md:{line}" in out.stderr and "Traceback" not in out.stderr

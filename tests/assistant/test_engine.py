@@ -108,7 +108,8 @@ def test_english_answers_in_english_with_pinyin(service):
 
 def test_traditional_answers_in_traditional(service):
     tw = _ask(service, "湖北積體電路產業鏈的鏈長是誰？")
-    assert "曹廣晶" in tw.answer.splitlines()[0] and "鏈長" in tw.answer
+    first = tw.answer.splitlines()[0]
+    assert "曹广晶" in first and "鏈長" in first and "產業鏈" in first  # people's names keep their characters
     assert tw.citations[0].quote.startswith("| 曹广晶 |")  # quotes stay verbatim
 
 
