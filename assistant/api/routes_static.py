@@ -1,5 +1,5 @@
-"""The portal widget (`/widget.js`), the demo portal page (`/demo/portal.html`), the chains table as CSV,
-and `/` → `/ui`."""
+"""The portal widget (`/widget.js`), the demo portal page (`/demo/portal.html`), the document viewer's
+assets (`/assets/...`), the chains table as CSV, and `/` → `/ui`."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from assistant.api.routes_common import get_service, get_settings
+from assistant.errors import NotFound
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 API_PLACEHOLDER = '"__CHAINQA_API_BASE__"'
+ASSETS = {"viewer.css": "text/css", "viewer.js": "text/javascript"}
 CSV_COLUMNS = ("province", "chain", "leader", "leader_post", "lead_department", "liaison", "division",
                "industry", "cluster_type", "source")
 router = APIRouter()
@@ -41,6 +43,16 @@ def widget(request: Request) -> Response:
     script = (STATIC / "widget.js").read_text(encoding="utf-8").replace(API_PLACEHOLDER, json.dumps(base))
     return Response(script, media_type="text/javascript; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.api_route("/assets/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+def asset(name: str) -> FileResponse:
+    """The document viewer's style sheet and script (served from this origin: the page's
+    Content-Security-Policy allows scripts from 'self' only)."""
+    if name not in ASSETS:
+        raise NotFound(f"no asset '{name}'")
+    return FileResponse(STATIC / name, media_type=f"{ASSETS[name]}; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.api_route("/demo/portal.html", methods=["GET", "HEAD"], include_in_schema=False)
