@@ -1,5 +1,5 @@
 """The portal widget (`/widget.js`, its 简→繁 table `/widget/s2t.json`), the demo portal page
-(`/demo/portal.html`), the document viewer's assets (`/assets/...`), the chains table as CSV,
+(`/demo/portal.html`), the viewer's and the UI's own assets (`/assets/...`), the chains table as CSV,
 and `/` → `/ui`."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from assistant.errors import NotFound
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET_PARTS = ("boot.js", "text.js", "render.js", "panel.js")  # in this order, see widget/boot.js
-ASSETS = {"viewer.css": "text/css", "viewer.js": "text/javascript"}
+ASSETS = {"viewer.css": "text/css", "viewer.js": "text/javascript", "ui.js": "text/javascript"}
 CSV_COLUMNS = ("province", "chain", "leader", "leader_post", "lead_department", "liaison", "division",
                "industry", "cluster_type", "source")
 router = APIRouter()
@@ -70,8 +70,8 @@ def traditional_table(request: Request) -> Response:
 
 @router.api_route("/assets/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 def asset(name: str) -> FileResponse:
-    """The document viewer's style sheet and script (served from this origin: the page's
-    Content-Security-Policy allows scripts from 'self' only)."""
+    """The document viewer's and the chat UI's own style sheets and scripts (served from this origin:
+    the pages' Content-Security-Policy allows scripts from 'self' only)."""
     if name not in ASSETS:
         raise NotFound(f"no asset '{name}'")
     return FileResponse(STATIC / name, media_type=f"{ASSETS[name]}; charset=utf-8",

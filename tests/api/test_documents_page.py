@@ -74,5 +74,6 @@ def test_superseded_documents_say_so(documents):
 def test_viewer_assets(client):
     assert client.get("/assets/viewer.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/assets/viewer.css").headers["content-type"].startswith("text/css")
+    assert client.get("/assets/ui.js").status_code == 200
     assert_error(client.get("/assets/..%2Fconfig.py"), 404)
     assert_error(client.get("/assets/secret.txt"), 404)
