@@ -30,7 +30,8 @@ STARTERS = ("湖北芯片这条链谁是链长？", "湖南工程机械产业集
             "什么是“五图作业”？", "“七个一”和“八个一”有什么区别？", "湖北汽车产业链的牵头部门是哪个？")
 PROVINCES = ("全部", "湖北", "湖南")
 GENERATED = '<span class="generated">机器生成 · 请以政策原文为准</span>\n\n'
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)")  # [text](url), the text may hold \] escapes
+_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#|])")  # what ui_reference.md escaped
 SOURCES = "\n\n**出处**（点击在新标签页打开原文，引用处已标出）\n\n"
 
 
@@ -74,10 +75,12 @@ def conversation_text(messages: list[dict] | None) -> str:
     for m in messages or []:
         if m.get("role") not in ("user", "assistant") or not _text(m):
             continue
-        body = _text(m).removeprefix(GENERATED)
-        body = body.replace(SOURCES, "\n\n出处：\n").replace("\\", "")
-        body = _LINK.sub(r"\1", body)
-        out.append(("用户：" if m["role"] == "user" else "助手：") + body.strip())
+        if m["role"] == "user":
+            out.append("用户：" + _text(m).strip())
+            continue
+        body = _text(m).removeprefix(GENERATED).replace(SOURCES, "\n\n出处：\n")
+        body = _ESCAPED.sub(r"\1", _LINK.sub(r"\1", body).replace("**", ""))  # Markdown → plain text
+        out.append("助手：" + body.strip())
     return "\n\n".join(out)
 
 
