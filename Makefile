@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 browser:
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_axe.sh
 
 eval: $(STAMP)
 	$(BIN)/chainqa eval --dataset eval/datasets/chainqa.jsonl --output data/eval-report.json \

@@ -1,27 +1,38 @@
-"""The Gradio UI at /ui: a streaming chat with sources and 👍/👎, a newcomer tab (what the chain-leader
-system is, a glossary quoted from the knowledge base, starter questions) and the division-of-labour tables."""
+"""The Gradio UI at /ui: a streaming chat whose sources link to the document viewer, 👍/👎, the whole
+conversation as 用户/助手 text to copy; a newcomer tab (what the chain-leader system is, a searchable
+glossary, starter questions) and the division-of-labour tables (assistant/ui_reference.py).
+Chinese throughout: Gradio's own strings come from assistant/ui_text.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import quote
 
 import gradio as gr
 
 from assistant.answer import Answer, Turn
 from assistant.errors import ChainQAError
+from assistant.ui_reference import (
+    COLUMNS,
+    csv_link,
+    glossary_markdown,
+    intro_markdown,
+    md,
+    table_note,
+    table_rows,
+    viewer_url,
+)
+from assistant.ui_text import CSS, HEAD, error_text, i18n, theme
 
 GetService = Callable[[], Any]
 STARTERS = ("湖北芯片这条链谁是链长？", "湖南工程机械产业集群的联系省领导是谁？", "园区企业招工难，湖南省里找哪个部门？",
             "什么是“五图作业”？", "“七个一”和“八个一”有什么区别？", "湖北汽车产业链的牵头部门是哪个？")
-TABLE_HEADERS = ("省份", "产业链/集群", "链长/联系省领导", "职务", "牵头部门", "联络员", "联络处室", "所属产业", "集群类型")
-TABLE_FIELDS = ("province", "chain", "leader", "leader_post", "lead_department", "liaison", "division",
-                "industry", "cluster_type")
 PROVINCES = ("全部", "湖北", "湖南")
-GLOSSARY_FIRST = ("链长制", "链长", "总链长", "链主企业", "牵头部门", "七个一", "八个一", "五图作业", "一链一策", "揭榜挂帅",
-                  "专精特新", "卡脖子", "五基")
-INFERRED_NOTE = "※ 原表为合并单元格，该值依上一行推定（原文件未在本行重复写出）。"
+GENERATED = '<span class="generated">机器生成 · 请以政策原文为准</span>\n\n'
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)")  # [text](url), the text may hold \] escapes
+_ESCAPED = re.compile(r"\\([\\`*_\[\]<>#|])")  # what ui_reference.md escaped
+SOURCES = "\n\n**出处**（点击在新标签页打开原文，引用处已标出）\n\n"
 
 
 # ---- chat -------------------------------------------------------------------------------------------
@@ -33,9 +44,24 @@ def _text(message: dict) -> str:
     return content if isinstance(content, str) else ""
 
 
+def own_words(content: str) -> str:
+    """An answer as the engine wrote it: without the label and the source links this UI adds."""
+    return content.removeprefix(GENERATED).split(SOURCES, 1)[0]
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer, the machine-generated label, and each citation as a link to the viewer at the quote."""
+    text = (GENERATED if answer.generated else "") + answer.answer
+    if answer.citations:
+        links = [f"{i}. [《{md(c.doc_title)}》{' · ' + md(c.section) if c.section else ''}]"
+                 f"({viewer_url(c.doc_id, c.start, c.end)})" for i, c in enumerate(answer.citations, 1)]
+        text += SOURCES + "\n".join(links)
+    return text
+
+
 def history_turns(messages: list[dict], max_turns: int, max_chars: int) -> list[Turn]:
-    """The conversation as Turns (source quotes left out), trimmed from the oldest to fit the limits."""
-    turns = [Turn(role=m["role"], content=_text(m)) for m in messages
+    """The conversation as Turns (labels and source links left out), trimmed from the oldest to fit."""
+    turns = [Turn(role=m["role"], content=own_words(_text(m))) for m in messages
              if m.get("role") in ("user", "assistant") and not m.get("metadata") and _text(m)]
     turns = turns[-max_turns:] if max_turns > 0 else []
     while turns and sum(len(t.content) for t in turns) > max_chars:
@@ -43,28 +69,38 @@ def history_turns(messages: list[dict], max_turns: int, max_chars: int) -> list[
     return turns
 
 
-def source_messages(answer: Answer) -> list[dict]:
-    """Each citation as a collapsed accordion: title = document and section, body = the verbatim quote."""
+def conversation_text(messages: list[dict] | None) -> str:
+    """The whole conversation to copy, each turn labelled 用户 or 助手, source links as plain titles."""
     out = []
-    for c in answer.citations:
-        title = f"出处：《{c.doc_title}》" + (f" · {c.section}" if c.section else "")
-        body = "\n".join("> " + line for line in c.quote.splitlines() if line.strip())
-        out.append({"role": "assistant", "content": body, "metadata": {"title": title, "status": "done"}})
-    return out
+    for m in messages or []:
+        if m.get("role") not in ("user", "assistant") or not _text(m):
+            continue
+        if m["role"] == "user":
+            out.append("用户：" + _text(m).strip())
+            continue
+        body = _text(m).removeprefix(GENERATED).replace(SOURCES, "\n\n出处：\n")
+        body = _ESCAPED.sub(r"\1", _LINK.sub(r"\1", body).replace("**", ""))  # Markdown → plain text
+        out.append("助手：" + body.strip())
+    return "\n\n".join(out)
+
+
+def _suggestions(samples: list[str] | None = None) -> gr.Dataset:
+    return gr.Dataset(samples=[[q] for q in samples or []], visible=bool(samples))
 
 
 def respond(get_service: GetService, question: str, messages: list[dict] | None) -> Iterator[tuple]:
-    """Streams the answer into the chat; then adds the sources and the follow-up suggestions."""
+    """Streams the answer into the chat; then the labelled answer with its sources, and the follow-ups.
+    A question the service refuses (too long, …) stays in the box with the reason in the chat."""
     messages = list(messages or [])
     question = (question or "").strip()
     if not question:
-        yield messages, "", gr.Dataset()
+        yield messages, "", _suggestions()
         return
     service = get_service()
     s = service.settings
     history = history_turns(messages, s.max_history_turns, s.max_history_chars)
     messages += [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
-    yield messages, "", gr.Dataset()
+    yield messages, "", _suggestions()
     text, answer = "", None
     try:
         for item in service.stream(question, history):
@@ -72,103 +108,52 @@ def respond(get_service: GetService, question: str, messages: list[dict] | None)
                 answer = item
             else:
                 text += item
-                messages[-1] = {"role": "assistant", "content": text}
-                yield messages, "", gr.Dataset()
+                messages[-1] = {"role": "assistant", "content": GENERATED + text}
+                yield messages, "", _suggestions()
     except ChainQAError as exc:
-        messages[-1] = {"role": "assistant", "content": f"【提示】{exc}"}
-        yield messages, "", gr.Dataset()
+        messages[-1] = {"role": "assistant", "content": f"【提示】{error_text(exc, s.max_question_chars)}"}
+        yield messages, question, _suggestions()
         return
     if answer is not None:
-        messages[-1] = {"role": "assistant", "content": answer.answer}
-        messages += source_messages(answer)
-    yield messages, "", gr.Dataset(samples=[[q] for q in (answer.suggestions if answer else [])])
+        messages[-1] = {"role": "assistant", "content": answer_markdown(answer)}
+    yield messages, "", _suggestions(answer.suggestions if answer else [])
 
 
-def record_feedback(get_service: GetService, messages: list[dict], data: gr.LikeData) -> None:
-    """👍/👎 on an answer (or on one of its sources) stores the answer with the question before it."""
+def record_feedback(get_service: GetService, messages: list[dict], data: gr.LikeData) -> str:
+    """👍/👎 on an answer stores it (in its own words) with the question before it; returns the thanks."""
     index = data.index if isinstance(data.index, int) else data.index[0]
     answer_at = next((i for i in range(index, -1, -1) if messages[i].get("role") == "assistant"
                       and not messages[i].get("metadata")), None)
     question = next((_text(m) for m in reversed(messages[: answer_at or 0]) if m.get("role") == "user"), "")
     if answer_at is None or not question:
-        return
+        return ""
     liked = data.liked is True or data.liked == "Like"
     store = get_service().store
     if store is not None:
-        store.add_feedback(question, _text(messages[answer_at]), 1 if liked else -1)
-    gr.Info("感谢反馈！" if liked else "已记录，我们会改进这类问题的回答。")
-
-
-# ---- newcomer tab -----------------------------------------------------------------------------------
-
-def intro_markdown(service) -> str:
-    chains = service.deps.tables.chains
-    hubei = sum(1 for r in chains if r.province == "湖北")
-    hunan = sum(1 for r in chains if r.province == "湖南")
-    return (
-        "## 什么是产业链链长制？\n"
-        "链长制由省领导“挂帅”重点产业链：一条链（或一个产业集群）对应一位省领导，配一个牵头部门和工作专班，"
-        "协调解决链上企业遇到的用地、融资、人才、配套等问题。\n\n"
-        f"- **湖北**：省委、省政府主要领导任总链长，其他省领导分别担任 **{hubei}** 条重点产业链的链长，"
-        "按“七个一”工作模式推进。\n"
-        f"- **湖南**：**{hunan}** 个产业集群（产业链）各有一位联系省领导，建立“八个一”工作推进机制。\n\n"
-        "下面的术语解释都直接引自政策原文；点下方的入门问题即可开始提问。"
-    )
-
-
-def glossary_markdown(service) -> str:
-    docs = service.deps.documents
-    parts = ["## 术语表"]
-    rank = {t: i for i, t in enumerate(GLOSSARY_FIRST)}
-    for term in sorted(service.deps.tables.terms, key=lambda t: rank.get(t.term, len(rank))):
-        title = docs[term.source].title if term.source in docs else term.source
-        parts.append(f"**{term.term}**（{term.province}）\n\n> {term.quote}\n\n—— 《{title}》")
-        if term.note:
-            parts.append(f"*说明：{term.note}*")
-    return "\n\n".join(parts)
-
-
-# ---- tables tab -------------------------------------------------------------------------------------
-
-def table_rows(service, province: str, needle: str) -> list[list[str]]:
-    """The chain rows as display cells; a cell inferred from a merged source cell ends with ※."""
-    needle = (needle or "").strip()
-    rows = []
-    for row in service.deps.tables.chains:
-        if province in ("湖北", "湖南") and row.province != province:
-            continue
-        cells = [getattr(row, f) or "" for f in TABLE_FIELDS]
-        cells = [f"{v}※" if v and row.inferred(f) else v for v, f in zip(cells, TABLE_FIELDS, strict=True)]
-        if needle and not any(needle in c for c in cells):
-            continue
-        rows.append(cells)
-    return rows
-
-
-def csv_link(province: str) -> str:
-    query = f"?province={quote(province)}" if province in ("湖北", "湖南") else ""
-    return f"/api/tables/chains.csv{query}"
-
-
-def show_table(get_service: GetService, province: str, needle: str) -> tuple:
-    return table_rows(get_service(), province, needle), gr.Button(link=csv_link(province))
+        store.add_feedback(question, own_words(_text(messages[answer_at])), 1 if liked else -1)
+    return "感谢反馈！" if liked else "已记录，我们会改进这类问题的回答。"
 
 
 # ---- layout -----------------------------------------------------------------------------------------
 
-def _chat_tab(max_chars: int) -> tuple:
+def _chat_tab() -> tuple:
     chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", feedback_options=("Like", "Dislike"),
-                         placeholder="请输入关于湖北、湖南产业链链长制的问题")
+                         buttons=["copy"], placeholder="请输入关于湖北、湖南产业链链长制的问题")
+    feedback = gr.Markdown(elem_id="feedback-status")
     with gr.Row():
-        box = gr.Textbox(placeholder="例如：湖北芯片这条链谁是链长？", show_label=False, scale=8,
-                         elem_id="question", max_length=max_chars)
+        box = gr.Textbox(placeholder="例如：湖北芯片这条链谁是链长？", label="您的问题", show_label=False, scale=8,
+                         elem_id="question")
         send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
     suggestions = gr.Dataset(label="您还可以问", components=[gr.Textbox(visible=False)], samples=[],
-                             elem_id="suggestions")
-    return chatbot, box, send, suggestions
+                             elem_id="suggestions", visible=False)
+    with gr.Accordion("复制整段对话", open=False, elem_id="transcript-box"):
+        transcript = gr.Textbox(label="对话全文（用户／助手）", lines=8, interactive=False, buttons=["copy"],
+                                elem_id="transcript")
+    chatbot.change(conversation_text, chatbot, transcript)
+    return chatbot, feedback, box, send, suggestions
 
 
-def build_ui(get_service: GetService, max_question_chars: int = 500) -> gr.Blocks:
+def build_ui(get_service: GetService) -> gr.Blocks:
     def run(question, messages):
         yield from respond(get_service, question, messages)
 
@@ -176,47 +161,58 @@ def build_ui(get_service: GetService, max_question_chars: int = 500) -> gr.Block
         gr.Markdown("# ChainQA · 产业链链长制政策问答\n湖北、湖南两省链长制文件的问答助手，每个回答都附原文出处。")
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"):
-                chatbot, box, send, suggestions = _chat_tab(max_question_chars)
+                chatbot, feedback, box, send, suggestions = _chat_tab()
             with gr.Tab("新手入门", id="newcomer"):
-                intro = gr.Markdown()
-                starters = [gr.Button(q, size="sm") for q in STARTERS]
-                glossary = gr.Markdown()
+                starters = _newcomer_tab(get_service, demo)
             with gr.Tab("分工表", id="tables"):
                 _tables_tab(get_service, demo)
-        _wire_chat(get_service, run, chatbot, box, send, suggestions)
+        outputs = [chatbot, box, suggestions]
+        box.submit(run, [box, chatbot], outputs)
+        send.click(run, [box, chatbot], outputs)
+        suggestions.click(lambda s: s[0] if s else "", suggestions, box).then(run, [box, chatbot], outputs)
         for button in starters:
-            button.click(lambda q: (q, gr.Tabs(selected="chat")), button, [box, tabs]).then(
-                run, [box, chatbot], [chatbot, box, suggestions])
-        demo.load(lambda: (intro_markdown(get_service()), glossary_markdown(get_service())), None,
-                  [intro, glossary])
+            button.click(lambda q: (q, gr.Tabs(selected="chat")), button, [box, tabs]).then(run, [box, chatbot],
+                                                                                            outputs)
+
+        def on_like(messages: list[dict], data: gr.LikeData) -> str:
+            return record_feedback(get_service, messages, data)
+
+        chatbot.like(on_like, chatbot, feedback)
     return demo
 
 
-def _wire_chat(get_service: GetService, run, chatbot, box, send, suggestions) -> None:
-    box.submit(run, [box, chatbot], [chatbot, box, suggestions])
-    send.click(run, [box, chatbot], [chatbot, box, suggestions])
-    suggestions.click(lambda s: s[0] if s else "", suggestions, box).then(run, [box, chatbot],
-                                                                         [chatbot, box, suggestions])
-    def on_like(messages: list[dict], data: gr.LikeData) -> None:
-        record_feedback(get_service, messages, data)
-
-    chatbot.like(on_like, chatbot, None)
+def _newcomer_tab(get_service: GetService, demo: gr.Blocks) -> list[gr.Button]:
+    intro = gr.Markdown()
+    gr.Markdown("### 入门问题")
+    with gr.Row():
+        starters = [gr.Button(q, size="sm", min_width=200) for q in STARTERS]
+    gr.Markdown("## 术语表")
+    search = gr.Textbox(label="搜索术语（名称、别称或解释中的字词）", elem_id="glossary-search")
+    glossary = gr.Markdown(elem_id="glossary")
+    search.change(lambda n: glossary_markdown(get_service(), n), search, glossary)
+    demo.load(lambda: (intro_markdown(get_service()), glossary_markdown(get_service())), None, [intro, glossary])
+    return starters
 
 
 def _tables_tab(get_service: GetService, demo: gr.Blocks) -> None:
     with gr.Row():
         province = gr.Radio(list(PROVINCES), value="全部", label="省份", elem_id="province")
-        needle = gr.Textbox(label="筛选（产业链、领导、部门…）", elem_id="table-filter")
+        needle = gr.Textbox(label="筛选（产业链及简称、领导、部门…）", elem_id="table-filter")
         download = gr.Button("下载 CSV", link=csv_link("全部"), elem_id="csv")
-    table = gr.Dataframe(headers=list(TABLE_HEADERS), interactive=False, wrap=True, elem_id="chains")
-    gr.Markdown(INFERRED_NOTE)
-    fill = lambda p, n: show_table(get_service, p, n)  # noqa: E731
-    province.change(fill, [province, needle], [table, download])
-    needle.change(fill, [province, needle], [table, download])
-    demo.load(fill, [province, needle], [table, download])
+    table = gr.Dataframe(headers=list(COLUMNS.values()), interactive=False, wrap=True, elem_id="chains")
+    note = gr.Markdown(elem_id="table-note")
+
+    def fill(p: str, n: str) -> tuple:
+        headers, rows = table_rows(get_service(), p, n or "")
+        return (gr.Dataframe(value=rows, headers=headers), gr.Button(link=csv_link(p)),
+                table_note(p, n or "", len(rows)))
+
+    for trigger in (province.change, needle.change, demo.load):
+        trigger(fill, [province, needle], [table, download, note])
 
 
 def mount_ui(app) -> None:
     """Mounts the UI at /ui; its callbacks read the service the app's lifespan built."""
-    demo = build_ui(lambda: app.state.service, app.state.settings.max_question_chars)
-    gr.mount_gradio_app(app, demo, path="/ui", footer_links=[], run_history=False, show_error=False)
+    demo = build_ui(lambda: app.state.service)
+    gr.mount_gradio_app(app, demo, path="/ui", footer_links=[], run_history=False, show_error=False,
+                        i18n=i18n(), theme=theme(), css=CSS, head=HEAD)

@@ -1,4 +1,5 @@
-"""The portal widget (`/widget.js`), the demo portal page (`/demo/portal.html`), the chains table as CSV,
+"""The portal widget (`/widget.js`, its 简→繁 table `/widget/s2t.json`), the demo portal page
+(`/demo/portal.html`), the viewer's and the UI's own assets (`/assets/...`), the chains table as CSV,
 and `/` → `/ui`."""
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from assistant.api import s2t
 from assistant.api.routes_common import get_service, get_settings
+from assistant.errors import NotFound
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-API_PLACEHOLDER = '"__CHAINQA_API_BASE__"'
+WIDGET_PARTS = ("boot.js", "text.js", "render.js", "panel.js")  # in this order, see widget/boot.js
+ASSETS = {"viewer.css": "text/css", "viewer.js": "text/javascript", "ui.js": "text/javascript"}
 CSV_COLUMNS = ("province", "chain", "leader", "leader_post", "lead_department", "liaison", "division",
                "industry", "cluster_type", "source")
 router = APIRouter()
@@ -37,10 +41,41 @@ def favicon() -> Response:
             responses={200: {"content": {"text/javascript": {}}}})
 def widget(request: Request) -> Response:
     """The embeddable widget: `<script src=".../widget.js" data-api="..." data-title="..."></script>`."""
-    base = get_settings(request).widget_api_base or ""
-    script = (STATIC / "widget.js").read_text(encoding="utf-8").replace(API_PLACEHOLDER, json.dumps(base))
-    return Response(script, media_type="text/javascript; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=300"})
+    settings = get_settings(request)
+    return Response(widget_script(settings.widget_api_base or "", settings.max_question_chars),
+                    media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "public, max-age=300"})
+
+
+def widget_script(api_base: str, max_chars: int) -> str:
+    """The parts of static/widget/ in one function scope, after the settings they read."""
+    folder = STATIC / "widget"
+    parts = "\n".join((folder / name).read_text(encoding="utf-8") for name in WIDGET_PARTS)
+    css = (folder / "widget.css").read_text(encoding="utf-8")
+    return (f"(function () {{\n\"use strict\";\nvar CSS = {json.dumps(css)};\n"
+            f"var DEFAULT_API = {json.dumps(api_base)}; // the widget_api_base setting; empty: this origin\n"
+            f"var MAX_CHARS = {int(max_chars)}; // the max_question_chars setting\n{parts}\n}})();\n")
+
+
+@router.get("/widget/s2t.json", tags=["widget"], response_class=Response,
+            responses={200: {"content": {"application/json": {}}}})
+def traditional_table(request: Request) -> Response:
+    """OpenCC's simplified → traditional data (s2tw) in the compact form widget.js reads (assistant/api/s2t.py)."""
+    plain, packed = s2t.payload()
+    headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(packed, media_type="application/json", headers=headers)
+    return Response(plain, media_type="application/json", headers=headers)
+
+
+@router.api_route("/assets/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+def asset(name: str) -> FileResponse:
+    """The document viewer's and the chat UI's own style sheets and scripts (served from this origin:
+    the pages' Content-Security-Policy allows scripts from 'self' only)."""
+    if name not in ASSETS:
+        raise NotFound(f"no asset '{name}'")
+    return FileResponse(STATIC / name, media_type=f"{ASSETS[name]}; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.api_route("/demo/portal.html", methods=["GET", "HEAD"], include_in_schema=False)

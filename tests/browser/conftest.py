@@ -1,5 +1,6 @@
 """Browser tests: Debian chromium driven by Playwright against a real server on a free loopback port.
-A missing browser skips them locally and fails them under CI=true."""
+A missing browser (or axe-core, for the accessibility checks) skips them locally and fails them under
+CI=true. Screenshots and axe reports go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -56,6 +57,13 @@ def admin_key():
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def axe_js():
+    from tests.browser.axe import axe_source
+
+    return axe_source()
 
 
 @pytest.fixture
