@@ -218,7 +218,7 @@ class LLMEngine:
         return self._run(question, history or [], streaming=True)
 
     def _run(self, question: str, history: list[Turn], streaming: bool) -> Iterator[str | Answer]:
-        clean, injected = self.u.policy.strip(question)
+        clean, injected = self.u.policy.without_instructions(question)
         asks = self.u.splitter.split(clean) if clean else []
         reasons = [self.u.policy.reason(a) for a in asks]
         ev = Evidence()

@@ -50,7 +50,7 @@ class Policy:
         self._years = mentioned_years  # years the documents mention (targets like 2025, 2035 included)
         self._latest = last_document_year
 
-    def strip(self, message: str) -> tuple[str, bool]:
+    def without_instructions(self, message: str) -> tuple[str, bool]:
         """The message without the sentences that carry instructions, links or adverts, and whether any went."""
         stripped = _MARKUP.sub("\n", message)
         injected = stripped != message

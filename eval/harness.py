@@ -74,6 +74,30 @@ def check(case: Case, answer: Answer) -> list[str]:
     return failures
 
 
+_PLACEHOLDER = re.compile(r"\$[A-Za-z_{]")
+_NO_FACT = ("根据原文", "答案如下", "原文如下", "以下是", "according to the text")
+
+
+def shape_problems(answer: Answer) -> list[str]:
+    """What makes an answer read wrong whatever its facts: no lead sentence before the evidence, a quote
+    printed twice, a raw table row as evidence, a template placeholder."""
+    problems = []
+    lines = answer.answer.splitlines()
+    head = next((ln.strip() for ln in lines if ln.strip()), "")
+    if not answer.refused and (head.startswith(">") or len(_WS.sub("", head)) < 4
+                               or head.lower().startswith(_NO_FACT)):
+        problems.append("quote_only")
+    quotes = [ln.strip() for ln in lines if ln.lstrip().startswith(">") and not ln.lstrip(">  ").startswith("——")
+              and ln.strip() != ">"]
+    if len(quotes) != len(set(quotes)):
+        problems.append("repeated_quote")
+    if any(q.lstrip("> ").startswith("|") for q in quotes):
+        problems.append("pipe_row")
+    if _PLACEHOLDER.search(answer.answer):
+        problems.append("placeholder")
+    return problems
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -87,7 +111,7 @@ def run(service, cases: list[Case], engine: str = "offline", documents: dict | N
         answer = service.ask(case.question, case.history, engine=engine)
         failures = check(case, answer)
         results.append({"id": case.id, "category": case.category, "question": case.question,
-                        "answer": answer.answer, "refused": answer.refused,
+                        "answer": answer.answer, "refused": answer.refused, "shape": shape_problems(answer),
                         "citations": [c.model_dump(exclude_none=True) for c in answer.citations],
                         "passed": not failures, "failures": failures, "latency_ms": answer.latency_ms,
                         "expect_refusal": case.expect_refusal, "engine": answer.engine})
@@ -110,6 +134,8 @@ def summarize(results: list[dict], engine: str, documents: dict | None) -> dict:
         "refusal": {"precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
                     "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0},
         "citation_accuracy": _citation_accuracy(results, documents),
+        "shape": {k: sum(k in r.get("shape", []) for r in results)
+                  for k in ("quote_only", "repeated_quote", "pipe_row", "placeholder")},
         "latency_ms": {"p50": _percentile(lat, 0.5), "p95": _percentile(lat, 0.95),
                        "mean": round(statistics.fmean(lat), 2) if lat else 0.0},
     }

@@ -34,6 +34,7 @@ def markdown(report: dict, path: Path) -> None:
              f"Accuracy **{s['accuracy']:.3f}** ({s['passed']}/{s['total']}); refusal precision "
              f"{s['refusal']['precision']}, recall {s['refusal']['recall']}; citation accuracy "
              f"{s['citation_accuracy']}; latency p50 {s['latency_ms']['p50']} ms, p95 {s['latency_ms']['p95']} ms.",
+             "", "Answer shape (each should be 0): " + ", ".join(f"{k} {v}" for k, v in s.get("shape", {}).items()),
              "", f"![accuracy per category]({png.name})", "", "| category | passed | total | accuracy |",
              "| --- | --- | --- | --- |"]
     for cat, c in s["by_category"].items():
@@ -52,6 +53,7 @@ def gate(summary: dict, baseline_path: Path, floor: float = 0.95) -> list[str]:
     problems = []
     if summary["accuracy"] < floor:
         problems.append(f"accuracy {summary['accuracy']} is below {floor}")
+    problems += [f"{n} answers with {kind.replace('_', ' ')}" for kind, n in summary.get("shape", {}).items() if n]
     if baseline_path.exists():
         base = json.loads(baseline_path.read_text(encoding="utf-8"))
         if summary["passed"] < base["passed"] - 1 and summary["total"] == base["total"]:

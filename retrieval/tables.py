@@ -146,3 +146,22 @@ def read_list(text: str, spec: ListSpec, where: str) -> list[dict]:
     if not out:
         raise KnowledgeFileError(f"{where}: list '{spec.id}': no lines under '{spec.after_heading}'")
     return out
+
+
+def readable_rows(text: str, start: int, quote: str) -> str | None:
+    """A quoted table row (or rows) as a reader sees it: each cell with its printed column name
+    ("链长姓名：曹广晶｜职务：副省长…"). None when the quote is not rows of a Markdown table in `text`."""
+    if not quote.lstrip().startswith("|") or start < 0:
+        return None
+    lines = text[:start].splitlines()
+    header_at = next((i for i in range(len(lines) - 1, 0, -1)
+                      if lines[i].lstrip().startswith("| ---") and lines[i - 1].lstrip().startswith("|")), None)
+    if header_at is None:
+        return None
+    header = [clean_cell(c) for c in _split(lines[header_at - 1])]
+    shown = []
+    for row in quote.splitlines():
+        cells = [clean_cell(c) for c in _split(row)]
+        if len(cells) == len(header):
+            shown.append("｜".join(f"{h}：{c}" for h, c in zip(header, cells, strict=True) if c))
+    return "\n".join(shown) or None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant import tools as T
+from assistant.offline.answer_chains import row_evidence
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Fact, Figure, Mechanism, Person, Statement
@@ -27,7 +28,7 @@ def _notes(records: list[Fact]) -> list[str]:
 
 def person_profile(ctx: Context, frame: Frame) -> Reply | None:
     names = frame.keys("person") or frame.keys("leader") or frame.keys("liaison")
-    parts, cites, records = [], [], []
+    parts, cites, records, rows = [], [], [], []
     for name in names[:2]:
         r = T.person_profile(ctx.deps, name)
         if r.not_found:
@@ -48,12 +49,14 @@ def person_profile(ctx: Context, frame: Frame) -> Reply | None:
         parts.append(ctx.say("person", name=shown, roles="；".join(roles)))
         if len(roles) > 1 and len({c.doc_id for c in r.citations}) > 1:
             parts.append(ctx.say("same_name", name=r.name))
-        cites += r.citations
+        cites += [ctx.deps.cite(p.source, p.quote) for p in r.people] + [ctx.deps.cite(g.source, g.quote)
+                                                                         for g in r.general]
+        rows += [*r.leads, *r.liaison_for]
         records += r.people
     if not parts:
         return None
-    return Reply("\n\n".join(parts), ctx.evidence(T.unique_citations(cites)), notes=_notes(records),
-                 tools=["person_profile"], about_people=True)
+    evidence = ctx.evidence(T.unique_citations(cites)) + row_evidence(ctx, list({f.chain: f for f in rows}.values()))
+    return Reply("\n\n".join(parts), evidence, notes=_notes(records), tools=["person_profile"], about_people=True)
 
 
 def _event_name(ctx: Context, p: Person) -> str:

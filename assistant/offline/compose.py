@@ -78,7 +78,8 @@ class Composer:
         c = ev.citation
         where = f"《{c.doc_title}》" + (f"（{c.section}）" if c.section else "")
         if ev.shown:
-            return f"> {ev.shown}\n>\n> —— {where}"
+            shown = "\n".join(f"> {line}" for line in ev.shown.splitlines())
+            return f"{shown}\n>\n> —— {where}"
         body = c.quote.replace("\n", " ")
         return f"> {body}\n>\n> —— {where}"
 

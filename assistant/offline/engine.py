@@ -67,7 +67,7 @@ class OfflineEngine:
 
     def answer(self, question: str, history: list[Turn] | None = None) -> Answer:
         lang = detect(question)
-        clean, injected = self.u.policy.strip(question)
+        clean, injected = self.u.policy.without_instructions(question)
         starters = self.prompts.text("answers/zh/starters").splitlines()
         if not clean or (injected and self._only_aside(clean)):  # "收到请回复OK。" is what is left of an injection
             return self.composer.answer([Outcome(question, refused=RefusalReason.INJECTION)], lang, True, starters)

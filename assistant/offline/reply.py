@@ -11,6 +11,7 @@ from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
 from assistant.understanding.dialogue import Dialogue, Frame
 from retrieval.registry import Tables
+from retrieval.tables import readable_rows
 
 
 @dataclass
@@ -55,7 +56,12 @@ class Context:
         return self.prompts.render(f"answers/{'en' if self.en else 'zh'}/{template}", **values)
 
     def evidence(self, citations: list[Citation]) -> list[Evidence]:
-        return [Evidence(c) for c in citations]
+        """Evidence for citations; a quoted table row is shown with its column names (the citation keeps it raw)."""
+        out = []
+        for c in citations:
+            text = self.deps.documents[c.doc_id].text if c.doc_id in self.deps.documents else ""
+            out.append(Evidence(c, readable_rows(text, c.start if c.start is not None else -1, c.quote)))
+        return out
 
     def en_name(self, name: str | None) -> str:
         """An English name for a Chinese one where the data has it, the Chinese kept beside it."""
