@@ -87,11 +87,11 @@ def shape_problems(answer: Answer) -> list[str]:
     if not answer.refused and (head.startswith(">") or len(_WS.sub("", head)) < 4
                                or head.lower().startswith(_NO_FACT)):
         problems.append("quote_only")
-    quotes = [ln.strip() for ln in lines if ln.lstrip().startswith(">") and not ln.lstrip(">  ").startswith("——")
-              and ln.strip() != ">"]
+    quoted = [ln.strip().removeprefix(">").strip() for ln in lines if ln.lstrip().startswith(">")]
+    quotes = [q for q in quoted if q and not q.startswith("——")]
     if len(quotes) != len(set(quotes)):
         problems.append("repeated_quote")
-    if any(q.lstrip("> ").startswith("|") for q in quotes):
+    if any(q.startswith("|") for q in quotes):
         problems.append("pipe_row")
     if _PLACEHOLDER.search(answer.answer):
         problems.append("placeholder")
