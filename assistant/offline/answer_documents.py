@@ -3,7 +3,10 @@ and what the assistant covers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant import tools as T
+from assistant.offline.answer_facts import mechanism
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.gazetteer import headings
@@ -41,8 +44,10 @@ def _in_province(ctx: Context, term, province: str):
 def compare(ctx: Context, frame: Frame) -> Reply | None:
     topic = " ".join([*frame.keys("term"), *frame.keys("mechanism"), frame.reading.topic])
     r = T.compare(ctx.deps, topic)
-    if not r.rows:
-        return None
+    if not r.rows:  # no prepared point: each province's own mechanism on the topic, side by side
+        side_by_side = replace(frame, provinces=frame.provinces if len(frame.provinces) > 1 else
+                               ctx.tables.province_names)
+        return mechanism(ctx, side_by_side)
     lines, evidence = [], []
     for row in r.rows[:3]:
         sides = "；".join(f"{ctx.province_name(p)}：{s.text}" for p, s in row.sides.items())

@@ -135,11 +135,12 @@ def define(deps: ToolDeps, term: str) -> TermResult:
 
 def compare(deps: ToolDeps, topic: str) -> CompareResult:
     """How the provinces' systems compare on a point (coverage, leadership, 七个一 vs 八个一, 五图作业,
-    reporting, experts …); every side quotes its document. An empty topic compares every point."""
+    reporting, experts …); every side quotes its document. An empty topic compares every point; a topic no
+    point matches compares none."""
     rows = deps.tables.comparison
     folded, q = fold(topic), grams(topic)
     scored = [(2 * len(keyword_hits(folded, r.keywords)) + overlap(q, r.topic), r) for r in rows]
     best = max((s for s, _ in scored), default=0)
-    chosen = [r for s, r in scored if best and s == best] or list(rows)
+    chosen = [r for s, r in scored if best and s == best] if folded.strip() else list(rows)
     cites = [deps.cite(side.source, side.quote) for r in chosen for side in (*r.sides.values(), *r.nearest.values())]
     return CompareResult(rows=chosen, citations=unique_citations(cites))

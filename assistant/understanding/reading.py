@@ -51,6 +51,8 @@ class Reading:
         return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
 
     def has(self, kind: str) -> bool:
+        if kind == "province":
+            return bool(self.provinces or self.implied)
         return bool(self.slots.get(kind)) or (kind == "topic" and max(len(self.topic), len(self.content)) >= 2)
 
     @property
@@ -95,6 +97,7 @@ class Reader:
         if lang == "en":
             scan_text = text + " " + " ".join(self.gazetteer.translate(text))
         mentions = self.gazetteer.scan(scan_text)
+        translated = " ".join(self.gazetteer.translate(text)) if lang == "en" else ""
         slots: dict[str, list[Mention]] = {}
         for mention in mentions:
             for slot in _SLOTS.get(mention.kind, ()):
@@ -110,7 +113,7 @@ class Reader:
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             answer_types=[k for k, rx in self._types.items() if rx.search(full)],
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
-            content=self._filler.sub("", _cut(full, [m for m in mentions if m.kind in ("province", "region")])))
+            content=self._content(full, mentions, translated))
         if not reading.strong_kinds and len(reading.topic) <= _SHORT:
             reading.follow_up = reading.follow_up or bool(reading.pronouns)
         return reading
@@ -134,6 +137,14 @@ class Reader:
             same = {x.province for x in self.gazetteer.scan(folded[mn.start : mn.end]) if x.kind == "chain"}
             return {p for p in same if p}
         return {mn.province} if mn.province else set()
+
+    def _content(self, folded: str, mentions: list[Mention], translated: str) -> str:
+        """The ask's words without question words and places; for an English ask, the Chinese words its
+        phrases translate to and the names it mentions (the records are Chinese)."""
+        if translated:
+            names = " ".join(m.key for m in mentions if m.kind not in ("province", "city", "region"))
+            return self._filler.sub("", fold_words(f"{translated} {names}"))
+        return self._filler.sub("", _cut(folded, [m for m in mentions if m.kind in ("province", "region")]))
 
     def _topic(self, folded: str, mentions: list[Mention]) -> str:
         """The ask's own words: without its entities and its question words."""
