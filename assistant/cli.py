@@ -105,11 +105,9 @@ def cmd_eval(args, settings: Settings) -> int:
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    import uvicorn
+    from assistant.api.server import run
 
-    from assistant.api.app import create_app
-
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    run(settings, args.host, args.port, workers=args.workers)
     return 0
 
 
@@ -120,9 +118,9 @@ def cmd_bench(args, settings: Settings) -> int:
 
 
 def cmd_report(args, settings: Settings) -> int:
-    from assistant.store import Store
+    from assistant.store import SqlStore
 
-    store = Store(settings.resolved_store_url)
+    store = SqlStore(settings.resolved_store_url)
     for row in store.unanswered(limit=args.limit):
         print(json.dumps(row, ensure_ascii=False, default=str))
     return 0
@@ -151,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1, help="processes on one port (share limits via CHAINQA_REDIS_URL)")
     b = sub.add_parser("bench")
     b.add_argument("--json", action="store_true")
     b.add_argument("--quick", action="store_true")

@@ -215,8 +215,3 @@ def _tables_tab(get_service: GetService, demo: gr.Blocks) -> None:
     needle.change(fill, [province, needle], [table, download])
     demo.load(fill, [province, needle], [table, download])
 
-
-def mount_ui(app) -> None:
-    """Mounts the UI at /ui; its callbacks read the service the app's lifespan built."""
-    demo = build_ui(lambda: app.state.service, app.state.settings.max_question_chars)
-    gr.mount_gradio_app(app, demo, path="/ui", footer_links=[], run_history=False, show_error=False)

@@ -7,12 +7,12 @@ import sqlite3
 import pytest
 
 from assistant.answer import Answer, Citation
-from assistant.store import Store
+from assistant.store import SqlStore
 
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'sub' / 'store.sqlite3'}")
+    s = SqlStore(f"sqlite:///{tmp_path / 'sub' / 'store.sqlite3'}")
     yield s
     s.close()
 
@@ -55,9 +55,9 @@ def test_rating_must_be_plus_or_minus_one(store):
 
 def test_rows_survive_reopening(tmp_path):
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    first = Store(url)
+    first = SqlStore(url)
     first.add_feedback("q", "a", 1)
     del first  # no close: as if the process had died after the commit
-    again = Store(url)
+    again = SqlStore(url)
     assert again.feedback(5)[0]["question"] == "q"
     again.close()

@@ -1,5 +1,6 @@
 """The LLM endpoint fails (times out, 5xx, garbage, hangs up, drips): through the HTTP API the answer
-still comes, from the offline engine, within a bounded time, and says why in `engine`."""
+still comes, from the offline engine, and says why in `engine`. Nothing here measures how fast normal
+work is: where a deadline must fire, the bound is five times the deadline (a busy machine passes)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from tests.api.test_chat import sse_events
 from tests.fakes.openai_server import LoopbackServer, ScriptedOpenAI, error, text
 from tests.reliability.conftest import QUESTION, start
 
-TIMEOUT_S, RETRIES = 1.0, 1
-BOUND_S = TIMEOUT_S * (RETRIES + 1) + 2.0  # every try may time out, then the offline answer
+TIMEOUT_S, RETRIES = 1.0, 1  # each read; tries
+DEADLINE_S = 2.0  # the whole LLM answer: connect, every read, every try and tool round
+BOUND_S = 5 * DEADLINE_S
 ROUTES = ("/api/chat", "/api/chat/stream")
 
 
@@ -79,7 +81,7 @@ def _app_for(base_url: str, data_dir, name: str):
     from assistant.api.app import create_app
 
     return create_app(make_settings(data_dir, engine="llm", OPENAI_BASE_URL=base_url, OPENAI_API_KEY="sk-test",
-                                    llm_timeout_s=TIMEOUT_S, llm_max_retries=RETRIES,
+                                    llm_timeout_s=TIMEOUT_S, llm_max_retries=RETRIES, llm_deadline_s=DEADLINE_S,
                                     store_url=f"sqlite:///{data_dir / f'store-{name}.sqlite3'}"))
 
 
@@ -169,8 +171,6 @@ def test_llm_garbage(garbage, route, mode):
     assert elapsed < BOUND_S
 
 
-@pytest.mark.xfail(strict=True, reason="gap: llm_timeout_s bounds each read, not the whole call; an endpoint "
-                   "that drips a byte at a time holds the request (needs a total deadline in assistant/llm.py)")
 @pytest.mark.parametrize("route", ROUTES)
 def test_llm_dripping_bytes(garbage, route):
     fake, client = garbage
