@@ -44,13 +44,14 @@ class Service:
             index = KnowledgeIndex.open(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
                                         embedding=settings.embedding,
                                         fallback_embedded=settings.chroma_fallback_embedded)
-        # the tables of the snapshot in service: when knowledge/ is broken it is the last good one
-        tables = getattr(index, "tables", None) or load_tables(settings.knowledge_dir)
+        # the tables and files of the snapshot in service: when knowledge/ is broken, the last good ones
+        knowledge = getattr(index, "knowledge_dir", settings.knowledge_dir)
+        tables = getattr(index, "tables", None) or load_tables(knowledge)
         gazetteer = Gazetteer(tables)
-        documents = getattr(index, "documents", None) or load_documents(settings.knowledge_dir)
+        documents = getattr(index, "documents", None) or load_documents(knowledge)
         deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=documents, section_at=index.section_at)
         prompts = Prompts(settings.prompts_dir)
-        offline = OfflineEngine(deps, prompts, index.search, settings.knowledge_dir)
+        offline = OfflineEngine(deps, prompts, index.search, knowledge)
         service = cls(settings, deps, prompts, index, offline, store=store)
         if settings.engine == "llm" and settings.llm_configured:
             from assistant.llm import LLMEngine

@@ -33,6 +33,7 @@ from assistant.api.limits import make_limiter
 from assistant.api.pool import EnginePool
 from assistant.api.state import AppState, app_state
 from assistant.config import Settings
+from assistant.errors import KnowledgeError
 from assistant.service import Service
 
 log = logging.getLogger("chainqa.api")
@@ -82,7 +83,8 @@ async def _try_build(state: AppState) -> bool:
         service = await run_in_threadpool(Service.build, state.settings, store=state.store)
     except Exception as exc:  # e.g. the Chroma server is down: serve 503s and retry, do not crash
         log.error("the service could not start: %s: %s", type(exc).__name__, exc)
-        reason = errors.scrub(str(exc), state.settings) if getattr(exc, "public", False) else type(exc).__name__
+        shown = isinstance(exc, KnowledgeError) or getattr(exc, "public", False)  # names a file, not internals
+        reason = errors.scrub(str(exc), state.settings) if shown else type(exc).__name__
         state.startup_error = f"the service could not start ({reason}); retrying"
         return False
     state.startup_error = None

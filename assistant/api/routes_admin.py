@@ -101,6 +101,7 @@ def _rebuilt(state: AppState, force: bool, what: str = "reindex failed") -> Serv
     try:
         service = state.rebuild(force)
     except KnowledgeError as exc:
+        state.stale_reason = str(exc)
         raise KnowledgeBroken(f"{what}: {scrub(str(exc), state.settings)}; {_still_serving(state)}") from None
     except Exception as exc:
         log.error("%s: %s", what, type(exc).__name__, exc_info=exc)
@@ -110,6 +111,7 @@ def _rebuilt(state: AppState, force: bool, what: str = "reindex failed") -> Serv
         if state.service is None:  # nothing served: the last good snapshot is better than nothing
             state.serve(service)
             raise KnowledgeBroken(f"{what}: {scrub(stale, state.settings)}; the last good index is serving now")
+        state.stale_reason = stale
         raise KnowledgeBroken(f"{what}: {scrub(stale, state.settings)}; {_still_serving(state)}")
     return service
 
@@ -188,11 +190,15 @@ async def upload_document(body: DocumentIn, state: StateDep) -> DocumentStored:
 
 
 def _add_and_rebuild(state: AppState, body: DocumentIn) -> Service:
+    stale = state.stale_reason or (state.service and getattr(state.service.index, "last_error", None))
+    if stale:  # knowledge/ did not index before this upload: not the document's fault
+        raise KnowledgeBroken(f"knowledge/ does not index, fix it before uploading: {scrub(stale, state.settings)}")
     undo = _add_document(state.settings.knowledge_dir, body)
     try:
         service = _rebuilt(state, False, "the document was not added, the reindex failed")
     except KnowledgeBroken as exc:  # knowledge/ with the new document does not index: its fault
         undo()
+        state.stale_reason = None  # knowledge/ is as it was, and it indexed
         raise InvalidDocument(f"the document does not index: {exc}") from None
     except BaseException:
         undo()

@@ -39,7 +39,7 @@ async def _missing(state: AppState) -> dict[str, str]:
                                HEARTBEAT_TIMEOUT_S)
     except Exception as exc:
         missing["vector_store"] = f"the vector store does not answer ({type(exc).__name__}); keyword search answers"
-    stale = getattr(service.index, "last_error", None)
+    stale = state.stale_reason or getattr(service.index, "last_error", None)
     if stale:
         missing["current_knowledge"] = ("knowledge/ cannot be indexed, the last good index answers: "
                                         + scrub(stale, state.settings))

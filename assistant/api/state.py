@@ -34,12 +34,14 @@ class AppState:
     service: Service | None = None  # swapped in one assignment: a request keeps the one it started with
     store: Store | None = None
     startup_error: str | None = None  # why there is no service yet (shown by /healthz)
+    stale_reason: str | None = None  # why the last reindex failed (the service in use is older than knowledge/)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def serve(self, service: Service) -> None:
         if service.store is None:
             service.store = self.store
         self.service = service
+        self.stale_reason = None
 
 
 def app_state(app: FastAPI) -> AppState:
