@@ -50,7 +50,7 @@ class BodyLimit:
         if b"json" in headers.get(b"content-type", b"") and not _utf8(body):
             await reject(send, 400, "invalid_encoding", "request body is not valid UTF-8")
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay(body, receive), send)
 
 
 async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
@@ -68,7 +68,8 @@ async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
             return b"".join(chunks), False
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives `body` first, then whatever the client sends next (its disconnect)."""
     sent = False
 
     async def replay() -> Message:

@@ -35,7 +35,7 @@ def _raw_response(status: int, reason: str, code: str, message: str) -> bytes:
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a deadline for the request head and JSON errors for broken requests."""
 
-    header_timeout_s: ClassVar[float | None] = None  # set by `config`; a worker process reads Settings
+    header_timeout_s: ClassVar[float | None] = None  # set by `options`; a worker process reads Settings
     max_header_bytes: ClassVar[int | None] = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -101,11 +101,16 @@ def _settings() -> Settings:
     return _SETTINGS[0]
 
 
-def options(settings: Settings) -> dict[str, Any]:
-    """uvicorn keyword arguments for these settings (Config or uvicorn.run)."""
-    GuardedH11Protocol.header_timeout_s = settings.header_read_timeout_s
-    GuardedH11Protocol.max_header_bytes = settings.max_header_bytes
-    return {"http": GuardedH11Protocol, "h11_max_incomplete_event_size": settings.max_header_bytes,
+def options(settings: Settings, workers: int = 1) -> dict[str, Any]:
+    """uvicorn keyword arguments for these settings (Config or uvicorn.run). In one process the protocol
+    is a subclass carrying these settings (several servers may run side by side, as in the tests);
+    worker processes get the plain class (it must pickle), which reads the environment's settings."""
+    protocol: type[GuardedH11Protocol] = GuardedH11Protocol
+    if workers <= 1:
+        protocol = type("GuardedH11Protocol", (GuardedH11Protocol,),
+                        {"header_timeout_s": settings.header_read_timeout_s,
+                         "max_header_bytes": settings.max_header_bytes})
+    return {"http": protocol, "h11_max_incomplete_event_size": settings.max_header_bytes,
             "timeout_keep_alive": settings.keep_alive_timeout_s, "proxy_headers": False,
             "forwarded_allow_ips": "", "server_header": False}
 
@@ -119,7 +124,7 @@ def run(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     `redis_url`); each worker builds its own app from the environment's settings."""
     if workers > 1:
         uvicorn.run("assistant.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="info", **options(settings))
+                    log_level="info", **options(settings, workers))
         return
     from assistant.api.app import create_app
 

@@ -1,11 +1,12 @@
 """The Gradio UI (assistant/ui.py) mounted at /ui behind the API's protections. Gradio's own HTTP API is
 an anonymous side door otherwise: here every request to it is rate-limited like the chat routes (the
 ones that start work), file upload, file serving, the proxy and the other routes this UI does not use
-are 404, bodies are capped (assistant/api/body.py), and the Guard logs without bodies and gives every
-error the contract's shape."""
+are 404, bodies are capped (assistant/api/body.py), an event Gradio would reject with the body in its
+log is a 4xx here, and the Guard logs without bodies and gives every error the contract's shape."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import gradio as gr
@@ -14,7 +15,7 @@ from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.api import clients
-from assistant.api.body import reject
+from assistant.api.body import reject, replay
 from assistant.api.state import AppState
 
 PATH = "/ui"
@@ -26,37 +27,72 @@ _CLOSED = frozenset({"upload", "upload_progress", "process_recording", "stream",
                      "vibe-starter-queries", "run-history", "login", "logout", "dev", "user", "token"})
 
 
-def _segment(path: str) -> str:
+def _route(path: str) -> tuple[str, str]:
+    """(first segment, second segment) of a path under /ui or /ui/gradio_api: ("call", "run")."""
     rest = path[len(PATH):].lstrip("/")
     if rest.startswith("gradio_api/"):
         rest = rest[len("gradio_api/"):]
-    first = rest.split("/", 1)[0]
-    return first.split("=", 1)[0]  # /file=…, /proxy=…
+    first, _, more = rest.partition("/")
+    return first.split("=", 1)[0], more.strip("/").split("/", 1)[0]  # /file=…, /proxy=…
 
 
 class UIGate:
-    """ASGI wrapper of the mounted Gradio app."""
+    """ASGI wrapper of the mounted Gradio app. Events are checked before Gradio sees them: Gradio's own
+    error for a wrong number of inputs prints the received values (the whole body) into the log."""
 
-    def __init__(self, app: ASGIApp, state: AppState) -> None:
+    def __init__(self, app: ASGIApp, state: AppState, demo: gr.Blocks) -> None:
         self.app, self.state = app, state
+        self.inputs = {index: len(fn.inputs) for index, fn in demo.fns.items()}
+        self.by_name = {fn.api_name: index for index, fn in demo.fns.items() if isinstance(fn.api_name, str)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        full = scope.get("root_path", "") + scope["path"] if not scope["path"].startswith(PATH) else scope["path"]
-        segment = _segment(full)
+        full = scope["path"] if scope["path"].startswith(PATH) else scope.get("root_path", "") + scope["path"]
+        segment, name = _route(full)
         if segment in _CLOSED:
             await reject(send, 404, "not_found", "not found")
             return
         if scope["method"] == "POST" and segment in _WORK:
-            key = clients.resolve(scope, self.state.trusted)
-            wait = await self.state.limiter.take(key)
+            wait = await self.state.limiter.take(clients.resolve(scope, self.state.trusted))
             if wait > 0:
                 await reject(send, 429, "rate_limited", f"too many requests; retry in {max(wait, 1):.0f} s",
                              {"Retry-After": str(max(1, math.ceil(wait)))})
                 return
+            body = await _whole_body(receive)
+            problem = self._problem(segment, name, body)
+            if problem:
+                await reject(send, problem[0], "not_found" if problem[0] == 404 else "invalid_request", problem[1])
+                return
+            receive = replay(body, receive)
         await self.app(scope, receive, send)
+
+    def _problem(self, segment: str, name: str, body: bytes) -> tuple[int, str] | None:
+        try:
+            event = json.loads(body)
+        except ValueError:
+            return 422, "a UI event must be a JSON object"
+        if not isinstance(event, dict) or not isinstance(event.get("data"), list):
+            return 422, "a UI event must be a JSON object with a `data` list"
+        index = event.get("fn_index") if segment == "queue" else self.by_name.get(name)
+        if segment != "queue" and index is None:
+            return 404, f"the UI has no endpoint named '{name[:64]}'"
+        if not isinstance(index, int) or index not in self.inputs:
+            return 422, "fn_index does not name an event of this UI"
+        if len(event["data"]) != self.inputs[index]:
+            return 422, f"this event takes {self.inputs[index]} input values, not {len(event['data'])}"
+        return None
+
+
+async def _whole_body(receive: Receive) -> bytes:
+    """The body BodyLimit has read and capped already (it arrives as one message)."""
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def _service_getter(state: AppState):
@@ -76,6 +112,6 @@ def mount(app: FastAPI, state: AppState) -> None:
     gr.mount_gradio_app(app, demo, path=PATH, footer_links=[], run_history=False, show_error=False)
     for route in app.router.routes:
         if isinstance(route, Mount) and route.path == PATH:
-            route.app = UIGate(route.app, state)
+            route.app = UIGate(route.app, state, demo)
             return
     raise RuntimeError("the Gradio app was not mounted at /ui")
