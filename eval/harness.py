@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.answer import Answer, Turn
+from eval.stats import p50_p95
 
 _WS = re.compile(r"\s+")
 _EMPHASIS = re.compile(r"[*_`]")
@@ -74,13 +75,6 @@ def check(case: Case, answer: Answer) -> list[str]:
     return failures
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 2)
-
-
 def run(service, cases: list[Case], engine: str = "offline", documents: dict | None = None) -> dict:
     results = []
     for case in cases:
@@ -110,7 +104,7 @@ def summarize(results: list[dict], engine: str, documents: dict | None) -> dict:
         "refusal": {"precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
                     "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0},
         "citation_accuracy": _citation_accuracy(results, documents),
-        "latency_ms": {"p50": _percentile(lat, 0.5), "p95": _percentile(lat, 0.95),
+        "latency_ms": {**p50_p95(lat),
                        "mean": round(statistics.fmean(lat), 2) if lat else 0.0},
     }
 

@@ -205,3 +205,72 @@ def _key() -> str:
     from tests.api.live import ADMIN_KEY
 
     return ADMIN_KEY
+
+
+class HoldingOpenAI(LoopbackServer):
+    """An endpoint that accepts every request and answers (500) only once `release` is set."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.in_flight = 0
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with fake.lock:
+                    fake.in_flight += 1
+                fake.release.wait(60)
+                with fake.lock:
+                    fake.in_flight -= 1
+                body = b'{"error": {"message": "held", "type": "server_error"}}'
+                self.send_response(500)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        super().__init__(Handler)
+
+
+def test_slow_llm_answers_never_hold_the_other_routes(data_dir):
+    """45 concurrent chats against an endpoint that holds every request: at most `llm_pool_size` wait
+    for it, the rest are answered offline at once, and /healthz, tools and documents answer meanwhile."""
+    from assistant.api.app import create_app
+
+    pool = 4
+    with HoldingOpenAI() as fake:
+        app = create_app(make_settings(data_dir, engine="llm", OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="sk-test",
+                                       llm_timeout_s=60, llm_max_retries=0, llm_deadline_s=60, llm_pool_size=pool,
+                                       store_url=f"sqlite:///{data_dir / 'store-llm-pool.sqlite3'}"))
+        server, url, client = start(app)
+        engines: list[str] = []
+        try:
+            def chat(n: int) -> None:
+                with httpx.Client(base_url=url, timeout=120) as c:
+                    route = ROUTES[n % 2]
+                    answer, _ = ask(c, route, timeout=120)
+                    engines.append(answer["engine"])
+
+            threads = [threading.Thread(target=chat, args=(n,)) for n in range(45)]
+            for t in threads:
+                t.start()
+            waited = time.monotonic()
+            while (fake.in_flight < pool or len(engines) < 45 - pool) and time.monotonic() - waited < 60:
+                time.sleep(0.05)  # until the pool is full and the others have their answers
+            for path in ("/healthz", "/api/tools/list_chains?province=湖北", "/api/documents/hubei_scheme"):
+                assert client.get(path).status_code == 200
+            assert fake.in_flight == pool  # nothing above answered by waiting for the held requests
+            fake.release.set()
+            for t in threads:
+                t.join(timeout=120)
+        finally:
+            fake.release.set()
+            client.close()
+            server.__exit__(None, None, None)
+    assert len(engines) == 45 and engines.count("offline (llm busy)") == 45 - pool
+    assert engines.count("offline (llm fallback: http 500)") == pool
