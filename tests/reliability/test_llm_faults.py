@@ -274,3 +274,22 @@ def test_slow_llm_answers_never_hold_the_other_routes(data_dir):
             server.__exit__(None, None, None)
     assert len(engines) == 45 and engines.count("offline (llm busy)") == 45 - pool
     assert engines.count("offline (llm fallback: http 500)") == pool
+
+
+def test_an_llm_stream_the_client_aborts_is_logged(scripted):
+    """The client goes away after the first delta, while the model is still writing: the service closes
+    the stream once its running step ends and logs what was sent, marked aborted."""
+    fake, client = scripted
+    fake.replies.clear()
+    question = f"湖北芯片这条链谁是链长？（{time.monotonic_ns()}）"
+    fake.script(text("湖北集成电路产业链的链长是曹广晶。", stall=DEADLINE_S / 2))
+    with client.stream("POST", "/api/chat/stream", json={"question": question}) as r:
+        assert r.status_code == 200
+        next(line for line in r.iter_lines() if '"delta"' in line)
+    headers, row = {"X-API-Key": _key()}, None
+    waited = time.monotonic()
+    while row is None and time.monotonic() - waited < BOUND_S:
+        rows = client.get("/api/admin/questions", params={"limit": 20}, headers=headers).json()
+        row = next((r for r in rows if r["question"] == question), None)
+        time.sleep(0.1)
+    assert row is not None and row["aborted"] is True and row["answer"].startswith("湖北")
