@@ -23,8 +23,8 @@ from langchain_core.tools import BaseTool, StructuredTool
 from langchain_openai import ChatOpenAI
 from pydantic import ValidationError, create_model
 
-from assistant import deadline
 from assistant.answer import Answer, Citation, Turn
+from assistant.deadline import http_client
 from assistant.errors import EngineError
 from assistant.offline import guard
 from assistant.prompts import Prompts
@@ -212,7 +212,7 @@ class LLMEngine:
         chat = ChatOpenAI(model=settings.llm_model, api_key=settings.openai_api_key or "not-needed",
                           base_url=settings.openai_base_url, timeout=settings.llm_timeout_s,
                           max_retries=settings.llm_max_retries, temperature=0, use_responses_api=False,
-                          http_client=deadline.http_client(settings.llm_timeout_s))  # the answer's total deadline
+                          http_client=http_client(settings.llm_timeout_s))  # honours the answer's total deadline
         tools = build_tools(deps, index)  # the bound Runnable satisfies ChatModel
         return cls(chat.bind_tools(list(tools.values())), tools, deps, prompts, offline, settings.llm_max_tool_rounds)
 

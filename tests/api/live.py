@@ -25,8 +25,9 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = serving.config(app, app.state.chainqa.settings, log_level="warning", lifespan="on",
-                                timeout_graceful_shutdown=3)
+        state = getattr(app.state, "chainqa", None)  # other apps (a demo portal) get the default limits
+        config = serving.config(app, state.settings if state else make_settings(ROOT / "data"), log_level="warning",
+                                lifespan="on", timeout_graceful_shutdown=3)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.startup_timeout = startup_timeout
