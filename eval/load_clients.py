@@ -22,10 +22,28 @@ BACKOFF_S = 0.25  # after a 429: a client that backs off a little, as real ones 
 
 @dataclass
 class ClientLog:
+    """One client's requests, and the token bucket the server should hold for it, replayed here on the
+    client's clock (a 429 is early when at least two whole tokens should have been left)."""
+
     first: float | None = None
     last: float = 0.0
     ok: int = 0
-    early_429s: int = 0  # 429s while at least two whole tokens should have been left
+    early_429s: int = 0
+    tokens: float = 0.0
+
+    def sent(self, now: float, args) -> None:
+        if self.first is None:
+            self.first, self.tokens = now, float(args.burst)
+        else:  # refill since the previous send, capped at the burst as the server's bucket is
+            self.tokens = min(float(args.burst), self.tokens + (now - self.last) * args.rate_per_minute / 60.0)
+        self.last = now
+
+    def answered(self, status: int | None) -> None:
+        if status == 200:
+            self.ok += 1
+            self.tokens -= 1.0
+        elif status == 429 and self.tokens >= 2.0:  # with no limit configured no 429 comes at all
+            self.early_429s += 1
 
 
 @dataclass
@@ -85,15 +103,11 @@ async def client_loop(n: int, url: str, deadline: float, args, tally: Tally) -> 
         i = n
         while time.monotonic() < deadline and tally.started < args.max_requests:
             tally.started += 1
-            sent = time.monotonic()
-            log.first, log.last = log.first or sent, sent
+            log.sent(time.monotonic(), args)
             stream = args.stream_every > 0 and i % args.stream_every == 0
             status = await one_request(c, QUESTIONS[i % len(QUESTIONS)], stream, tally)
-            if status == 200:
-                log.ok += 1
-            elif status == 429:
-                if args.rate_per_minute > 0 and allowance(args, sent - log.first) - log.ok >= 2:
-                    log.early_429s += 1
+            log.answered(status)
+            if status == 429:
                 await asyncio.sleep(BACKOFF_S)
             i += 1
 

@@ -36,6 +36,19 @@ def test_the_rate_report_tells_a_shared_limit_from_a_per_process_one():
     assert not rate_report(early, args)["held"]
 
 
+def test_a_429_is_early_only_when_the_replayed_bucket_had_tokens_left():
+    args = argparse.Namespace(rate_per_minute=60.0, burst=3)
+    log = ClientLog()
+    for _ in range(3):  # the burst at t = 0
+        log.sent(0.0, args)
+        log.answered(200)
+    log.sent(0.1, args)
+    log.answered(429)  # empty bucket: a fair 429
+    log.sent(20.0, args)
+    log.answered(429)  # 20 s later the bucket is full again (capped at the burst): an early 429
+    assert (log.ok, log.early_429s, log.tokens) == (3, 1, 3.0)
+
+
 @pytest.mark.slow
 def test_a_short_run_on_two_workers_sharing_redis(tmp_path, capsys):
     need("redis-server", shutil.which("redis-server"))
