@@ -3,11 +3,18 @@ maps it to HTTP. Every error ChainQA raises on purpose is a ChainQAError."""
 
 from __future__ import annotations
 
-from retrieval.errors import ChainQAError, KnowledgeError, KnowledgeFileError
+from retrieval.errors import (
+    ChainQAError,
+    ConfigurationError,
+    IndexUnavailable,
+    KnowledgeError,
+    KnowledgeFileError,
+    VectorStoreUnreachable,
+)
 
-__all__ = ["ChainQAError", "Conflict", "EngineError", "InputTooLarge", "InvalidDocument", "InvalidText",
-           "KnowledgeBroken", "KnowledgeError", "KnowledgeFileError", "NotFound", "NotReady", "RateLimited",
-           "ReindexFailed", "Unauthorized", "UserInputError"]
+__all__ = ["ChainQAError", "ConfigurationError", "Conflict", "EngineError", "IndexUnavailable", "InputTooLarge",
+           "InvalidDocument", "InvalidText", "KnowledgeBroken", "KnowledgeError", "KnowledgeFileError", "NotFound",
+           "NotReady", "RateLimited", "ReindexFailed", "Unauthorized", "UserInputError", "VectorStoreUnreachable"]
 
 
 class UserInputError(ChainQAError):

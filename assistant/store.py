@@ -36,6 +36,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.answer import Answer
+from assistant.errors import UserInputError
 from assistant.privacy import mask
 
 
@@ -153,7 +154,7 @@ class SqlStore:
 
     def add_feedback(self, question: str, answer: str, rating: int, comment: str | None = None) -> int:
         if rating not in (1, -1):
-            raise ValueError("rating must be 1 or -1")
+            raise UserInputError("rating must be 1 or -1")
         with self.engine.begin() as conn:
             result = conn.execute(insert(self._feedback).values(
                 question=mask(question), answer=mask(answer), rating=rating, comment=mask(comment),

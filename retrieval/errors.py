@@ -18,3 +18,19 @@ class KnowledgeError(ChainQAError):
 
 class KnowledgeFileError(KnowledgeError):
     """A knowledge file is missing or malformed; the message names the file, row and field."""
+
+
+class ConfigurationError(ChainQAError, ValueError):
+    """A setting cannot be used as given (e.g. a malformed chroma_url)."""
+
+    code = "configuration_error"
+
+
+class IndexUnavailable(ChainQAError):
+    """The index cannot serve: not loaded yet, a new build does not load, or its vector store is gone."""
+
+    code = "not_ready"
+
+
+class VectorStoreUnreachable(IndexUnavailable, ConnectionError):
+    """The Chroma server does not answer."""

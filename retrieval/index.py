@@ -23,7 +23,7 @@ from chromadb.errors import NotFoundError
 from retrieval.chunking import CHUNKER_VERSION, Chunk, chunk_documents
 from retrieval.documents import Document, load_documents
 from retrieval.embeddings import LsaEmbedding, make_embedding
-from retrieval.errors import KnowledgeFileError
+from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
 from retrieval.search import ChainQARetriever, FusionWeights, Hit, Mode
@@ -123,7 +123,7 @@ class KnowledgeIndex:
     @property
     def _current(self) -> Snapshot:
         if self._snapshot is None:
-            raise RuntimeError("the knowledge index is not loaded")
+            raise IndexUnavailable("the knowledge index is not loaded")
         return self._snapshot
 
     @property
@@ -262,7 +262,7 @@ class KnowledgeIndex:
         """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it);
         only collections with a snapshot directory under our data_dir are ours to drop."""
         if not self._load(name):
-            raise RuntimeError(f"the new index {name} does not load")
+            raise IndexUnavailable(f"the new index {name} does not load")
         _write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
         keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
         for directory in (self.config.data_dir / "indexes").iterdir():

@@ -19,6 +19,7 @@ from chromadb.config import Settings
 from chromadb.errors import InternalError
 
 from retrieval.chunking import Chunk
+from retrieval.errors import ConfigurationError, VectorStoreUnreachable
 
 log = logging.getLogger(__name__)
 PREFIX = "chainqa"  # every collection this project owns starts with it
@@ -31,7 +32,7 @@ def _settings() -> Settings:
 def _parse_url(url: str) -> tuple[str, int, bool]:
     parsed = urlparse(url if "://" in url else f"http://{url}")
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError(f"chroma_url must look like http://host:port, got {url!r}")
+        raise ConfigurationError(f"chroma_url must look like http://host:port, got {url!r}")
     ssl = parsed.scheme == "https"
     return parsed.hostname, parsed.port or (443 if ssl else 8000), ssl
 
@@ -49,7 +50,7 @@ class VectorStore:
                 self.client.heartbeat()
             except Exception as exc:
                 if not fallback_embedded:
-                    raise ConnectionError(f"Chroma server {chroma_url} is unreachable: {exc}") from exc
+                    raise VectorStoreUnreachable(f"Chroma server {chroma_url} is unreachable: {exc}") from exc
                 log.warning("Chroma server %s unreachable (%s); using the embedded store", chroma_url, exc)
                 self.url = None
         if not self.url:

@@ -78,7 +78,9 @@ def test_unanswered_lists_refusals_and_thumbs_down(store):
 
 
 def test_rating_must_be_plus_or_minus_one(store):
-    with pytest.raises(ValueError):
+    from assistant.errors import UserInputError
+
+    with pytest.raises(UserInputError):
         store.add_feedback("q", "a", 0)
 
 
