@@ -32,9 +32,9 @@ async def answer(state: AppState, service: Service, question: str, history: list
 
 
 async def events(state: AppState, service: Service, question: str, history: list[Turn]) -> AsyncIterator[str | Answer]:
-    """Deltas, then the Answer. Offline, the answer is computed (and logged) whole before the first
-    delta; with the LLM, the service logs the stream when it ends, aborted or not."""
-    service.validate(question, history)  # bad input is a JSON 4xx, not a broken stream
+    """Deltas, then the Answer (the route has validated the input: bad input is a JSON 4xx, not a broken
+    stream). Offline, the answer is computed (and logged) whole before the first delta; with the LLM,
+    the service logs the stream when it ends, aborted or not."""
     if service.uses_llm and state.pool.try_slot():
         async for item in state.pool.iterate(service.stream(question, history)):
             yield item

@@ -32,11 +32,15 @@ class EnginePool:
         self._slots.release()
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run `fn` on the pool in a slot taken with `try_slot`, then give the slot back."""
+        """Run `fn` on the pool in a slot taken with `try_slot`; the slot is free again once `fn` has
+        returned (not when a caller that went away stops waiting: the call still runs)."""
         try:
-            return await asyncio.wrap_future(self._executor.submit(fn, *args))
-        finally:
+            future = self._executor.submit(fn, *args)
+        except BaseException:
             self.release()
+            raise
+        future.add_done_callback(lambda _done: self.release())
+        return await asyncio.wrap_future(future)
 
     async def iterate(self, it: Iterator[T]) -> AsyncIterator[T]:
         """Step a blocking iterator on the pool in a slot taken with `try_slot`. However the consumer
