@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.security import APIKeyHeader
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from assistant.api.errors import scrub
 from assistant.api.limits import admin_rate_limit
-from assistant.api.routes_common import StateDep, StoreDep, get_settings
+from assistant.api.routes_common import SettingsDep, StateDep, StoreDep
 from assistant.api.state import AppState
 from assistant.errors import (
     Conflict,
@@ -47,8 +47,8 @@ log = logging.getLogger("chainqa.api")
 _key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="the admin_api_key setting")
 
 
-def require_admin(request: Request, key: str | None = Depends(_key_header)) -> None:
-    expected = get_settings(request).admin_api_key
+def require_admin(settings: SettingsDep, key: Annotated[str | None, Depends(_key_header)] = None) -> None:
+    expected = settings.admin_api_key
     if not expected:
         raise NotFound("admin routes are disabled (no admin API key is configured)")
     given = (key or "").encode("utf-8", "surrogateescape")
