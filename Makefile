@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint eval ingest bench browser clean
+.PHONY: run test lint eval ingest bench browser services loadtest clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,11 +27,15 @@ browser:
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_axe.sh
 
+# redis-server and PostgreSQL for the scale-out tests (the tests start them on loopback themselves)
+services:
+	@bash scripts/ensure_services.sh
+
 eval: $(STAMP)
 	$(BIN)/chainqa eval --dataset eval/datasets/chainqa.jsonl --output data/eval-report.json \
 		--markdown data/eval-report.md --gate eval/baseline.json --min-accuracy 0.80
 
-test: $(STAMP) lint browser
+test: $(STAMP) lint browser services
 	$(BIN)/python -m pytest -q
 	$(MAKE) eval
 
@@ -40,6 +44,10 @@ ingest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/chainqa bench
+
+# two workers sharing a redis-server, 50 clients for 60 s (docs/RELIABILITY.md)
+loadtest: $(STAMP) services
+	$(BIN)/chainqa loadtest --clients 50 --duration 60 --output data/loadtest.json
 
 clean:
 	rm -rf data .pytest_cache

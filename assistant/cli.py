@@ -116,14 +116,13 @@ def _ingest(args, extra, settings: Settings) -> int:
 def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="processes on one port (share limits via CHAINQA_REDIS_URL)")
 
 
 def _serve(args, extra, settings: Settings) -> int:
-    import uvicorn
+    from assistant.api.server import run
 
-    from assistant.api.app import create_app
-
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    run(settings, args.host, args.port, workers=args.workers)
     return 0
 
 
@@ -133,9 +132,9 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 
 
 def _report(args, extra, settings: Settings) -> int:
-    from assistant.store import Store
+    from assistant.store import SqlStore
 
-    store = Store(settings.resolved_store_url)
+    store = SqlStore(settings.resolved_store_url)
     for row in store.unanswered(limit=args.limit):
         print(json.dumps(row, ensure_ascii=False, default=str))
     return 0

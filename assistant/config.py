@@ -62,6 +62,21 @@ class Settings(BaseSettings):
     rate_per_minute: float = 600.0
     rate_burst: int = 60
 
+    # ---- reliability and scale-out (issue 15; owned by the serving layer) --------------------------
+    # clients: the TCP peer, or the X-Forwarded-For address when the peer is one of these (IPs or CIDRs)
+    trusted_proxies: list[str] = []
+    redis_url: str | None = None  # shared rate limits for several workers/replicas; unset → per process
+    admin_rate_per_minute: float = 30.0  # per client, every admin request (throttles admin-key guessing)
+    admin_rate_burst: int = 10
+    ui_max_body_bytes: int = 524288  # Gradio posts the whole conversation back with every message
+    max_header_bytes: int = 16384  # request line + headers; larger → 431 before the app sees it
+    header_read_timeout_s: float = 10.0  # a client must send its headers within this (slowloris)
+    body_read_timeout_s: float = 15.0  # … and its body within this once the headers are in
+    keep_alive_timeout_s: float = 5.0  # an idle keep-alive connection is closed after this
+    llm_deadline_s: float = 30.0  # one LLM answer in total: connect, every read and every tool round
+    llm_pool_size: int = 8  # LLM answers at once per process; beyond it the offline engine answers
+    question_log_retention_days: float | None = 90.0  # older question-log rows are deleted; None keeps all
+
     @property
     def llm_configured(self) -> bool:
         return bool(self.openai_base_url or self.openai_api_key)

@@ -1,22 +1,37 @@
-"""The exception tree. The class says who sees the error; the API layer maps it to HTTP."""
+"""The exception tree. The class says who sees the error; the API layer (assistant/api/errors.py) alone
+maps it to HTTP. Every error ChainQA raises on purpose is a ChainQAError."""
 
 from __future__ import annotations
 
+from retrieval.errors import (
+    ChainQAError,
+    ConfigurationError,
+    IndexUnavailable,
+    KnowledgeError,
+    KnowledgeFileError,
+    VectorStoreUnreachable,
+)
 
-class ChainQAError(Exception):
-    """Base of every error ChainQA raises on purpose."""
-
-    code = "internal_error"
+__all__ = ["ChainQAError", "ConfigurationError", "Conflict", "EngineError", "IndexUnavailable", "InputTooLarge",
+           "InvalidDocument", "InvalidText", "KnowledgeBroken", "KnowledgeError", "KnowledgeFileError", "NotFound",
+           "NotReady", "RateLimited", "ReindexFailed", "Unauthorized", "UserInputError", "VectorStoreUnreachable"]
 
 
 class UserInputError(ChainQAError):
     """The caller sent something we cannot accept (shown to the user, 4xx)."""
 
     code = "bad_request"
+    public = True
 
 
 class InputTooLarge(UserInputError):
     code = "too_large"
+
+
+class InvalidText(UserInputError):
+    """Text that cannot be stored or shown as UTF-8 (a lone surrogate, a control character)."""
+
+    code = "invalid_text"
 
 
 class NotFound(UserInputError):
@@ -27,18 +42,30 @@ class Unauthorized(UserInputError):
     code = "unauthorized"
 
 
+class Conflict(UserInputError):
+    """The request clashes with the current state (the id exists, a reindex is running, knowledge/ is broken)."""
+
+    code = "conflict"
+
+
+class KnowledgeBroken(Conflict):
+    """knowledge/ cannot be indexed as it is (a broken manifest or table): a maintainer must fix it first."""
+
+    code = "knowledge_error"
+
+
+class InvalidDocument(UserInputError):
+    """An uploaded document is well-formed but does not index."""
+
+    code = "invalid_document"
+
+
 class RateLimited(UserInputError):
     code = "rate_limited"
 
     def __init__(self, message: str, retry_after_s: float) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
-
-
-class KnowledgeError(ChainQAError):
-    """A knowledge file is malformed (shown to maintainers; names the file, row and field)."""
-
-    code = "knowledge_error"
 
 
 class EngineError(ChainQAError):
@@ -57,3 +84,11 @@ class NotReady(ChainQAError):
     """The index or a backing service is not available yet (503)."""
 
     code = "not_ready"
+    public = True
+
+
+class ReindexFailed(ChainQAError):
+    """A reindex did not complete; the message says why and which index (if any) is still serving."""
+
+    code = "reindex_failed"
+    public = True

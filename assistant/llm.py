@@ -22,6 +22,8 @@ from langchain_openai import ChatOpenAI
 from pydantic import ValidationError
 
 from assistant.answer import Answer, Ask, Citation, Turn
+from assistant.deadline import http_client
+from assistant.errors import EngineError
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
@@ -164,7 +166,7 @@ def pick_citations(ev: Evidence, answer: str) -> list[Citation]:
     return list(reversed(unique.values()))
 
 
-class LLMFailure(Exception):
+class LLMFailure(EngineError):
     """Why the model's turn cannot be used; `reason` goes into `engine`, the detail into the log."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -202,7 +204,8 @@ class LLMEngine:
     def from_settings(cls, settings, deps: ToolDeps, prompts: Prompts, index, offline: OfflineEngine) -> LLMEngine:
         chat = ChatOpenAI(model=settings.llm_model, api_key=settings.openai_api_key or "not-needed",
                           base_url=settings.openai_base_url, timeout=settings.llm_timeout_s,
-                          max_retries=settings.llm_max_retries, temperature=0, use_responses_api=False)
+                          max_retries=settings.llm_max_retries, temperature=0, use_responses_api=False,
+                          http_client=http_client(settings.llm_timeout_s))  # honours the answer's total deadline
         tools = build_tools(deps, index)  # the bound Runnable satisfies ChatModel
         return cls(chat.bind_tools(list(tools.values())), tools, deps, prompts, offline, offline.u,
                    settings.llm_max_tool_rounds)

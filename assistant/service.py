@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -12,7 +13,8 @@ from typing import Protocol
 from assistant.answer import Answer, Turn
 from assistant.config import Settings
 from assistant.curated import CuratedAnswers
-from assistant.errors import InputTooLarge, UserInputError
+from assistant.deadline import Budget
+from assistant.errors import EngineError, InputTooLarge, InvalidText, UserInputError
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.policy import Policy
 from assistant.prompts import Prompts
@@ -59,7 +61,7 @@ class SearchIndex(Protocol):
 
 
 class QuestionLog(Protocol):
-    def log_question(self, question: str, answer: Answer) -> None: ...
+    def log_question(self, question: str, answer: Answer, aborted: bool = False) -> None: ...
 
 
 def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[str, Document]) -> Understanding:
@@ -120,6 +122,9 @@ class Service:
         s = self.settings
         if not question or not question.strip():
             raise UserInputError("question must not be empty")
+        for name, text in (("question", question), *(("history", t.content) for t in history)):
+            if _unstorable(text):  # a lone surrogate cannot be stored or shown: refuse it before answering
+                raise InvalidText(f"{name} contains an invalid character (a lone surrogate or a control character)")
         if len(question) > s.max_question_chars:
             raise InputTooLarge(f"question is longer than {s.max_question_chars} characters")
         if len(history) > s.max_history_turns:
@@ -132,36 +137,70 @@ class Service:
         self.validate(question, history)
         started = time.perf_counter()
         answer = (self.curated.answer(question) if self.curated and not history else None) or \
-            self._engine(engine).answer(question, history)
+            self._budget(engine).call(self._engine(engine).answer, question, history)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         self._log(question, answer)
         return answer
 
-    def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer."""
+    def stream(self, question: str, history: list[Turn] | None = None, *,
+               engine: str | None = None) -> Iterator[str | Answer]:
+        """Text deltas, then the final Answer. A stream closed early (the client went away) is logged too,
+        with what was sent so far."""
         history = history or []
         self.validate(question, history)
-        started = time.perf_counter()
-        answer: Answer | None = None
-        for item in self._engine(None).stream(question, history):
-            if isinstance(item, Answer):
-                answer = item
-            else:
+        started, sent, answer, logged = time.perf_counter(), [], None, False
+        chosen = self._engine(engine)
+        try:
+            for item in _within(self._budget(engine), iter(chosen.stream(question, history))):
+                if isinstance(item, Answer):
+                    answer = item
+                    continue
+                sent.append(item)
                 yield item
-        if answer is None:
-            raise RuntimeError("the engine ended its stream without an answer")
-        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        self._log(question, answer)
-        yield answer
+            if answer is None:
+                raise EngineError("the engine ended its stream without an answer")
+            answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+            self._log(question, answer)
+            logged = True
+            yield answer
+        except GeneratorExit:
+            if logged:  # closed after the final event: nothing was lost
+                raise
+            partial = answer or Answer(answer="".join(sent), engine=chosen.name)
+            partial.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+            self._log(question, partial, aborted=True)
+            raise
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.settings.engine == "llm" and self.llm is not None
 
     def _engine(self, name: str | None) -> Engine:
         if (name or self.settings.engine) == "llm" and self.llm is not None:
             return self.llm
         return self.offline
 
-    def _log(self, question: str, answer: Answer) -> None:
+    def _budget(self, engine: str | None) -> Budget:
+        """The total deadline of one answer; only the LLM engine waits on anything that may hang."""
+        return Budget(self.settings.llm_deadline_s if self._engine(engine) is self.llm else None)
+
+    def _log(self, question: str, answer: Answer, aborted: bool = False) -> None:
         if self.store is not None:
             try:
-                self.store.log_question(question, answer)
+                self.store.log_question(question, answer, aborted=aborted)
             except Exception:  # the answer matters more than its log line
                 log.exception("could not log the question")
+
+
+def _unstorable(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cs" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+               for ch in text)
+
+
+def _within(budget: Budget, items: Iterator[str | Answer]) -> Iterator[str | Answer]:
+    """Drive an engine's stream step by step inside the answer's deadline, whichever thread asks next."""
+    while True:
+        try:
+            yield budget.call(next, items)
+        except StopIteration:
+            return

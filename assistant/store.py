@@ -1,11 +1,13 @@
-"""Feedback and the question log, through SQLAlchemy: SQLite in WAL mode by default, any SQLAlchemy URL
-(e.g. PostgreSQL) when a deployment sets `store_url`. Every write commits in its own transaction."""
+"""Feedback and the question log, through SQLAlchemy: SQLite in WAL mode by default, PostgreSQL (or any
+SQLAlchemy URL) when a deployment sets `store_url`, e.g. `postgresql+psycopg://user:pw@host/chainqa`.
+Every write commits in its own transaction. The log is personal data: phone numbers, ID numbers and
+e-mail addresses are masked before storage (assistant/privacy.py) and `purge` deletes old rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -19,16 +21,41 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
+    false,
     insert,
+    inspect,
     literal,
     null,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.answer import Answer
+from assistant.errors import UserInputError
+from assistant.privacy import mask
+
+
+class Store(Protocol):
+    """What the service and the API need from the feedback and question-log store."""
+
+    def add_feedback(self, question: str, answer: str, rating: int, comment: str | None = None) -> int: ...
+
+    def log_question(self, question: str, answer: Answer, *, aborted: bool = False) -> int: ...
+
+    def feedback(self, limit: int = 100) -> list[dict[str, Any]]: ...
+
+    def questions(self, limit: int = 100) -> list[dict[str, Any]]: ...
+
+    def unanswered(self, limit: int = 100) -> list[dict[str, Any]]: ...
+
+    def purge(self, older_than: dt.timedelta) -> int: ...
+
+    def close(self) -> None: ...
 
 
 def _now() -> dt.datetime:
@@ -52,10 +79,12 @@ def _schema() -> tuple[MetaData, Table, Table]:
         Column("question", Text, nullable=False),
         Column("answer", Text, nullable=False),
         Column("refused", Boolean, nullable=False, default=False),
-        Column("engine", String(32), nullable=False, default="offline"),
+        Column("engine", String(80), nullable=False, default="offline"),  # "offline (llm fallback: …)"
         Column("latency_ms", Float, nullable=False, default=0.0),
         Column("citations", JSON, nullable=False, default=list),
-        Column("created_at", DateTime(timezone=True), nullable=False, default=_now),
+        Column("created_at", DateTime(timezone=True), nullable=False, default=_now, index=True),
+        # the client went away before the answer was complete (a stream aborted): logged all the same
+        Column("aborted", Boolean, nullable=False, default=False, server_default=false()),
     )
     return meta, feedback, questions
 
@@ -87,30 +116,65 @@ def _row(mapping) -> dict[str, Any]:
     return out
 
 
-class Store:
+def _create(engine: Engine, meta: MetaData, tries: int = 3) -> None:
+    """Create the tables, then add columns a newer version defined (a store from an older release).
+    Two replicas starting at once may race on CREATE TABLE: the loser retries and finds them."""
+    for attempt in range(tries):
+        try:
+            meta.create_all(engine)
+            _add_missing_columns(engine, meta)
+            return
+        except SQLAlchemyError:
+            if attempt == tries - 1:
+                raise
+
+
+def _add_missing_columns(engine: Engine, meta: MetaData) -> None:
+    have = inspect(engine)
+    for table in meta.sorted_tables:
+        existing = {c["name"] for c in have.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in existing or column.server_default is None:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            default = column.server_default.arg.compile(dialect=engine.dialect)  # type: ignore[union-attr]
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} "
+                                  f"NOT NULL DEFAULT {default}"))
+
+
+class SqlStore:
     """Feedback (👍/👎 with an optional comment) and one log row per answered question."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _engine(url)
         self._meta, self._feedback, self._questions = _schema()
-        self._meta.create_all(self.engine)
+        _create(self.engine, self._meta)
 
     def add_feedback(self, question: str, answer: str, rating: int, comment: str | None = None) -> int:
         if rating not in (1, -1):
-            raise ValueError("rating must be 1 or -1")
+            raise UserInputError("rating must be 1 or -1")
         with self.engine.begin() as conn:
             result = conn.execute(insert(self._feedback).values(
-                question=question, answer=answer, rating=rating, comment=comment, created_at=_now()))
+                question=mask(question), answer=mask(answer), rating=rating, comment=mask(comment),
+                created_at=_now()))
             return int(result.inserted_primary_key[0])
 
-    def log_question(self, question: str, answer: Answer) -> int:
+    def log_question(self, question: str, answer: Answer, *, aborted: bool = False) -> int:
         citations = [c.model_dump(include={"doc_id", "doc_title", "section", "quote"}) for c in answer.citations]
         with self.engine.begin() as conn:
             result = conn.execute(insert(self._questions).values(
-                question=question, answer=answer.answer, refused=answer.refused, engine=answer.engine,
-                latency_ms=float(answer.latency_ms), citations=citations, created_at=_now()))
+                question=mask(question), answer=mask(answer.answer), refused=answer.refused,
+                engine=answer.engine[:80], latency_ms=float(answer.latency_ms), citations=citations,
+                created_at=_now(), aborted=aborted))
             return int(result.inserted_primary_key[0])
+
+    def purge(self, older_than: dt.timedelta) -> int:
+        """Delete question-log rows older than `older_than`; returns how many."""
+        q = self._questions
+        with self.engine.begin() as conn:
+            return int(conn.execute(delete(q).where(q.c.created_at < _now() - older_than)).rowcount or 0)
 
     def feedback(self, limit: int = 100) -> list[dict[str, Any]]:
         f = self._feedback

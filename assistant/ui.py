@@ -23,7 +23,7 @@ from assistant.ui_reference import (
     table_rows,
     viewer_url,
 )
-from assistant.ui_text import CSS, HEAD, error_text, i18n, theme
+from assistant.ui_text import error_text
 
 GetService = Callable[[], Any]
 STARTERS = ("湖北芯片这条链谁是链长？", "湖南工程机械产业集群的联系省领导是谁？", "园区企业招工难，湖南省里找哪个部门？",
@@ -210,9 +210,3 @@ def _tables_tab(get_service: GetService, demo: gr.Blocks) -> None:
     for trigger in (province.change, needle.change, demo.load):
         trigger(fill, [province, needle], [table, download, note])
 
-
-def mount_ui(app) -> None:
-    """Mounts the UI at /ui; its callbacks read the service the app's lifespan built."""
-    demo = build_ui(lambda: app.state.service)
-    gr.mount_gradio_app(app, demo, path="/ui", footer_links=[], run_history=False, show_error=False,
-                        i18n=i18n(), theme=theme(), css=CSS, head=HEAD)

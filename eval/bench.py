@@ -11,8 +11,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +20,8 @@ from pathlib import Path
 
 from assistant.config import Settings
 from eval import bench_e5
+from eval.process import free_port, http_ok, running, venv_bin
+from eval.stats import p50_p95
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "eval" / "datasets" / "chainqa.jsonl"
@@ -40,13 +40,6 @@ class Plan:
 
 FULL = Plan(e5_cold=True)
 QUICK = Plan(factors=(1, 10), questions=100, api_seconds=3.0, make_run=False)
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {"p50": 0.0, "p95": 0.0}
-    cuts = statistics.quantiles(values * (2 if len(values) == 1 else 1), n=100, method="inclusive")
-    return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2)}
 
 
 def load_questions(limit: int | None = None, dataset: Path = DATASET) -> list[dict]:
@@ -96,8 +89,8 @@ def measure_corpus(knowledge_dir: Path, data_dir: Path, limit: int | None, embed
         answer.append((t1 - t0) * 1000)
     return {"docs": stats["documents"], "chunks": stats["chunks"], "ingest_s": round(ingest_s, 3),
             "index_bytes": sum(p.stat().st_size for p in data_dir.rglob("*") if p.is_file()), "questions": len(cases),
-            "answer_latency_ms": percentiles(answer), "retrieval_latency_ms": percentiles(retrieval),
-            "filtered_retrieval_latency_ms": percentiles(filtered), "peak_rss_mb": peak_rss_mb()}
+            "answer_latency_ms": p50_p95(answer), "retrieval_latency_ms": p50_p95(retrieval),
+            "filtered_retrieval_latency_ms": p50_p95(filtered), "peak_rss_mb": peak_rss_mb()}
 
 
 def scale_run(settings: Settings, factor: int, workdir: Path, limit: int | None) -> dict:
@@ -119,12 +112,6 @@ def scale_run(settings: Settings, factor: int, workdir: Path, limit: int | None)
 
 # --- the HTTP API, in a server process -------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _server_env(settings: Settings, data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHAINQA_", "OPENAI_"))}
     # the per-IP rate limit (600/min) would turn a one-client load test into 429s: lift it here only
@@ -132,22 +119,6 @@ def _server_env(settings: Settings, data_dir: Path) -> dict[str, str]:
                CHAINQA_EMBEDDING=settings.embedding, CHAINQA_ENGINE="offline",
                CHAINQA_RATE_PER_MINUTE="100000000", CHAINQA_RATE_BURST="100000000")
     return env
-
-
-def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 120.0) -> float:
-    import httpx
-
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2.0).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server was not ready within {timeout:.0f} s")
 
 
 async def drive(base: str, questions: list[str], seconds: float, clients: int) -> dict:
@@ -178,37 +149,24 @@ async def drive(base: str, questions: list[str], seconds: float, clients: int) -
         await asyncio.gather(*(client(n, http) for n in range(clients)))
     elapsed = time.perf_counter() - started
     return {"rps": round((len(latencies) - errors) / elapsed, 1),
-            "p95_ms": percentiles(latencies)["p95"], "errors": errors, "requests": len(latencies)}
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+            "p95_ms": p50_p95(latencies)["p95"], "errors": errors, "requests": len(latencies)}
 
 
 def api_run(settings: Settings, data_dir: Path, plan: Plan, questions: list[str]) -> dict:
-    """`make run` on the index in `data_dir`: `chainqa ingest` (up to date: a check), `chainqa serve`
-    until /healthz is 200; then load /api/chat and read the server's peak RSS."""
-    port, chainqa, env = free_port(), str(Path(sys.executable).with_name("chainqa")), _server_env(settings, data_dir)
+    """`make run` on the index in `data_dir`: `chainqa serve` until /healthz is 200; then load /api/chat
+    and read the server's peak RSS."""
+    port, env = free_port(), _server_env(settings, data_dir)
     base = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    ingest_cli_s = time.perf_counter() - started
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen([chainqa, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                                stdout=log, stderr=log)
-        try:
-            ready_s = wait_ready(base, proc)
-            _run_loop(drive(base, questions[:WARMUP], 1.0, 2))  # warm-up, not measured
-            api = _run_loop(drive(base, questions, plan.api_seconds, plan.clients))
-            rss = peak_rss_mb(proc.pid)
-        finally:
-            _stop(proc)
+    cmd = [venv_bin("chainqa"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with tempfile.TemporaryDirectory() as logs, \
+            running(cmd, http_ok(f"{base}/healthz"), log_path=Path(logs) / "serve.log", cwd=ROOT, env=env,
+                    timeout=120) as (proc, ready_s):
+        _run_loop(drive(base, questions[:WARMUP], 1.0, 2))  # warm-up, not measured
+        api = _run_loop(drive(base, questions, plan.api_seconds, plan.clients))
+        rss = peak_rss_mb(proc.pid)
+    # `make run` is `chainqa serve`, which checks (and if needed builds) the index itself
     return {"api": api, "server_peak_rss_mb": rss, "server_ready_s": round(ready_s, 2),
-            "make_run_ready_s": round(ingest_cli_s + ready_s, 2) if plan.make_run else None}
+            "make_run_ready_s": round(ready_s, 2) if plan.make_run else None}
 
 
 # --- the whole run ------------------------------------------------------------------------------
@@ -269,7 +227,7 @@ def render(report: dict, extras: dict) -> str:
         lines.append(f"  {s['docs']:5d} {s['chunks']:7d} {s['ingest_s']:8.2f} {s['retrieval_p95_ms']:8.2f} | "
                      f"{filt:8.2f} {s['answer_p95_ms']:8.2f} {s['peak_rss_mb']:8.1f}")
     lines.append(bench_e5.render(extras["e5"]))
-    lines.append(f"load average at start: {extras['load_avg_1m']} (2 cores)")
+    lines.append(f"load average at start: {extras['load_avg_1m']} ({os.cpu_count()} cores)")
     lines += [f"goal {name}: {'met' if ok else 'not measured' if ok is None else 'NOT met'}"
               for name, ok in extras["goals"].items()]
     return "\n".join(lines)

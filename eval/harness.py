@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.answer import Answer, Turn
+from eval.stats import p50_p95
 
 _WS = re.compile(r"\s+")
 _EMPHASIS = re.compile(r"[*_`]")
@@ -98,13 +99,6 @@ def shape_problems(answer: Answer) -> list[str]:
     return problems
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 2)
-
-
 def run(service, cases: list[Case], engine: str = "offline", documents: dict | None = None) -> dict:
     results = []
     for case in cases:
@@ -136,7 +130,7 @@ def summarize(results: list[dict], engine: str, documents: dict | None) -> dict:
         "citation_accuracy": _citation_accuracy(results, documents),
         "shape": {k: sum(k in r.get("shape", []) for r in results)
                   for k in ("quote_only", "repeated_quote", "pipe_row", "placeholder")},
-        "latency_ms": {"p50": _percentile(lat, 0.5), "p95": _percentile(lat, 0.95),
+        "latency_ms": {**p50_p95(lat),
                        "mean": round(statistics.fmean(lat), 2) if lat else 0.0},
     }
 

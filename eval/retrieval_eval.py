@@ -15,6 +15,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from eval.stats import p50_p95
 from retrieval.index import KnowledgeIndex
 from retrieval.search import MODES, FusionWeights
 
@@ -54,11 +55,6 @@ def is_hit(chunk, case: dict) -> bool:
     return any(chunk.doc_id == doc and _SPACE.sub("", answer) in text for doc, answer in targets)
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
-
-
 def evaluate_mode(index: KnowledgeIndex, cases: list[dict], mode: str, k: int = 5) -> Metrics:
     m = Metrics(mode=mode, queries=len(cases))
     took = []
@@ -75,7 +71,8 @@ def evaluate_mode(index: KnowledgeIndex, cases: list[dict], mode: str, k: int = 
         m.mrr += 1.0 / rank
     n = max(len(cases), 1)
     m.recall_at_1, m.recall_at_k, m.mrr = (round(v / n, 3) for v in (m.recall_at_1, m.recall_at_k, m.mrr))
-    m.p50_ms, m.p95_ms = round(_percentile(took, 0.5), 2), round(_percentile(took, 0.95), 2)
+    cuts = p50_p95(took)
+    m.p50_ms, m.p95_ms = cuts["p50"], cuts["p95"]
     return m
 
 

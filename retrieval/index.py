@@ -20,16 +20,17 @@ from pathlib import Path
 
 from chromadb.errors import NotFoundError
 
-from retrieval.chunking import CHUNKER_VERSION, Chunk, SectionMap, chunk_documents
+from retrieval.chunking import CHUNKER_VERSION, Chunk, chunk_documents
 from retrieval.documents import Document, load_documents
 from retrieval.embeddings import LsaEmbedding, make_embedding
-from retrieval.errors import KnowledgeFileError
+from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
-from retrieval.search import AnswerTypes, ChainQARetriever, FusionWeights, Hit, Mode, QueryExpander, Searcher
+from retrieval.search import ChainQARetriever, FusionWeights, Hit, Mode
 from retrieval.search import search_text as _search_text
-from retrieval.vectors import PREFIX, VectorStore
+from retrieval.snapshot import Snapshot, read_snapshot
+from retrieval.vectors import PREFIX, VectorStore, is_damaged
 
 log = logging.getLogger(__name__)
 INDEX_FORMAT = "2"  # bump when the snapshot layout or the search text changes
@@ -72,20 +73,6 @@ class IndexConfig:
         if "embedding" not in self._shared:
             self._shared["embedding"] = make_embedding(self.embedding, **self.embedding_options)
         return self._shared["embedding"]
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A loaded, complete index; never mutated once in service."""
-
-    name: str
-    fingerprint: str
-    documents: dict[str, Document]
-    chunks: list[Chunk]
-    searcher: Searcher
-    sections: dict[str, SectionMap]
-    tables: Tables  # the knowledge base this snapshot was built from (served with it, loaded once)
-    gazetteer: Gazetteer
 
 
 def _write_json(path: Path, data) -> None:
@@ -144,7 +131,7 @@ class KnowledgeIndex:
     @property
     def _current(self) -> Snapshot:
         if self._snapshot is None:
-            raise RuntimeError("the knowledge index is not loaded")
+            raise IndexUnavailable("the knowledge index is not loaded")
         return self._snapshot
 
     @property
@@ -152,12 +139,19 @@ class KnowledgeIndex:
         return self._current.documents
 
     @property
-    def chunks(self) -> list[Chunk]:
-        return self._current.chunks
+    def tables(self) -> Tables:
+        """The tables of the snapshot in service (the last good ones when knowledge/ is broken)."""
+        return self._current.tables
 
     @property
-    def tables(self) -> Tables:
-        return self._current.tables
+    def knowledge_dir(self) -> Path:
+        """The knowledge files of the snapshot in service (knowledge/ itself for an older snapshot)."""
+        copy = self.config.data_dir / "indexes" / self._current.name / "knowledge"
+        return copy if copy.is_dir() else self.config.knowledge_dir
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._current.chunks
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -194,13 +188,32 @@ class KnowledgeIndex:
         return self.config.data_dir / f"current-{self.store.key}-{self.config.embedding}.json"
 
     def _read_pointer(self) -> dict | None:
+        """The pointer to the snapshot in service; an unreadable or malformed one counts as none."""
         try:
-            return json.loads(self._pointer.read_text(encoding="utf-8"))
+            data = json.loads(self._pointer.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            log.warning("the index pointer %s is malformed; rebuilding", self._pointer.name)
+            return None
+        return data
 
     def refresh(self, rebuild: bool = False) -> dict:
-        """Make the index in service match knowledge/: build aside if needed, then switch."""
+        """Make the index in service match knowledge/: build aside if needed, then switch. A damaged
+        embedded vector store is moved aside and everything rebuilt once."""
+        try:
+            return self._refresh(rebuild)
+        except KnowledgeFileError:
+            raise
+        except Exception as exc:
+            if self.store.url or not is_damaged(exc):
+                raise
+            log.error("the embedded vector store failed (%s); resetting it and rebuilding", exc)
+            self.store.reset()
+            self._snapshot = None  # it searched the store that was just moved aside
+            return self._refresh(True)
+
+    def _refresh(self, rebuild: bool) -> dict:
         started = time.perf_counter()
         fp = knowledge_fingerprint(self.config.knowledge_dir, self.config.make_embedding().identity())
         built = False
@@ -229,6 +242,9 @@ class KnowledgeIndex:
         directory.mkdir(parents=True)
         building = f"{PREFIX}-build-{name[len(PREFIX) + 1:]}"
         try:
+            # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
+            # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
+            shutil.copytree(self.config.knowledge_dir, directory / "knowledge", ignore=shutil.ignore_patterns(".*"))
             self._write_snapshot(directory, name, fp, docs, tables, chunks, building)
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
@@ -258,7 +274,7 @@ class KnowledgeIndex:
         """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it);
         only collections with a snapshot directory under our data_dir are ours to drop."""
         if not self._load(name):
-            raise RuntimeError(f"the new index {name} does not load")
+            raise IndexUnavailable(f"the new index {name} does not load")
         _write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
         keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
         for directory in (self.config.data_dir / "indexes").iterdir():
@@ -287,32 +303,9 @@ class KnowledgeIndex:
             return True
         directory = self.config.data_dir / "indexes" / name
         try:
-            self._snapshot = _read_snapshot(directory, self.config, self.store, self._tokenizer)
-        except (OSError, ValueError, KeyError, NotFoundError) as exc:
-            log.info("index %s is not usable: %s", name, exc)
+            self._snapshot = read_snapshot(directory, self.config.make_embedding(directory), self.config.weights,
+                                           self.store, self._tokenizer)
+        except Exception as exc:  # any unreadable part (truncated file, wrong shape, damaged store): rebuild
+            log.warning("index %s is not usable (%s: %s); it will be rebuilt", name, type(exc).__name__, exc)
             return False
         return True
-
-
-def _read_snapshot(directory: Path, config: IndexConfig, store: VectorStore, tokenizer: Tokenizer | None) -> Snapshot:
-    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-    docs = {k: Document.model_validate(v)
-            for k, v in json.loads((directory / "documents.json").read_text(encoding="utf-8")).items()}
-    tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
-    chunks = [Chunk.from_dict(c) for c in json.loads((directory / "chunks.json").read_text(encoding="utf-8"))]
-    indexed = [c for c in chunks if c.kind != "heading"]
-    embedding = config.make_embedding(directory)
-    if isinstance(embedding, LsaEmbedding) and not embedding.fitted:
-        raise ValueError("the LSA model is missing")
-    if embedding.identity() != meta["embedding"]:
-        raise ValueError(f"built with {meta['embedding']}, configured {embedding.identity()}")
-    collection = store.get(meta["name"], embedding)
-    if collection.count() != meta["indexed"] or len(indexed) != meta["indexed"]:
-        raise ValueError(f"collection has {collection.count()} vectors, expected {meta['indexed']}")
-    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()})
-    searcher = Searcher(indexed, LexicalIndex.load(directory / "lexical", tokenizer), collection,
-                        lambda q: embedding.embed_query([q])[0], QueryExpander(tables, gazetteer), config.weights,
-                        AnswerTypes(tables, [c.text for c in indexed]))
-    return Snapshot(meta["name"], meta["fingerprint"], docs, chunks, searcher,
-                    {k: SectionMap(d) for k, d in docs.items()}, tables, gazetteer)
-

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,9 +14,12 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
+from chromadb.errors import InternalError
 
 from retrieval.chunking import Chunk
+from retrieval.errors import ConfigurationError, VectorStoreUnreachable
 
 log = logging.getLogger(__name__)
 PREFIX = "chainqa"  # every collection this project owns starts with it
@@ -31,7 +36,7 @@ def _settings() -> Settings:
 def _parse_url(url: str) -> tuple[str, int, bool]:
     parsed = urlparse(url if "://" in url else f"http://{url}")
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError(f"chroma_url must look like http://host:port, got {url!r}")
+        raise ConfigurationError(f"chroma_url must look like http://host:port, got {url!r}")
     ssl = parsed.scheme == "https"
     return parsed.hostname, parsed.port or (443 if ssl else 8000), ssl
 
@@ -49,13 +54,44 @@ class VectorStore:
                 self.client.heartbeat()
             except Exception as exc:
                 if not fallback_embedded:
-                    raise ConnectionError(f"Chroma server {chroma_url} is unreachable: {exc}") from exc
+                    raise VectorStoreUnreachable(f"Chroma server {chroma_url} is unreachable: {exc}") from exc
                 log.warning("Chroma server %s unreachable (%s); using the embedded store", chroma_url, exc)
                 self.url = None
         if not self.url:
-            path = self.data_dir / "chroma"
-            path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(path), settings=_settings())
+            self.client = self._embedded()
+
+    @property
+    def _path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    def _embedded(self):
+        """The embedded store; a store whose database is damaged is moved aside and started anew (its
+        collections are rebuilt from knowledge/ by the index)."""
+        self._path.mkdir(parents=True, exist_ok=True)
+        try:
+            return chromadb.PersistentClient(path=str(self._path), settings=_settings())
+        except Exception as exc:
+            _forget(self._path)  # chromadb caches the system before starting it, even when start fails
+            if not is_damaged(exc):
+                raise
+            log.error("the embedded vector store is damaged (%s); starting a new one", exc)
+            self._quarantine()
+            return chromadb.PersistentClient(path=str(self._path), settings=_settings())
+
+    def reset(self) -> None:
+        """Move the damaged embedded store aside (kept for inspection) and open an empty one."""
+        if self.url:
+            raise RuntimeError("a Chroma server is not ours to reset")
+        _forget(self._path)
+        self._quarantine()
+        self.client = chromadb.PersistentClient(path=str(self._path), settings=_settings())
+
+    def _quarantine(self) -> None:
+        if self._path.exists():
+            aside = self._path.with_name(f"chroma.damaged-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}")
+            self._path.rename(aside)
+            log.error("the damaged vector store was moved to %s", aside.name)
+        self._path.mkdir(parents=True, exist_ok=True)
 
     @property
     def key(self) -> str:
@@ -94,6 +130,22 @@ class VectorStore:
             self.client.delete_collection(name=name)
         except Exception as exc:  # already gone (another process cleaned up): nothing to do
             log.debug("drop %s: %s", name, exc)
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """The embedded store's SQLite database cannot be read ("file is not a database", "malformed")."""
+    text = str(exc).lower()
+    return isinstance(exc, InternalError) and ("database" in text or "malformed" in text)
+
+
+def _forget(path: Path) -> None:
+    """Drop chromadb's cached system for `path` (private API: there is no public way to reopen a path)."""
+    system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception as exc:  # a system that never started cannot stop cleanly: forgotten all the same
+            log.debug("stopping the chroma system for %s: %s", path, exc)
 
 
 def where_clause(province: str | None = None, doc_id: str | None = None) -> dict | None:

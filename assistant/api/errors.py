@@ -13,12 +13,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import (
     ChainQAError,
+    Conflict,
     EngineError,
+    IndexUnavailable,
     InputTooLarge,
+    InvalidDocument,
+    InvalidText,
     KnowledgeError,
     NotFound,
     NotReady,
     RateLimited,
+    ReindexFailed,
     Unauthorized,
     UserInputError,
 )
@@ -28,18 +33,24 @@ log = logging.getLogger("chainqa.api")
 # most specific first: the first class an exception is an instance of decides the status
 _STATUS: tuple[tuple[type[ChainQAError], int], ...] = (
     (InputTooLarge, 413),
+    (InvalidText, 422),
+    (InvalidDocument, 422),
     (NotFound, 404),
     (Unauthorized, 401),
+    (Conflict, 409),
     (RateLimited, 429),
     (UserInputError, 400),
     (NotReady, 503),
+    (IndexUnavailable, 503),
+    (ReindexFailed, 500),
     (EngineError, 502),
     (KnowledgeError, 500),
 )
 _HTTP_CODES = MappingProxyType({
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    406: "not_acceptable", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-    422: "invalid_request", 429: "rate_limited", 500: "internal_error", 503: "not_ready"})
+    406: "not_acceptable", 408: "request_timeout", 409: "conflict", 413: "too_large",
+    415: "unsupported_media_type", 422: "invalid_request", 429: "rate_limited", 431: "headers_too_large",
+    500: "internal_error", 502: "bad_gateway", 503: "not_ready"})
 
 
 def error_body(code: str, message: str) -> dict:
@@ -69,9 +80,13 @@ def describe_validation(errors: list[dict]) -> str:
     return "; ".join(parts) + more if parts else "invalid request"
 
 
+def code_for(status: int) -> str:
+    return _HTTP_CODES.get(status, "http_error")
+
+
 def chainqa_error_response(exc: ChainQAError) -> JSONResponse:
     status = status_of(exc)
-    if status >= 500 and status != 503:
+    if not exc.public:
         log.error("internal failure: %s: %s", type(exc).__name__, exc)
         return error_response(status, exc.code, "the service could not answer this request")
     headers = None
@@ -92,7 +107,7 @@ async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    code = code_for(exc.status_code)
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     if exc.status_code == 400 and "parsing the body" in message:
         message = "the request body could not be parsed as JSON"
@@ -109,3 +124,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)
+
+
+def scrub(text: str, settings) -> str:
+    """A reason fit for a response: the server's knowledge/ and data/ paths replaced by their names."""
+    for path, name in ((settings.knowledge_dir, "knowledge"), (settings.data_dir, "data")):
+        text = text.replace(str(path), name)
+    return text

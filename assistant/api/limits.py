@@ -1,19 +1,36 @@
-"""Request limits: a token bucket per client IP for the chat routes, and a cap on the request body size."""
+"""Rate limits: a token bucket per client, in this process or shared through Redis by every worker and
+replica; the FastAPI dependencies for the chat and admin routes."""
 
 from __future__ import annotations
 
-import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from fastapi import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.api.errors import error_body
+from assistant.api import clients
+from assistant.api.state import app_state
 from assistant.errors import RateLimited
 
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+log = logging.getLogger("chainqa.api")
+
+
+class RateLimiter(Protocol):
+    """`take(key)`: 0 when the request may go ahead, else the seconds until it may."""
+
+    name: str
+
+    async def take(self, key: str) -> float: ...
+
+    async def close(self) -> None: ...
+
+    @property
+    def problem(self) -> str | None:
+        """Why the limiter is not working as configured (e.g. Redis is down), for /healthz."""
+        ...
 
 
 @dataclass
@@ -24,10 +41,11 @@ class _Bucket:
 
 @dataclass
 class TokenBucket:
-    """`burst` requests at once, refilled at `per_minute` requests a minute, per key (the client IP)."""
+    """`burst` requests at once, refilled at `per_minute` requests a minute, per key; in this process."""
 
     per_minute: float
     burst: int
+    name: str = "chat"
     max_keys: int = 10_000
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -36,7 +54,17 @@ class TokenBucket:
     def rate(self) -> float:
         return max(self.per_minute, 1e-9) / 60.0
 
-    def take(self, key: str, now: float | None = None) -> float:
+    @property
+    def problem(self) -> str | None:
+        return None
+
+    async def take(self, key: str) -> float:
+        return self.take_now(key)
+
+    async def close(self) -> None:
+        pass
+
+    def take_now(self, key: str, now: float | None = None) -> float:
         """Spend one token; returns 0 when allowed, else the seconds until a token is available."""
         now = time.monotonic() if now is None else now
         with self._lock:
@@ -59,90 +87,90 @@ class TokenBucket:
             del self._buckets[key]
 
 
-def client_key(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+# One atomic step of the same bucket on the Redis server, on the server's clock (replicas' clocks may
+# differ). Returns the wait in seconds as a string (Lua numbers lose their fraction on the way back).
+_TAKE = """
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local got = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local tokens, stamp = tonumber(got[1]) or burst, tonumber(got[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return tostring(wait)
+"""
+
+
+class RedisBucket:
+    """The token bucket kept in Redis, so every worker and replica spends from the same one. When Redis
+    does not answer, each process falls back to its own bucket (a looser limit, never none) and
+    `problem` says so until Redis answers again."""
+
+    def __init__(self, url: str, per_minute: float, burst: int, name: str = "chat", timeout_s: float = 0.5) -> None:
+        self.url, self.name = url, name
+        self.rate, self.burst = max(per_minute, 1e-9) / 60.0, burst
+        self.local = TokenBucket(per_minute, burst, name)
+        self.timeout_s = timeout_s
+        self._client = None
+        self._script = None
+        self._failed_at: float | None = None
+        self._error = ""
+
+    @property
+    def problem(self) -> str | None:
+        if self._failed_at is None:
+            return None
+        return f"the shared rate limit (Redis) does not answer ({self._error}); limiting per process"
+
+    def _connect(self):
+        import redis.asyncio as aioredis
+
+        self._client = aioredis.Redis.from_url(self.url, socket_timeout=self.timeout_s,
+                                               socket_connect_timeout=self.timeout_s, health_check_interval=30)
+        self._script = self._client.register_script(_TAKE)
+        return self._script
+
+    async def take(self, key: str) -> float:
+        if self._failed_at is not None and time.monotonic() - self._failed_at < 2.0:
+            return self.local.take_now(key)  # do not wait on a dead server for every request
+        script = self._script or self._connect()
+        try:
+            wait = float(await script(keys=[f"chainqa:rl:{self.name}:{key}"], args=[self.rate, self.burst]))
+        except Exception as exc:  # redis.RedisError, OSError, a closed event loop: the limit must not fail
+            if self._failed_at is None:
+                log.warning("rate limit %s: Redis failed (%s); limiting per process", self.name, exc)
+            self._failed_at, self._error = time.monotonic(), type(exc).__name__
+            self._client = self._script = None
+            return self.local.take_now(key)
+        if self._failed_at is not None:
+            log.info("rate limit %s: Redis answers again", self.name)
+            self._failed_at = None
+        return wait
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+
+def make_limiter(redis_url: str | None, per_minute: float, burst: int, name: str) -> RateLimiter:
+    return RedisBucket(redis_url, per_minute, burst, name) if redis_url else TokenBucket(per_minute, burst, name)
+
+
+async def check(limiter: RateLimiter, request: Request) -> None:
+    """Spend one token of this client's bucket or raise RateLimited (429 with Retry-After)."""
+    wait = await limiter.take(clients.resolve(request.scope, app_state(request.app).trusted))
+    if wait > 0:
+        raise RateLimited(f"too many requests; retry in {max(wait, 1):.0f} s", retry_after_s=wait)
 
 
 async def rate_limit(request: Request) -> None:
-    """FastAPI dependency for the chat routes: 429 with Retry-After once the client's bucket is empty."""
-    bucket: TokenBucket | None = getattr(request.app.state, "limiter", None)
-    if bucket is None:
-        return
-    wait = bucket.take(client_key(request))
-    if wait > 0:
-        raise RateLimited(f"too many requests; retry in {wait:.0f} s", retry_after_s=wait)
+    """FastAPI dependency for the chat and feedback routes."""
+    await check(app_state(request.app).limiter, request)
 
 
-class BodyLimit:
-    """Reads the body of POST/PUT/PATCH requests up to `max_bytes` before the app sees it: larger → 413,
-    a JSON body that is not UTF-8 → 400. Paths under `skip` (the Gradio UI) are passed through."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, skip: tuple[str, ...] = ("/ui",)) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.skip = skip
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS or self._skipped(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope["headers"])
-        declared = headers.get(b"content-length", b"").decode("latin-1")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _reject(send, 413, "too_large", f"request body is larger than {self.max_bytes} bytes")
-            return
-        body, more = await _read(receive, self.max_bytes)
-        if more:
-            await _reject(send, 413, "too_large", f"request body is larger than {self.max_bytes} bytes")
-            return
-        if b"json" in headers.get(b"content-type", b"") and not _utf8(body):
-            await _reject(send, 400, "invalid_encoding", "request body is not valid UTF-8")
-            return
-        await self.app(scope, _replay(body, receive), send)
-
-    def _skipped(self, path: str) -> bool:
-        return any(path == p or path.startswith(p + "/") for p in self.skip)
-
-
-async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return b"".join(chunks), False
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return b"", True
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks), False
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
-def _utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-async def _reject(send: Send, status: int, code: str, message: str) -> None:
-    payload = json.dumps(error_body(code, message), ensure_ascii=False).encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                            (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": payload})
+async def admin_rate_limit(request: Request) -> None:
+    """FastAPI dependency for the admin routes, checked before the key: guessing it is throttled."""
+    await check(app_state(request.app).admin_limiter, request)

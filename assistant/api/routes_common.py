@@ -1,4 +1,5 @@
-"""What every route shares: the per-request view of app.state and the server-sent-event framing."""
+"""What every route shares: the dependencies (from assistant/api/state.py, re-exported for the routes
+that import them from here) and the server-sent-event framing."""
 
 from __future__ import annotations
 
@@ -6,30 +7,18 @@ import json
 from types import MappingProxyType
 from typing import Any
 
-from fastapi import Request
+from assistant.api.state import (
+    ServiceDep,
+    SettingsDep,
+    StateDep,
+    StoreDep,
+    get_service,
+    get_settings,
+    get_store,
+)
 
-from assistant.config import Settings
-from assistant.errors import NotReady
-
-
-def get_service(request: Request):
-    """The current Service (a reindex swaps it atomically; a request keeps the one it started with)."""
-    service = getattr(request.app.state, "service", None)
-    if service is None:
-        raise NotReady("the knowledge index is not loaded yet")
-    return service
-
-
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def get_store(request: Request):
-    """The feedback and question-log store (assistant.store.Store)."""
-    store = getattr(request.app.state, "store", None)
-    if store is None:
-        raise NotReady("the feedback store is not open")
-    return store
+__all__ = ["SSE_HEADERS", "ServiceDep", "SettingsDep", "StateDep", "StoreDep", "get_service", "get_settings",
+           "get_store", "sse"]
 
 
 def sse(payload: Any) -> str:

@@ -1,16 +1,26 @@
-"""`GET /healthz`: 200 once the index is loaded, 503 while it is not (or its backing store is unreachable)."""
+"""Health: `GET /healthz` as the contract says — 200 `ok`; 200 `degraded` with what is `missing` while
+answers still work without it (the vector store: keyword search answers; knowledge/ is broken: the last
+good index answers; Redis: the rate limit is per process); 503 only when the service cannot answer.
+`GET /readyz` is the same check for orchestrators; `GET /livez` is 200 while the process serves at all
+(so a restart is not triggered while the index loads)."""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
+
+from assistant.api.errors import error_body, scrub
+from assistant.api.routes_common import StateDep
+from assistant.api.state import AppState
 
 router = APIRouter(tags=["health"])
 HEARTBEAT_TIMEOUT_S = 3.0
+# threads of its own: a heartbeat never waits behind answers (and a hung one holds only these)
+_HEARTBEATS = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="chainqa-health")
 
 
 def _vector_store_up(service) -> None:
@@ -20,22 +30,52 @@ def _vector_store_up(service) -> None:
         store.client.heartbeat()
 
 
-async def _problem(request: Request) -> str | None:
-    service = getattr(request.app.state, "service", None)
-    if service is None:
-        return getattr(request.app.state, "startup_error", None) or "the knowledge index is not loaded yet"
+async def _missing(state: AppState) -> dict[str, str]:
+    """What the service answers without, each with the reason."""
+    service = state.service
+    missing: dict[str, str] = {}
     try:
-        await asyncio.wait_for(run_in_threadpool(_vector_store_up, service), timeout=HEARTBEAT_TIMEOUT_S)
+        await asyncio.wait_for(asyncio.wrap_future(_HEARTBEATS.submit(_vector_store_up, service)),
+                               HEARTBEAT_TIMEOUT_S)
     except Exception as exc:
-        return f"the vector store does not answer ({type(exc).__name__})"
-    return None
+        missing["vector_store"] = f"the vector store does not answer ({type(exc).__name__}); keyword search answers"
+    stale = state.stale_reason or getattr(service.index, "last_error", None)
+    if stale:
+        missing["current_knowledge"] = ("knowledge/ cannot be indexed, the last good index answers: "
+                                        + scrub(stale, state.settings))
+    for limiter in (state.limiter, state.admin_limiter):
+        if limiter.problem:
+            missing[f"shared_rate_limit_{limiter.name}"] = limiter.problem
+    return missing
 
 
-@router.get("/healthz", responses={503: {"description": "not ready, with the reason"}})
-async def healthz(request: Request) -> Any:
-    """200 `{"status": "ok"}` once the index is loaded and its vector store answers; else 503."""
-    problem = await _problem(request)
-    if problem:
-        return JSONResponse({"status": "not_ready", "reason": problem}, status_code=503)
-    service = request.app.state.service
-    return {"status": "ok", "engine": service.settings.engine, "documents": len(service.deps.documents)}
+async def report(state: AppState) -> tuple[int, dict[str, Any]]:
+    service = state.service
+    if service is None:
+        reason = state.startup_error or "the knowledge index is not loaded yet"
+        return 503, {"status": "not_ready", "reason": reason, **error_body("not_ready", reason)}
+    missing = await _missing(state)
+    body: dict[str, Any] = {"status": "degraded" if missing else "ok", "engine": service.settings.engine,
+                            "documents": len(service.deps.documents)}
+    if missing:
+        body |= {"missing": list(missing), "reasons": missing}
+    return 200, body
+
+
+@router.get("/healthz", responses={503: {"description": "cannot answer, with the reason"}})
+async def healthz(state: StateDep) -> Any:
+    """200 `ok`, 200 `degraded` (with `missing` and `reasons`) while answers still work, else 503."""
+    status, body = await report(state)
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/readyz", responses={503: {"description": "cannot answer, with the reason"}})
+async def readyz(state: StateDep) -> Any:
+    """For an orchestrator's readiness probe: the same as /healthz."""
+    return await healthz(state)
+
+
+@router.get("/livez")
+async def livez() -> dict[str, str]:
+    """For a liveness probe: the process serves requests (the index may still be loading)."""
+    return {"status": "alive"}

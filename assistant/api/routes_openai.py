@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -13,10 +13,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, Turn
-from assistant.api.errors import error_body
+from assistant.api import answering
 from assistant.api.limits import rate_limit
-from assistant.api.routes_common import SSE_HEADERS, get_service, sse
-from assistant.errors import ChainQAError, UserInputError
+from assistant.api.routes_common import SSE_HEADERS, ServiceDep, StateDep, sse
+from assistant.errors import UserInputError
 
 router = APIRouter(tags=["openai"])
 MODEL = "chainqa"
@@ -73,33 +73,28 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
 
 @router.post("/v1/chat/completions", dependencies=[Depends(rate_limit)],
              responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}})
-def chat_completions(body: CompletionRequest, service=Depends(get_service)):
+async def chat_completions(body: CompletionRequest, state: StateDep, service: ServiceDep):
     """OpenAI Chat Completions; the full Answer (citations, refusal) rides along as `chainqa`."""
     question, history = split_messages(body.messages)
     if not body.stream:
-        return completion(service.ask(question, history), body.model)
+        return completion(await answering.answer(state, service, question, history), body.model)
     service.validate(question, history)
-    return StreamingResponse(_chunks(service, question, history, body.model),
-                             media_type="text/event-stream", headers=SSE_HEADERS)
+    items = answering.events(state, service, question, history)
+    return StreamingResponse(_chunks(items, body.model), media_type="text/event-stream", headers=SSE_HEADERS)
 
 
-def _chunks(service, question: str, history: list[Turn], model: str) -> Iterator[str]:
+async def _chunks(items: AsyncIterator[str | Answer], model: str) -> AsyncIterator[str]:
     head = _envelope("chat.completion.chunk", model, f"chatcmpl-{uuid.uuid4().hex}", int(time.time()))
 
-    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> str:
+    def chunk(item: str | Answer) -> str:
+        delta, finish, extra = {"content": item}, None, {}
+        if isinstance(item, Answer):
+            delta, finish, extra = {}, "stop", {"chainqa": item.model_dump(mode="json")}
         return sse({**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra})
 
-    yield chunk({"role": "assistant", "content": ""})
-    try:
-        for item in service.stream(question, history):
-            if isinstance(item, Answer):
-                yield chunk({}, "stop", chainqa=item.model_dump(mode="json"))
-            elif item:
-                yield chunk({"content": item})
-    except ChainQAError as exc:
-        yield sse(error_body(exc.code, str(exc)))
-    except Exception:
-        yield sse(error_body("internal_error", "the service could not finish this answer"))
+    yield sse({**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]})
+    async for event in answering.framed(items, chunk):
+        yield event
     yield "data: [DONE]\n\n"
 
 

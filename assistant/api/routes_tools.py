@@ -2,68 +2,39 @@
 
 from __future__ import annotations
 
-import inspect
-import typing
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import ValidationError
 
-from assistant.api.routes_common import get_service
+from assistant.api.routes_common import ServiceDep, StateDep
 from assistant.errors import NotFound
-from assistant.tools import TOOLS
+from assistant.tools.schema import ToolSpec, tool_specs
+
+__all__ = ["router", "tool_specs"]
 
 router = APIRouter(tags=["tools"])
 
 
-@dataclass(frozen=True)
-class ToolSpec:
-    name: str
-    fn: Callable[..., Any]
-    args: type[BaseModel]
-
-    @property
-    def description(self) -> str:
-        return inspect.cleandoc(self.fn.__doc__ or "")
-
-
-def _args_model(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
-    hints = typing.get_type_hints(fn)
-    fields: dict[str, Any] = {}
-    for param in list(inspect.signature(fn).parameters.values())[1:]:  # the first is deps
-        default = ... if param.default is inspect.Parameter.empty else param.default
-        fields[param.name] = (hints.get(param.name, str), default)
-    return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
-
-
-def tool_specs() -> dict[str, ToolSpec]:
-    """Built once per app: each tool with a pydantic model of its arguments."""
-    return {name: ToolSpec(name, fn, _args_model(name, fn)) for name, fn in TOOLS.items()}
-
-
-def _spec(request: Request, name: str) -> ToolSpec:
-    specs: dict[str, ToolSpec] = request.app.state.tools
+def _spec(specs: dict[str, ToolSpec], name: str) -> ToolSpec:
     if name not in specs:
         raise NotFound(f"no tool named '{name}'; available: {', '.join(specs)}")
     return specs[name]
 
 
 @router.get("/api/tools")
-def list_tools(request: Request) -> list[dict[str, Any]]:
+def list_tools(state: StateDep) -> list[dict[str, Any]]:
     """Every tool with its description and the JSON schema of its query parameters."""
-    specs: dict[str, ToolSpec] = request.app.state.tools
     return [{"name": s.name, "description": s.description, "parameters": s.args.model_json_schema()}
-            for s in specs.values()]
+            for s in state.tools.values()]
 
 
 @router.get("/api/tools/{name}")
-def run_tool(name: str, request: Request, service=Depends(get_service)) -> Any:
+def run_tool(name: str, request: Request, state: StateDep, service: ServiceDep) -> Any:
     """Run one tool; its arguments are the query parameters, e.g. `/api/tools/chain_leader?chain=芯片`."""
-    spec = _spec(request, name)
+    spec = _spec(state.tools, name)
     query = dict(request.query_params)
     try:
         args = spec.args.model_validate(query)

@@ -42,3 +42,12 @@ def client(base_url):
 def admin_headers():
     return {"X-API-Key": ADMIN_KEY}
 
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """One real PostgreSQL server for the session (tests/services.py); each test makes its own database."""
+    from tests.services import postgres_server
+
+    with postgres_server() as url:
+        yield url

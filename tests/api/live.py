@@ -9,12 +9,15 @@ from pathlib import Path
 
 import uvicorn
 
+from assistant.api import server as serving
+
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_KEY = "test-admin-key-0123456789"
 
 
 class LiveServer:
-    """`with LiveServer(app) as base_url:` serves `app` (lifespan included) until the block ends."""
+    """`with LiveServer(app) as base_url:` serves `app` (lifespan included) until the block ends, with the
+    uvicorn configuration `chainqa serve` uses (h11, header limits and timeouts, no proxy headers)."""
 
     def __init__(self, app, startup_timeout: float = 120.0) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -22,7 +25,9 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=3)
+        state = getattr(app.state, "chainqa", None)  # other apps (a demo portal) get the default limits
+        config = serving.config(app, state.settings if state else make_settings(ROOT / "data"), log_level="warning",
+                                lifespan="on", timeout_graceful_shutdown=3)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.startup_timeout = startup_timeout
@@ -56,6 +61,7 @@ def make_settings(data_dir: Path, **overrides):
 
     values = {"data_dir": data_dir, "store_url": f"sqlite:///{data_dir / 'store-test.sqlite3'}",
               "admin_api_key": ADMIN_KEY, "rate_per_minute": 60000.0, "rate_burst": 100000,
+              "admin_rate_per_minute": 60000.0, "admin_rate_burst": 100000,
               "engine": "offline", "chroma_url": None}
     values.update(overrides)
     return Settings(**values)

@@ -1,18 +1,37 @@
-"""The feedback and question-log store: SQLite in WAL mode, one transaction per write, reopens cleanly."""
+"""The feedback and question-log store, the same tests on SQLite (WAL) and on a real PostgreSQL server:
+one transaction per write, reopens cleanly, personal data masked before storage, old rows purged,
+text with lone surrogates stored instead of failing, an older database upgraded in place."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+import uuid
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from assistant.answer import Answer, Citation
-from assistant.store import Store
+from assistant.store import SqlStore
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sub' / 'store.sqlite3'}"
+    server = request.getfixturevalue("postgres_url")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'sub' / 'store.sqlite3'}")
+def store(url):
+    s = SqlStore(url)
     yield s
     s.close()
 
@@ -22,8 +41,10 @@ def _answer(text: str, refused: bool = False) -> Answer:
     return Answer(answer=text, refused=refused, citations=[] if refused else [cite], latency_ms=1.5)
 
 
-def test_wal_mode_and_tables(store, tmp_path):
-    with sqlite3.connect(tmp_path / "sub" / "store.sqlite3") as con:
+def test_wal_mode_and_tables(tmp_path):
+    s = SqlStore(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    s.close()
+    with sqlite3.connect(tmp_path / "store.sqlite3") as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         names = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
     assert {"feedback", "question_log"} <= names
@@ -34,7 +55,15 @@ def test_question_log(store):
     row = store.questions(5)[0]
     assert row["question"] == "湖北芯片这条链谁是链长？" and row["answer"] == "曹广晶"
     assert row["citations"][0]["doc_id"] == "hubei_scheme" and row["latency_ms"] == 1.5
-    assert row["refused"] is False and isinstance(row["created_at"], str)
+    assert row["refused"] is False and row["aborted"] is False and isinstance(row["created_at"], str)
+    store.log_question("流式问题", _answer("一半"), aborted=True)
+    assert store.questions(1)[0]["aborted"] is True
+
+
+def test_long_engine_names_fit(store):
+    engine = "offline (llm fallback: malformed tool arguments)"
+    store.log_question("q", _answer("a").model_copy(update={"engine": engine}))
+    assert store.questions(1)[0]["engine"] == engine
 
 
 def test_unanswered_lists_refusals_and_thumbs_down(store):
@@ -49,15 +78,71 @@ def test_unanswered_lists_refusals_and_thumbs_down(store):
 
 
 def test_rating_must_be_plus_or_minus_one(store):
-    with pytest.raises(ValueError):
+    from assistant.errors import UserInputError
+
+    with pytest.raises(UserInputError):
         store.add_feedback("q", "a", 0)
 
 
-def test_rows_survive_reopening(tmp_path):
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    first = Store(url)
+def test_rows_survive_reopening(url):
+    first = SqlStore(url)
     first.add_feedback("q", "a", 1)
     del first  # no close: as if the process had died after the commit
-    again = Store(url)
+    again = SqlStore(url)
     assert again.feedback(5)[0]["question"] == "q"
     again.close()
+
+
+def test_personal_data_is_masked_before_storage(store):
+    question = "我是张三，手机13812345678，身份证42010619900101123X，邮箱 zhang.san@example.gov.cn，芯片链长是谁？"
+    store.log_question(question, _answer("请拨 027-87654321 咨询"))
+    store.add_feedback(question, "曹广晶", -1, "回电 +86 139 0000 1111")
+    row, fb = store.questions(1)[0], store.feedback(1)[0]
+    for text in (row["question"], row["answer"], fb["question"], fb["comment"]):
+        assert not any(secret in text for secret in ("13812345678", "42010619900101123X", "zhang.san",
+                                                      "87654321", "139 0000 1111")), text
+    assert row["question"] == "我是张三，手机[手机号]，身份证[身份证号]，邮箱 [邮箱]，芯片链长是谁？"
+    assert row["answer"] == "请拨 [电话] 咨询" and fb["comment"] == "回电 [手机号]"
+    store.log_question("湖北16条链，鄂政办发〔2021〕23号，2021年", _answer("7个专班"))
+    assert store.questions(1)[0]["question"] == "湖北16条链，鄂政办发〔2021〕23号，2021年"  # numbers of policy text stay
+
+
+def test_lone_surrogates_are_stored_not_fatal(store):
+    store.log_question("芯片\ud800链长", _answer("曹\udfff广晶"))
+    row = store.questions(1)[0]
+    assert row["question"] == "芯片\ufffd链长" and row["answer"] == "曹\ufffd广晶"
+
+
+def test_retention_deletes_only_old_rows(store):
+    store.log_question("新问题", _answer("新"))
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=100)
+    with store.engine.begin() as conn:  # a row from 100 days ago, as if written then
+        conn.execute(sa.insert(store._questions).values(question="旧问题", answer="旧", refused=False,
+                                                        engine="offline", latency_ms=1.0, citations=[],
+                                                        created_at=old, aborted=False))
+    assert store.purge(dt.timedelta(days=90)) == 1
+    assert [r["question"] for r in store.questions(10)] == ["新问题"]
+
+
+def test_an_older_store_is_upgraded_in_place(url):
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    engine, meta = sa.create_engine(url), sa.MetaData()
+    old = sa.Table("question_log", meta,  # the question log as the previous release created it
+                   sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                   sa.Column("question", sa.Text, nullable=False), sa.Column("answer", sa.Text, nullable=False),
+                   sa.Column("refused", sa.Boolean, nullable=False), sa.Column("engine", sa.String(32), nullable=False),
+                   sa.Column("latency_ms", sa.Float, nullable=False), sa.Column("citations", sa.JSON, nullable=False),
+                   sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(old).values(question="q", answer="a", refused=False, engine="offline", latency_ms=1.0,
+                                           citations=[], created_at=dt.datetime.now(dt.UTC)))
+    engine.dispose()
+    store = SqlStore(url)
+    try:
+        assert store.questions(5)[0]["aborted"] is False
+        store.log_question("新", _answer("答"), aborted=True)
+        assert store.questions(1)[0]["aborted"] is True
+    finally:
+        store.close()

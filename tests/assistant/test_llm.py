@@ -94,10 +94,25 @@ def test_ungrounded_answer_falls_back_to_offline(parts, server, caplog, reply, c
 
 
 def test_timeout_falls_back_within_a_bounded_time(parts, server):
-    server.script(text(CHIP_TEXT, delay=10))
+    timeout = 0.5  # one try: the read timeout is the deadline; the bound is five times it
+    server.script(text(CHIP_TEXT, delay=30))
     started = time.perf_counter()
-    answer = _engine(parts, server, llm_timeout_s=0.3).answer(CHIP, [])
-    assert time.perf_counter() - started < 2.0
+    answer = _engine(parts, server, llm_timeout_s=timeout, llm_max_retries=0).answer(CHIP, [])
+    assert time.perf_counter() - started < 5 * timeout
+    assert answer.engine == "offline (llm fallback: timeout)" and "曹广晶" in answer.answer
+
+
+def test_the_total_deadline_bounds_every_read_together(parts, server):
+    """Each read is within llm_timeout_s, but the whole answer is not: the deadline of assistant/deadline.py."""
+    import dataclasses
+
+    from assistant.deadline import Budget
+
+    deadline = 0.5  # two replies of 0.3 s each: every read is fine, the answer as a whole is not
+    server.script(dataclasses.replace(CHIP_CALL, delay=0.3), text(CHIP_TEXT, delay=0.3), text(CHIP_TEXT, delay=0.3))
+    started = time.perf_counter()
+    answer = Budget(deadline).call(_engine(parts, server, llm_timeout_s=30, llm_max_retries=1).answer, CHIP, [])
+    assert time.perf_counter() - started < 5 * deadline
     assert answer.engine == "offline (llm fallback: timeout)" and "曹广晶" in answer.answer
 
 
@@ -156,10 +171,11 @@ def test_streamed_ungrounded_answer_is_superseded_by_the_offline_one(parts, serv
 
 
 def test_stream_stalling_mid_answer_times_out(parts, server):
-    server.script(CHIP_CALL, text(CHIP_TEXT, stall=10))
+    timeout = 0.5  # a stalled stream is not retried: the read timeout is the deadline
+    server.script(CHIP_CALL, text(CHIP_TEXT, stall=30))
     started = time.perf_counter()
-    deltas, answer = _drain(_engine(parts, server, llm_timeout_s=0.5).stream(CHIP, []))
-    assert time.perf_counter() - started < 3.0 and deltas
+    deltas, answer = _drain(_engine(parts, server, llm_timeout_s=timeout).stream(CHIP, []))
+    assert time.perf_counter() - started < 5 * timeout + 1.0 and deltas  # + the tool round before it
     assert answer.engine == "offline (llm fallback: timeout)" and "曹广晶" in answer.answer
 
 

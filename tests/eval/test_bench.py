@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from eval import bench
+from eval.stats import p50_p95, percentile
 from eval.synthetic import LABEL, MARKER, generate
 from retrieval.chunking import chunk_documents
 from retrieval.documents import load_documents
@@ -56,9 +56,11 @@ def test_generator_refuses_to_write_into_knowledge():
 
 
 def test_percentiles_and_question_sampling():
-    assert bench.percentiles([]) == {"p50": 0.0, "p95": 0.0}
-    p = bench.percentiles([float(i) for i in range(1, 101)])
-    assert p["p50"] == pytest.approx(50.5) and p["p95"] == pytest.approx(95.05)
+    assert p50_p95([]) == {"p50": 0.0, "p95": 0.0}
+    values = [float(i) for i in range(1, 101)]
+    assert p50_p95(values) == {"p50": 50.0, "p95": 95.0}  # nearest rank, as everywhere in eval/
+    assert [percentile(values, p) for p in (50, 95, 99, 100)] == [50.0, 95.0, 99.0, 100.0]
+    assert percentile([], 50) is None and percentile([7.0], 95) == 7.0
     every = bench.load_questions()
     some = bench.load_questions(10)
     assert len(some) == 10 and some[0] == every[0] and some[-1] != every[9]  # spread, not the first ten
@@ -68,7 +70,6 @@ def test_percentiles_and_question_sampling():
 def test_tiny_run_prints_exactly_the_issue_keys(capsys):
     from assistant.config import Settings
 
-    started = time.perf_counter()
     plan = bench.Plan(factors=(1, 2), questions=8, api_seconds=1.0, clients=4)
     assert bench.main(Settings(), as_json=True, plan=plan) == 0
     report = json.loads(capsys.readouterr().out)
@@ -80,5 +81,4 @@ def test_tiny_run_prints_exactly_the_issue_keys(capsys):
     assert report["api"]["rps"] > 0 and report["ingest_s"] > 0 and report["server_peak_rss_mb"] > 50
     one, two = report["scale"]
     assert set(one) == {"docs", "chunks", "ingest_s", "retrieval_p95_ms", "answer_p95_ms", "peak_rss_mb"}
-    assert two["docs"] == 2 * one["docs"] and two["chunks"] == 2 * one["chunks"]
-    assert time.perf_counter() - started < 40
+    assert two["docs"] == 2 * one["docs"] and two["chunks"] == 2 * one["chunks"]  # how fast: not asserted

@@ -7,11 +7,11 @@ from __future__ import annotations
 import sys
 import threading
 
-from assistant.store import Store
+from assistant.store import SqlStore
 
 
 def main(url: str, threads: int) -> None:
-    store = Store(url)
+    store = SqlStore(url)
     printing = threading.Lock()
 
     def write(worker: int) -> None:

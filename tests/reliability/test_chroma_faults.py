@@ -1,5 +1,7 @@
-"""The Chroma server is unreachable at startup (a closed loopback port) or goes away while serving:
-readiness says so at once (/healthz 503), requests fail fast instead of hanging, and with
+"""The Chroma server is unreachable at startup (a closed loopback port) or goes away while serving.
+Unreachable at startup: no index can load, /healthz is 503 and requests fail fast instead of hanging.
+Gone while serving: answers still come from keyword search, so /healthz is 200 `degraded` with
+`vector_store` missing (an orchestrator must not kill a working instance). With
 `chroma_fallback_embedded` the service answers from the embedded store."""
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ import time
 
 import pytest
 
+from assistant.api.routes_health import HEARTBEAT_TIMEOUT_S
 from tests.api.live import make_settings
 from tests.api.test_bad_input import assert_error
 from tests.chroma import running_chroma
 from tests.reliability.conftest import QUESTION, start
 
-FAST_S = 2.0  # "quickly": well under any client or proxy timeout
+FAST_S = 10.0  # "fails fast": well under any client or proxy timeout (a deadline, not a speed target)
 
 
 def closed_port() -> int:
@@ -51,7 +54,7 @@ def test_unreachable_chroma_is_a_quick_readiness_failure(unreachable):
     for _ in range(3):
         r, seconds = timed(lambda: unreachable.get("/healthz"))
         assert r.status_code == 503 and seconds < FAST_S
-        assert r.json()["status"] == "not_ready" and "ConnectionError" in r.json()["reason"]
+        assert r.json()["status"] == "not_ready" and "VectorStoreUnreachable" in r.json()["reason"]
         assert "127.0.0.1" not in r.text  # the reason names the failure, not the address
     for route in ("/api/chat", "/api/chat/stream"):
         r, seconds = timed(lambda route=route: unreachable.post(route, json={"question": QUESTION}))
@@ -90,13 +93,13 @@ def test_chroma_going_away_while_serving(tmp_path, chroma_server):
         proc.terminate()
         proc.wait(timeout=10)
         r, seconds = timed(lambda: client.get("/healthz"))
-        assert r.status_code == 503 and "vector store" in r.json()["reason"] and seconds < FAST_S + 3
+        assert seconds < 5 * HEARTBEAT_TIMEOUT_S  # the heartbeat's deadline fired, it did not hang
+        body = r.json()
+        assert r.status_code == 200 and body["status"] == "degraded" and body["missing"] == ["vector_store"]
+        assert "keyword search" in body["reasons"]["vector_store"] and "127.0.0.1" not in r.text
         r, seconds = timed(lambda: client.post("/api/chat", json={"question": "湖北的问题办理机制是怎样的？"}))
-        assert seconds < FAST_S  # answered from the lexical index, or a clear 503: never hung, never a 500
-        if r.status_code == 200:
-            assert r.json()["citations"] and "销号" in r.json()["answer"]
-        else:
-            assert_error(r, 503, "not_ready")
+        assert seconds < FAST_S and r.status_code == 200  # answered from the lexical index, never hung
+        assert r.json()["citations"] and "销号" in r.json()["answer"]
     finally:
         client.close()
         server.__exit__(None, None, None)

@@ -1,5 +1,6 @@
 """The LLM endpoint fails (times out, 5xx, garbage, hangs up, drips): through the HTTP API the answer
-still comes, from the offline engine, within a bounded time, and says why in `engine`."""
+still comes, from the offline engine, and says why in `engine`. Nothing here measures how fast normal
+work is: where a deadline must fire, the bound is five times the deadline (a busy machine passes)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from tests.api.test_chat import sse_events
 from tests.fakes.openai_server import LoopbackServer, ScriptedOpenAI, error, text
 from tests.reliability.conftest import QUESTION, start
 
-TIMEOUT_S, RETRIES = 1.0, 1
-BOUND_S = TIMEOUT_S * (RETRIES + 1) + 2.0  # every try may time out, then the offline answer
+TIMEOUT_S, RETRIES = 1.0, 1  # each read; tries
+DEADLINE_S = 2.0  # the whole LLM answer: connect, every read, every try and tool round
+BOUND_S = 5 * DEADLINE_S
 ROUTES = ("/api/chat", "/api/chat/stream")
 
 
@@ -79,7 +81,7 @@ def _app_for(base_url: str, data_dir, name: str):
     from assistant.api.app import create_app
 
     return create_app(make_settings(data_dir, engine="llm", OPENAI_BASE_URL=base_url, OPENAI_API_KEY="sk-test",
-                                    llm_timeout_s=TIMEOUT_S, llm_max_retries=RETRIES,
+                                    llm_timeout_s=TIMEOUT_S, llm_max_retries=RETRIES, llm_deadline_s=DEADLINE_S,
                                     store_url=f"sqlite:///{data_dir / f'store-{name}.sqlite3'}"))
 
 
@@ -169,8 +171,6 @@ def test_llm_garbage(garbage, route, mode):
     assert elapsed < BOUND_S
 
 
-@pytest.mark.xfail(strict=True, reason="gap: llm_timeout_s bounds each read, not the whole call; an endpoint "
-                   "that drips a byte at a time holds the request (needs a total deadline in assistant/llm.py)")
 @pytest.mark.parametrize("route", ROUTES)
 def test_llm_dripping_bytes(garbage, route):
     fake, client = garbage
@@ -205,3 +205,91 @@ def _key() -> str:
     from tests.api.live import ADMIN_KEY
 
     return ADMIN_KEY
+
+
+class HoldingOpenAI(LoopbackServer):
+    """An endpoint that accepts every request and answers (500) only once `release` is set."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.in_flight = 0
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with fake.lock:
+                    fake.in_flight += 1
+                fake.release.wait(60)
+                with fake.lock:
+                    fake.in_flight -= 1
+                body = b'{"error": {"message": "held", "type": "server_error"}}'
+                self.send_response(500)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        super().__init__(Handler)
+
+
+def test_slow_llm_answers_never_hold_the_other_routes(data_dir):
+    """45 concurrent chats against an endpoint that holds every request: at most `llm_pool_size` wait
+    for it, the rest are answered offline at once, and /healthz, tools and documents answer meanwhile."""
+    from assistant.api.app import create_app
+
+    pool = 4
+    with HoldingOpenAI() as fake:
+        app = create_app(make_settings(data_dir, engine="llm", OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="sk-test",
+                                       llm_timeout_s=60, llm_max_retries=0, llm_deadline_s=60, llm_pool_size=pool,
+                                       store_url=f"sqlite:///{data_dir / 'store-llm-pool.sqlite3'}"))
+        server, url, client = start(app)
+        engines: list[str] = []
+        try:
+            def chat(n: int) -> None:
+                with httpx.Client(base_url=url, timeout=120) as c:
+                    route = ROUTES[n % 2]
+                    answer, _ = ask(c, route, timeout=120)
+                    engines.append(answer["engine"])
+
+            threads = [threading.Thread(target=chat, args=(n,)) for n in range(45)]
+            for t in threads:
+                t.start()
+            waited = time.monotonic()
+            while (fake.in_flight < pool or len(engines) < 45 - pool) and time.monotonic() - waited < 60:
+                time.sleep(0.05)  # until the pool is full and the others have their answers
+            for path in ("/healthz", "/api/tools/list_chains?province=湖北", "/api/documents/hubei_scheme"):
+                assert client.get(path).status_code == 200
+            assert fake.in_flight == pool  # nothing above answered by waiting for the held requests
+            fake.release.set()
+            for t in threads:
+                t.join(timeout=120)
+        finally:
+            fake.release.set()
+            client.close()
+            server.__exit__(None, None, None)
+    assert len(engines) == 45 and engines.count("offline (llm busy)") == 45 - pool
+    assert engines.count("offline (llm fallback: http 500)") == pool
+
+
+def test_an_llm_stream_the_client_aborts_is_logged(scripted):
+    """The client goes away after the first delta, while the model is still writing: the service closes
+    the stream once its running step ends and logs what was sent, marked aborted."""
+    fake, client = scripted
+    fake.replies.clear()
+    question = f"湖北芯片这条链谁是链长？（{time.monotonic_ns()}）"
+    fake.script(text("湖北集成电路产业链的链长是曹广晶。", stall=DEADLINE_S / 2))
+    with client.stream("POST", "/api/chat/stream", json={"question": question}) as r:
+        assert r.status_code == 200
+        next(line for line in r.iter_lines() if '"delta"' in line)
+    headers, row = {"X-API-Key": _key()}, None
+    waited = time.monotonic()
+    while row is None and time.monotonic() - waited < BOUND_S:
+        rows = client.get("/api/admin/questions", params={"limit": 20}, headers=headers).json()
+        row = next((r for r in rows if r["question"] == question), None)
+        time.sleep(0.1)
+    assert row is not None and row["aborted"] is True and row["answer"].startswith("湖北")

@@ -79,7 +79,7 @@ def test_upload_and_forced_reindex_under_load(upload_server):
             first = threading.Thread(target=lambda: results.append(
                 other.post("/api/admin/reindex", params={"force": "true"}).status_code))
             first.start()
-            while not app.state.reindex_lock.locked() and first.is_alive():
+            while not app.state.chainqa.reindex_lock.locked() and first.is_alive():
                 time.sleep(0.005)
             second = client.post("/api/admin/reindex", params={"force": "true"}, headers=ADMIN)
             first.join(timeout=120)

@@ -14,7 +14,7 @@ import time
 
 import httpx
 
-from assistant.store import Store
+from assistant.store import SqlStore
 from eval.loadtest import running_server
 from tests.api.live import ROOT
 
@@ -48,7 +48,7 @@ def kill_writer_after(url: str, rows: int) -> dict[int, str]:
 def check_store(path, reported: dict[int, str]) -> int:
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    store = Store(f"sqlite:///{path}")  # reopens (and recovers the WAL) cleanly
+    store = SqlStore(f"sqlite:///{path}")  # reopens (and recovers the WAL) cleanly
     try:
         rows = {r["id"]: r["question"] for r in store.feedback(limit=10**6)}
         lost = {i: q for i, q in reported.items() if rows.get(i) != q}

@@ -95,7 +95,7 @@ def test_existing_ids_conflict(upload_server):
 def test_too_large_and_unauthorised(upload_server):
     app, client, knowledge = upload_server
     before = snapshot(knowledge)
-    big = {**DOC, "id": "hubei_big", "text": "长" * app.state.settings.max_body_bytes}
+    big = {**DOC, "id": "hubei_big", "text": "长" * app.state.chainqa.settings.max_body_bytes}
     assert_error(client.post(ROUTE, json=big, headers=ADMIN), 413, "too_large")
     assert_error(client.post(ROUTE, json=DOC), 401, "unauthorized")
     assert_error(client.post(ROUTE, json={**DOC, "id": "hubei_y"}, headers={"X-API-Key": "wrong"}), 401)
@@ -110,9 +110,10 @@ def test_failed_reindex_restores_knowledge(upload_server, monkeypatch):
     def broken(force=False):
         raise OSError("disk full")
 
-    monkeypatch.setattr(app.state, "rebuild", broken)
+    monkeypatch.setattr(app.state.chainqa, "rebuild", broken)
     r = client.post(ROUTE, json={**DOC, "id": "hunan_unlucky", "province": "湖南"}, headers=ADMIN)
-    assert assert_error(r, 500, "internal_error")["message"].startswith("reindex failed")
+    message = assert_error(r, 500, "reindex_failed")["message"]
+    assert "reindex failed (OSError)" in message and "previous index (" in message and "is still serving" in message
     assert "disk full" not in r.text
     assert snapshot(knowledge) == before
     assert client.get("/healthz").json()["documents"] == documents

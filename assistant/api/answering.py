@@ -1,0 +1,62 @@
+"""How the HTTP routes get an answer: offline answers on the server's worker threads, LLM answers in the
+bounded pool (assistant/api/pool.py); a full pool answers offline at once. Streams are async iterators
+of text deltas and then the final Answer, closed deterministically when the client goes away."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from starlette.concurrency import run_in_threadpool
+
+from assistant.answer import Answer, Turn
+from assistant.api.errors import error_body
+from assistant.api.routes_common import sse
+from assistant.api.state import AppState
+from assistant.errors import ChainQAError
+from assistant.service import Service
+
+log = logging.getLogger("chainqa.api")
+BUSY = "offline (llm busy)"
+PIECE = 24  # characters per delta of an answer computed whole
+
+
+async def answer(state: AppState, service: Service, question: str, history: list[Turn]) -> Answer:
+    if not service.uses_llm:
+        return await run_in_threadpool(service.ask, question, history)
+    if state.pool.try_slot():
+        return await state.pool.run(service.ask, question, history)
+    busy = await run_in_threadpool(lambda: service.ask(question, history, engine="offline"))
+    busy.engine = BUSY
+    return busy
+
+
+async def events(state: AppState, service: Service, question: str, history: list[Turn]) -> AsyncIterator[str | Answer]:
+    """Deltas, then the Answer (the route has validated the input: bad input is a JSON 4xx, not a broken
+    stream). Offline, the answer is computed (and logged) whole before the first delta; with the LLM,
+    the service logs the stream when it ends, aborted or not."""
+    if service.uses_llm and state.pool.try_slot():
+        async for item in state.pool.iterate(service.stream(question, history)):
+            yield item
+        return
+    whole = await answer(state, service, question, history)
+    for i in range(0, len(whole.answer), PIECE):
+        yield whole.answer[i : i + PIECE]
+    yield whole
+
+
+async def framed(items: AsyncIterator[str | Answer], frame: Callable[[str | Answer], str]) -> AsyncIterator[str]:
+    """Server-sent events from `items`; a failure after the stream started is reported in-band."""
+    try:
+        async for item in items:
+            if item:
+                yield frame(item)
+    except ChainQAError as exc:
+        yield sse_error(exc.code, str(exc) if exc.public else "the service could not finish this answer")
+    except Exception as exc:  # the stream has started: report in-band, never a traceback
+        log.error("stream failed: %s", type(exc).__name__, exc_info=exc)
+        yield sse_error("internal_error", "the service could not finish this answer")
+
+
+def sse_error(code: str, message: str) -> str:
+    return sse(error_body(code, message))

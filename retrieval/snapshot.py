@@ -1,0 +1,58 @@
+"""A snapshot of the index as loaded for serving, and the loader that checks every part of it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.chunking import Chunk, SectionMap
+from retrieval.documents import Document
+from retrieval.embeddings import LsaEmbedding
+from retrieval.gazetteer import Gazetteer
+from retrieval.lexical import LexicalIndex, Tokenizer
+from retrieval.registry import Tables
+from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
+from retrieval.vectors import VectorStore
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A loaded, complete index; never mutated once in service."""
+
+    name: str
+    fingerprint: str
+    documents: dict[str, Document]
+    tables: Tables  # the knowledge base this snapshot was built from (served with it, loaded once)
+    chunks: list[Chunk]
+    searcher: Searcher
+    sections: dict[str, SectionMap]
+    gazetteer: Gazetteer
+
+
+def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: VectorStore,
+                  tokenizer: Tokenizer | None) -> Snapshot:
+    """Load the snapshot in `directory`; raises on anything missing, truncated or inconsistent (the
+    caller treats every such error as "unusable, rebuild")."""
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    if not isinstance(meta, dict):
+        raise ValueError(f"meta.json holds a {type(meta).__name__}, not an object")
+    docs = {k: Document.model_validate(v)
+            for k, v in json.loads((directory / "documents.json").read_text(encoding="utf-8")).items()}
+    tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
+    chunks = [Chunk.from_dict(c) for c in json.loads((directory / "chunks.json").read_text(encoding="utf-8"))]
+    indexed = [c for c in chunks if c.kind != "heading"]
+    if isinstance(embedding, LsaEmbedding) and not embedding.fitted:
+        raise ValueError("the LSA model is missing")
+    if embedding.identity() != meta["embedding"]:
+        raise ValueError(f"built with {meta['embedding']}, configured {embedding.identity()}")
+    collection = store.get(meta["name"], embedding)
+    if collection.count() != meta["indexed"] or len(indexed) != meta["indexed"]:
+        raise ValueError(f"collection has {collection.count()} vectors, expected {meta['indexed']}")
+    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()})
+    searcher = Searcher(indexed, LexicalIndex.load(directory / "lexical", tokenizer), collection,
+                        lambda q: embedding.embed_query([q])[0], QueryExpander(tables, gazetteer), weights,
+                        AnswerTypes(tables, [c.text for c in indexed]))
+    return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher,
+                    {k: SectionMap(d) for k, d in docs.items()}, gazetteer)
+
