@@ -80,7 +80,7 @@ def _flags(extra: list[str]) -> dict[str, str]:
 
 
 def _tool(args, extra, settings: Settings) -> int:
-    from assistant.tools.schema import tool_specs
+    from assistant.tools.schema import tool_specs, unknown_province
 
     specs = tool_specs()
     if args.name not in specs:
@@ -92,7 +92,12 @@ def _tool(args, extra, settings: Settings) -> int:
     except (ValueError, ValidationError) as exc:
         print(f"bad arguments for {args.name}: {exc}", file=sys.stderr)
         return 2
-    emit(spec.fn(service(settings).deps, **values), args.json)
+    deps = service(settings).deps
+    problem = unknown_province(values, deps.tables.province_names)
+    if problem:
+        print(f"bad arguments for {args.name}: {problem}", file=sys.stderr)
+        return 2
+    emit(spec.fn(deps, **values), args.json)
     return 0
 
 

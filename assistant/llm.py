@@ -13,18 +13,20 @@ import re
 import unicodedata
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import openai
 from langchain_core import messages as lc
+from langchain_core.messages.tool import ToolCall
 from langchain_core.tools import BaseTool, StructuredTool
 from langchain_openai import ChatOpenAI
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from assistant.answer import Answer, Ask, Citation, Turn
 from assistant.deadline import http_client
 from assistant.errors import EngineError
 from assistant.offline.engine import OfflineEngine, Understanding
+from assistant.policy import RefusalReason
 from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
 from assistant.tools.schema import tool_specs
@@ -34,11 +36,12 @@ log = logging.getLogger("chainqa.llm")
 
 
 class ChatModel(Protocol):
-    """What the engine needs from a chat model whose tools are already bound."""
+    """What the engine needs from a chat model whose tools are already bound (a LangChain Runnable): invoke
+    returns an AIMessage, stream yields AIMessageChunks."""
 
-    def invoke(self, messages: list[lc.BaseMessage]) -> lc.AIMessage: ...
+    def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any: ...
 
-    def stream(self, messages: list[lc.BaseMessage]) -> Iterator[lc.AIMessageChunk]: ...
+    def stream(self, input: Any, config: Any = None, **kwargs: Any) -> Iterator[Any]: ...
 
 
 def build_tools(deps: ToolDeps, index) -> dict[str, BaseTool]:
@@ -88,12 +91,15 @@ class Evidence:
     tools_used: list[str] = field(default_factory=list)
     streamed: bool = False
 
-    def add(self, name: str, result: object, deps: ToolDeps) -> str:
-        """Record one tool result; returns its JSON for the model."""
-        many = isinstance(result, list)  # list_chains (facts with source + quote) or search_documents
-        data = _strip([r.model_dump(mode="json") for r in result] if many else result.model_dump(mode="json"))
-        cites = ([r if isinstance(r, Citation) else deps.cite(r.source, r.quote) for r in result] if many
-                 else list(result.citations))
+    def add(self, name: str, result: Any, deps: ToolDeps) -> str:
+        """Record one tool result (a result model with citations, or a list of facts or citations);
+        returns its JSON for the model."""
+        if isinstance(result, list):  # list_chains (facts with source + quote) or search_documents
+            data = _strip([r.model_dump(mode="json") for r in result])
+            cites = [r if isinstance(r, Citation) else deps.cite(r.source, r.quote) for r in result]
+        else:
+            data = _strip(result.model_dump(mode="json"))
+            cites = list(result.citations)
         payload = json.dumps(data, ensure_ascii=False)
         self.texts += [payload, *(deps.documents[c.doc_id].meta.model_dump_json() for c in cites
                                   if c.doc_id in deps.documents)]
@@ -202,7 +208,7 @@ class LLMEngine:
 
     @classmethod
     def from_settings(cls, settings, deps: ToolDeps, prompts: Prompts, index, offline: OfflineEngine) -> LLMEngine:
-        chat = ChatOpenAI(model=settings.llm_model, api_key=settings.openai_api_key or "not-needed",
+        chat = ChatOpenAI(model=settings.llm_model, api_key=SecretStr(settings.openai_api_key or "not-needed"),
                           base_url=settings.openai_base_url, timeout=settings.llm_timeout_s,
                           max_retries=settings.llm_max_retries, temperature=0, use_responses_api=False,
                           http_client=http_client(settings.llm_timeout_s))  # honours the answer's total deadline
@@ -223,7 +229,7 @@ class LLMEngine:
     def _run(self, question: str, history: list[Turn], streaming: bool) -> Iterator[str | Answer]:
         clean, injected = self.u.policy.without_instructions(question)
         asks = self.u.splitter.split(clean) if clean else []
-        reasons = [self.u.policy.reason(a) for a in asks]
+        reasons = [self._declined(a) for a in asks]
         ev = Evidence()
         if not asks or all(reasons):
             answer = self._fallback(question, history, "refused", skipped=True)
@@ -238,6 +244,15 @@ class LLMEngine:
         if streaming and not ev.streamed:
             yield from (answer.answer[i : i + 24] for i in range(0, len(answer.answer), 24))
         yield answer
+
+    def _declined(self, ask: str) -> RefusalReason | None:
+        """The shared policy's reason to decline an ask, a province the base does not cover included."""
+        reason = self.u.policy.reason(ask)
+        if reason is None:
+            reading = self.u.reader.read(ask)
+            if reading.regions and not reading.provinces:
+                return RefusalReason.OTHER_PROVINCE
+        return reason
 
     def _fallback(self, question: str, history: list[Turn], reason: str, skipped: bool = False) -> Answer:
         answer = self.offline.answer(question, history)
@@ -279,7 +294,7 @@ class LLMEngine:
             json.loads(tc["args"] or "{}")
         return reply
 
-    def _call(self, call: dict, ev: Evidence) -> lc.ToolMessage:
+    def _call(self, call: ToolCall, ev: Evidence) -> lc.ToolMessage:
         tool = self.tools.get(call["name"])
         if tool is None:
             raise LLMFailure("unknown tool")
@@ -289,7 +304,8 @@ class LLMEngine:
             raise LLMFailure("malformed tool arguments") from exc
         return lc.ToolMessage(ev.add(call["name"], result, self.deps), tool_call_id=call["id"] or "", name=call["name"])
 
-    def _checked(self, text: str, ev: Evidence, asks: list[str], reasons: list, injected: bool) -> Answer:
+    def _checked(self, text: str, ev: Evidence, asks: list[str], reasons: list[RefusalReason | None],
+                 injected: bool) -> Answer:
         if not text:
             raise LLMFailure("empty answer")
         if not ev.citations:

@@ -18,6 +18,7 @@ from assistant.errors import EngineError, InputTooLarge, InvalidText, UserInputE
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.policy import Policy
 from assistant.prompts import Prompts
+from assistant.store import Store
 from assistant.tools import ToolDeps
 from assistant.understanding.asks import AskSplitter
 from assistant.understanding.dialogue import Resolver
@@ -29,6 +30,7 @@ from retrieval.gazetteer import Gazetteer
 from retrieval.overlay import Overlay
 from retrieval.overlay import apply as apply_overlay
 from retrieval.registry import Tables
+from retrieval.search import Hit, Mode
 
 log = logging.getLogger("chainqa.service")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -55,13 +57,9 @@ class SearchIndex(Protocol):
     def gazetteer(self) -> Gazetteer: ...
 
     def search(self, query: str, k: int = 5, province: str | None = None, doc_id: str | None = None,
-               mode: str = "hybrid") -> list: ...
+               mode: Mode = "hybrid") -> list[Hit]: ...
 
     def section_at(self, doc_id: str, offset: int) -> str: ...
-
-
-class QuestionLog(Protocol):
-    def log_question(self, question: str, answer: Answer, aborted: bool = False) -> None: ...
 
 
 def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[str, Document]) -> Understanding:
@@ -85,22 +83,16 @@ class Service:
     offline: OfflineEngine
     understanding: Understanding
     llm: Engine | None = None
-    store: QuestionLog | None = None
+    store: Store | None = None
 
     curated: CuratedAnswers | None = None
 
     @classmethod
-    def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: QuestionLog | None = None,
+    def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: Store | None = None,
               overlay: Overlay | None = None) -> Service:
         """Everything an answer needs, built once. `overlay`: operators' aliases, example questions and curated
         answers (from the shared store) on top of knowledge/."""
-        if index is None:
-            from retrieval.index import KnowledgeIndex
-
-            index = KnowledgeIndex.open(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
-                                        embedding=settings.embedding,
-                                        embedding_options=settings.embedding_options,
-                                        fallback_embedded=settings.chroma_fallback_embedded)
+        index = index if index is not None else _open_index(settings)
         tables, gazetteer = index.tables, index.gazetteer
         if overlay is not None and (overlay.aliases or overlay.examples):
             tables = apply_overlay(tables, overlay)
@@ -190,6 +182,14 @@ class Service:
                 self.store.log_question(question, answer, aborted=aborted)
             except Exception:  # the answer matters more than its log line
                 log.exception("could not log the question")
+
+
+def _open_index(settings: Settings) -> SearchIndex:
+    from retrieval.index import KnowledgeIndex
+
+    return KnowledgeIndex.open(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
+                               embedding=settings.embedding, embedding_options=settings.embedding_options,
+                               fallback_embedded=settings.chroma_fallback_embedded)
 
 
 def _unstorable(text: str) -> bool:

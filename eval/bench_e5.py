@@ -6,11 +6,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from eval.stats import p50_p95
+
 
 def measure(knowledge_dir: Path, workdir: Path, questions: list[str], cold: bool) -> dict:
     """e5 query-embedding latency (each question once, the model already loaded), and the index build
     time: on an empty embedding cache (`cold`: every chunk embedded, 1–2 min here) then on a warm one."""
-    from eval.bench import percentiles  # here: eval.bench imports this module
     from retrieval.e5 import E5Embedding
     from retrieval.embedding_cache import DEFAULT_CACHE_DIR
     from retrieval.index import KnowledgeIndex
@@ -31,7 +32,7 @@ def measure(knowledge_dir: Path, workdir: Path, questions: list[str], cold: bool
         started = time.perf_counter()
         model.embed_query([question])
         took.append((time.perf_counter() - started) * 1000)
-    return {"query_embedding_ms": percentiles(took), "first_query_ms": round(load_ms, 1),
+    return {"query_embedding_ms": p50_p95(took), "first_query_ms": round(load_ms, 1),
             "build_cold_s": builds.get("build_cold_s"), "build_warm_s": builds["build_warm_s"]}
 
 

@@ -70,11 +70,27 @@ def _entry(meta, rewrite: Rewriter, copy: int) -> dict:
         if isinstance(entry.get(key), str):
             entry[key] = rewrite(entry[key])
     entry["annexes"] = [rewrite(a) for a in entry.get("annexes", [])]
+    # a copy is searchable text only: its tables stay with the original (their headings are rewritten)
+    entry.pop("tables", None)
+    entry.pop("lists", None)
     for key in ("title", "full_title", "short_title"):
         entry[key] = f"{LABEL}{entry[key]}（第{copy}份）"
     entry.update(id=doc_id, file=f"documents/synthetic/{doc_id}.md", province=rewrite.province.get(
         meta.province, meta.province), source_file=f"synthetic copy of {meta.id}", synthetic=True)
     return entry
+
+
+def _configured(real: list[dict], rewrite: Rewriter, copy: int) -> list[dict]:
+    """The provinces a copy moves its documents to, configured like the real ones (their scheme is the
+    copy of the real scheme; no facts of their own)."""
+    out = []
+    for spec in real:
+        name = rewrite.province.get(spec["name"])
+        if name:
+            out.append({**spec, "name": name, "full_name": f"{name}省", "english": name, "aliases": [], "cities": [],
+                        "scheme": f"syn{copy:03d}_{spec['scheme']}", "leadership": None,
+                        "leadership_summary": None, "problem_mechanism": None})
+    return out
 
 
 def generate(knowledge_dir: Path, out_dir: Path, factor: int) -> dict:
@@ -94,14 +110,19 @@ def generate(knowledge_dir: Path, out_dir: Path, factor: int) -> dict:
     texts = {m.id: (knowledge_dir / m.file).read_text(encoding="utf-8") for m in metas}
     entries = [m.model_dump(mode="json", exclude_none=True) for m in metas]
     (out_dir / "documents" / "synthetic").mkdir(parents=True, exist_ok=True)
+    provinces = yaml.safe_load((out_dir / "provinces.yaml").read_text(encoding="utf-8"))
+    real = list(provinces["provinces"])
     for copy in range(1, factor):
         rewrite = Rewriter(names, copy)
+        provinces["provinces"] += _configured(real, rewrite, copy)
         for meta in metas:
             entry = _entry(meta, rewrite, copy)
             body = rewrite(texts[meta.id])
             body = re.sub(r"\A# ", f"# {LABEL}", body, count=1)
             (out_dir / entry["file"]).write_text(body, encoding="utf-8")
             entries.append(entry)
+    (out_dir / "provinces.yaml").write_text(yaml.safe_dump(provinces, allow_unicode=True, sort_keys=False),
+                                            encoding="utf-8")
     manifest = {"documents": entries}
     (out_dir / "manifest.yaml").write_text(
         "# Benchmark corpus: the real documents plus synthetic copies (synthetic: true). Not knowledge/.\n"

@@ -43,14 +43,14 @@ def tune(service: Service, cases: list[harness.Case], rounds: int = 2) -> tuple[
                 else:
                     ranker.w = before
         for value in THRESHOLDS:
-            before = resolver.threshold
+            previous = resolver.threshold
             resolver.threshold = value
             acc = _score(service, cases)
             if acc > best:
                 best, improved = acc, True
                 log.append(f"{best:.4f} threshold={value}")
             else:
-                resolver.threshold = before
+                resolver.threshold = previous
         if not improved:
             break
     return best, log

@@ -295,7 +295,7 @@ class KnowledgeIndex:
 
     def _load_current(self) -> bool:
         pointer = self._read_pointer()
-        return bool(pointer) and self._load(pointer["name"])
+        return pointer is not None and bool(pointer) and self._load(pointer["name"])
 
     def _load(self, name: str) -> bool:
         """Load snapshot `name` and put it in service; False if it is incomplete or missing."""

@@ -43,7 +43,7 @@ def problems(tables: Tables, overlay: Overlay, texts: dict[str, str]) -> list[st
     """What is wrong with an overlay against this knowledge base (empty: it may be applied)."""
     out = []
     intents = {i.name for i in tables.catalog.intents}
-    targets = {"chain": {(r.chain, r.province) for r in tables.chains},
+    targets: dict[str, set[tuple[str, str | None]]] = {"chain": {(r.chain, r.province) for r in tables.chains},
                "department": {(k, None) for k in tables.department_families},
                "term": {(t.term, None) for t in tables.terms}, "action": {(a.action, None) for a in tables.actions},
                "document": {(d.id, None) for d in tables.documents}}

@@ -67,6 +67,20 @@ class Tables(BaseModel):
     def document(self, doc_id: str) -> DocumentMeta | None:
         return next((d for d in self.documents if d.id == doc_id), None)
 
+    def meta(self, doc_id: str) -> DocumentMeta:
+        """A document the knowledge base is known to hold (a citation's, a record's source)."""
+        found = self.document(doc_id)
+        if found is None:
+            raise KeyError(f"no document {doc_id!r} in the manifest")
+        return found
+
+    def spec(self, province: str) -> ProvinceSpec:
+        """A province known to be configured (a row's, a document's)."""
+        found = self.province(province)
+        if found is None:
+            raise KeyError(f"province {province!r} is not configured")
+        return found
+
 
 def _validate(model: type[M], data: dict, where: str) -> M:
     try:
@@ -127,8 +141,8 @@ def _declared_rows(knowledge_dir: Path, metas: list[DocumentMeta], corrections: 
                 data = {**_corrected(row, corrections, spec.id), "province": meta.province, "source": meta.id,
                         "table": spec.id}
                 chains.append(_validate(ChainRow, data, f"{where}:{line}"))
-        for spec in meta.lists:
-            for item in read_list(texts[meta.id], spec, where):
+        for listing in meta.lists:
+            for item in read_list(texts[meta.id], listing, where):
                 line = item.pop("line")
                 duties.append(_validate(UnitDuty, {**item, "province": meta.province, "source": meta.id},
                                         f"{where}:{line}"))

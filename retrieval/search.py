@@ -73,7 +73,7 @@ class QueryExpander:
         extra: list[str] = []
         for m in self._gazetteer.scan(query):
             if m.kind == "chain":
-                extra += [m.key, self._table_names.get(m.key, m.key)]  # 现代化工 → 现代化工业产业链
+                extra += [m.key, self._table_names.get(m.key) or m.key]  # 现代化工 → 现代化工业产业链
             elif m.kind == "department":
                 extra += self._families.get(m.key, ())[:3]
             else:
@@ -82,8 +82,7 @@ class QueryExpander:
             if key in folded:
                 extra.extend(values)
         extra += self._gazetteer.translate(query)  # English phrases → the Chinese words of the sources
-        seen: set[str] = set()
-        return [w for w in extra if not (fold_words(w) in folded or w in seen or seen.add(w))]
+        return [w for w in dict.fromkeys(extra) if fold_words(w) not in folded]
 
 
 _ASKS = (  # the kind of answer asked for ← question cues (folded)
@@ -160,7 +159,7 @@ class Searcher:
             return []
         mask = self._mask(province, doc_id)
         hits = vector_query(self.collection, vector, min(n, len(self.chunks))) if mask is None else \
-            self._filtered_vectors(vector, n, mask, need, where_clause(province, doc_id))
+            self._filtered_vectors(vector, n, mask, need, where_clause(province, doc_id) or {})
         return [(self._pos[i], s) for i, s in hits if i in self._pos]
 
     def _filtered_vectors(self, vector: np.ndarray, n: int, mask: np.ndarray, need: int,
@@ -170,7 +169,7 @@ class Searcher:
         one over-fetches unfiltered neighbours and keeps the allowed ones; `where` is the last resort."""
         allowed = int(mask.sum())
         if allowed <= _EXACT_MAX:
-            return rank_ids(self.collection, vector, [self.chunks[i].id for i in np.flatnonzero(mask)], n)
+            return rank_ids(self.collection, vector, [self.chunks[int(i)].id for i in np.flatnonzero(mask)], n)
         first = 2 * n * len(self.chunks) // allowed + n  # expected to hold 2n allowed chunks
         for depth in sorted({min(len(self.chunks), _OVERFETCH_MAX, d) for d in (first, _OVERFETCH_MAX)}):
             hits = [(i, s) for i, s in vector_query(self.collection, vector, depth)
@@ -216,13 +215,15 @@ class Searcher:
         answer it asks for; scores are scaled, so the order within each group is kept."""
         w = self.weights
         named = self.provinces_named(query) if not filtered else set()
-        asked = self.answer_types.asked(query) if self.answer_types and w.answer_type else []
+        types = self.answer_types
+        asked = types.asked(query) if types is not None and w.answer_type else []
         if len(named) != 1 and not asked:
             return ranked
         out = []
         for i, s in ranked:
             factor = 1.0 if len(named) != 1 or self.chunks[i].province in named else w.other_province
-            factor *= 1.0 + w.answer_type * sum(bool(self.answer_types.holds[a][i]) for a in asked)
+            held = sum(bool(types.holds[a][i]) for a in asked) if types is not None else 0
+            factor *= 1.0 + w.answer_type * float(held)
             out.append((i, s * factor if s > 0 else s / max(factor, 1e-9)))
         return sorted(out, key=lambda kv: -kv[1])
 

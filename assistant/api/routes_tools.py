@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from assistant.api.routes_common import ServiceDep, StateDep
 from assistant.errors import NotFound
-from assistant.tools.schema import ToolSpec, tool_specs
+from assistant.tools.schema import ToolSpec, tool_specs, unknown_province
 
 __all__ = ["router", "tool_specs"]
 
@@ -37,7 +37,10 @@ def run_tool(name: str, request: Request, state: StateDep, service: ServiceDep) 
     spec = _spec(state.tools, name)
     query = dict(request.query_params)
     try:
-        args = spec.args.model_validate(query)
+        args = spec.args.model_validate(query).model_dump()
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_input=False, include_url=False)) from None
-    return jsonable_encoder(spec.fn(service.deps, **args.model_dump()))
+    problem = unknown_province(args, service.deps.tables.province_names)
+    if problem:
+        raise RequestValidationError([{"loc": ("query", "province"), "msg": problem, "type": "value_error"}])
+    return jsonable_encoder(spec.fn(service.deps, **args))

@@ -67,10 +67,10 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     docs = frame.keys("document") or [s.split(":", 1)[0] for s in sections]
     provinces = frame.provinces
     if provinces:  # 湖北方案的工作机制: the section of the named province's document
-        in_province = [s for s in sections if ctx.tables.document(s.split(":", 1)[0]).province in provinces]
+        in_province = [s for s in sections if ctx.tables.meta(s.split(":", 1)[0]).province in provinces]
         sections = in_province or sections
     if not docs and provinces:
-        docs = [ctx.tables.province(p).scheme for p in provinces]
+        docs = [ctx.tables.spec(p).scheme for p in provinces]
     if not docs:
         return None
     doc_id = sections[0].split(":", 1)[0] if sections else docs[0]
@@ -78,7 +78,7 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     r = T.outline(ctx.deps, doc_id, section)
     if r.not_found:
         return None
-    meta = ctx.tables.document(doc_id)
+    meta = ctx.tables.meta(doc_id)
     items = "\n".join(f"{i}. {name}" for i, name in enumerate(r.items, start=1))
     lead = ctx.say("outline" if section else "parts", title=meta.title, section=f"“{section}”部分" if section else "",
                    count=len(r.items), items="、".join(r.items))
@@ -129,7 +129,7 @@ def _document(ctx: Context, frame: Frame) -> str | None:
         if src:
             return src
     if len(frame.provinces) == 1:
-        return ctx.tables.province(frame.provinces[0]).scheme
+        return ctx.tables.spec(frame.provinces[0]).scheme
     return None
 
 

@@ -4,12 +4,13 @@ or document says, figures and targets, mechanisms."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant import tools as T
 from assistant.offline.answer_chains import row_evidence
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
-from retrieval.facts import Fact, Figure, Mechanism, Person, Statement
+from retrieval.facts import Event, Fact, Figure, Mechanism, Person, Statement
 from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
 
@@ -22,7 +23,7 @@ def _who(ctx: Context, p: Person) -> str:
     return f"{p.org}{p.post}**{name}**"
 
 
-def _notes(records: list[Fact]) -> list[str]:
+def _notes(records: Sequence[Fact]) -> list[str]:
     return list(dict.fromkeys(r.note for r in records if r.status == "inferred" and r.note))
 
 
@@ -41,7 +42,7 @@ def person_profile(ctx: Context, frame: Frame) -> Reply | None:
             f = r.leads[0]
             roles.append(ctx.say("role_leader", province=ctx.province_name(f.province), post=f.leader_post or "",
                                  chains="、".join(x.chain for x in r.leads),
-                                 title=ctx.tables.province(f.province).leader_title))
+                                 title=ctx.tables.spec(f.province).leader_title))
         if r.liaison_for:
             f = r.liaison_for[0]
             roles.append(ctx.say("role_liaison", label=f.labels.get("liaison", ""), division=f.division or "",
@@ -67,20 +68,20 @@ def _event_name(ctx: Context, p: Person) -> str:
     return f"《{meta.title}》" if meta else ""
 
 
-def _event(ctx: Context, frame: Frame) -> T.narrative.EventResult | None:
+def _event(ctx: Context, frame: Frame) -> tuple[Event, T.narrative.EventResult] | None:
     keys = frame.keys("event")
     if not keys:
         docs = frame.keys("document")
         keys = [e.id for e in ctx.tables.facts.events if e.source in docs]
     r = T.event_info(ctx.deps, keys[0] if keys else None)
-    return None if r.not_found or r.event is None else r
+    return None if r.not_found or r.event is None else (r.event, r)
 
 
 def event_info(ctx: Context, frame: Frame) -> Reply | None:
-    r = _event(ctx, frame)
-    if r is None:
+    found = _event(ctx, frame)
+    if found is None:
         return None
-    e = r.event
+    e, r = found
     facets = frame.facets or {"date", "organiser", "host"}
     lines = []
     if "host" in facets and r.host:
@@ -89,12 +90,12 @@ def event_info(ctx: Context, frame: Frame) -> Reply | None:
         if e.date:
             lines.append(ctx.say("event_when", event=e.name, date=_date(e.date), organiser=e.organiser or ""))
         else:
-            meta = ctx.tables.document(e.source)
-            lines.append(ctx.say("event_undated", event=e.name, organiser=e.organiser or "",
-                                 title=meta.title if meta else "", published=meta.published or "" if meta else ""))
+            meta = ctx.tables.meta(e.source)
+            lines.append(ctx.say("event_undated", event=e.name, organiser=e.organiser or "", title=meta.title,
+                                 published=meta.published or ""))
     if "purpose" in facets and e.purpose:
         lines.append(ctx.say("event_purpose", event=e.name, purpose=e.purpose))
-    records: list[Fact] = [e] + ([r.host] if r.host and "host" in facets else [])
+    records: list[Fact] = [e, *([r.host] if r.host and "host" in facets else [])]
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(x.source, x.quote) for x in records])),
                  notes=_notes(records), tools=["event_info"], about_people="host" in facets)
 
@@ -104,15 +105,16 @@ def _date(d) -> str:
 
 
 def event_people(ctx: Context, frame: Frame) -> Reply | None:
-    r = _event(ctx, frame)
-    if r is None or not r.people:
+    found = _event(ctx, frame)
+    if found is None or not found[1].people:
         return None
+    event, r = found
     roles = list(dict.fromkeys(p.role for p in r.people))
     wanted = [x for x in roles if x in frame.facets] or roles
     lines = []
     for role in wanted:
         people = [p for p in r.people if p.role == role]
-        lines.append(ctx.say("event_people", event=r.event.name, role=role, count=len(people),
+        lines.append(ctx.say("event_people", event=event.name, role=role, count=len(people),
                              people="；".join(_who(ctx, p) + (f"（代表{p.represents}）" if p.represents else "")
                                              for p in people)))
     chosen = [p for p in r.people if p.role in wanted]
@@ -136,7 +138,7 @@ def exchange(ctx: Context, frame: Frame) -> Reply | None:
     return Reply("\n\n".join(lines), ctx.evidence(r.citations[:4]), tools=["exchanges"], about_people=True)
 
 
-def _said_before(ctx: Context, record: Statement | Figure) -> bool:
+def _said_before(ctx: Context, record: Fact) -> bool:
     """Already stated in the previous answer ("他还提到了哪条走廊？" wants another one)."""
     last = ctx.dialogue.last
     if last is None or not last.answer:
@@ -195,7 +197,7 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
         return None
     people = {p.name: p for p in ctx.tables.facts.people}
     lines = [ctx.say("statement", who=_who(ctx, people[s.speaker]) if s.speaker in people else
-                     f"《{ctx.tables.document(s.source).title}》", fact=s.fact) for s in chosen]
+                     f"《{ctx.tables.meta(s.source).title}》", fact=s.fact) for s in chosen]
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in chosen])),
                  notes=_notes(chosen), tools=["statements"])
 
@@ -238,7 +240,8 @@ def _when(f: Figure) -> str:
 
 def mechanism(ctx: Context, frame: Frame) -> Reply | None:
     """The mechanism the ask names or describes, in each province it asks about."""
-    replies = [r for p in (frame.provinces or [None]) if (r := _mechanism_in(ctx, frame, p)) is not None]
+    provinces: list[str | None] = list(frame.provinces) or [None]
+    replies = [r for p in provinces if (r := _mechanism_in(ctx, frame, p)) is not None]
     if not replies:
         return None
     return Reply("\n\n".join(r.lead for r in replies), [e for r in replies for e in r.evidence],

@@ -52,7 +52,7 @@ def _role_in_statements(ctx: Context, frame: Frame, province: str | None) -> Rep
     found = [s for s in ctx.tables.facts.statements if s.source == spec.scheme and any(n in s.quote for n in names)]
     if not found:
         return None
-    lines = [ctx.say("statement", who=f"《{ctx.tables.document(s.source).title}》", fact=s.fact) for s in found[:4]]
+    lines = [ctx.say("statement", who=f"《{ctx.tables.meta(s.source).title}》", fact=s.fact) for s in found[:4]]
     return Reply("\n\n".join(lines), ctx.evidence([ctx.deps.cite(s.source, s.quote) for s in found[:4]]),
                  tools=["statements"])
 

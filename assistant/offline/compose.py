@@ -43,7 +43,9 @@ class Composer:
         answered = [o for o in outcomes if o.reply is not None and o.refused is None]
         if not answered:
             return self._refusal(outcomes, lang, suggestions)
-        blocks, cites, shown = [], [], set()
+        blocks: list[str] = []
+        cites: list[Citation] = []
+        shown: set[tuple[str, str]] = set()
         numbered = len(outcomes) > 1
         for i, o in enumerate(outcomes, start=1):
             head = f"**{i}. {o.text}**\n\n" if numbered else ""
@@ -55,8 +57,9 @@ class Composer:
             cites += used
         notes = self._closing(answered, cites, lang, injected, outcomes)
         text = "\n\n".join(blocks + notes)
-        tools = list(dict.fromkeys(t for o in answered for t in o.reply.tools))
-        sugg = next((o.reply.suggestions for o in answered if o.reply.suggestions), []) or suggestions
+        replies = [o.reply for o in answered if o.reply is not None]
+        tools = list(dict.fromkeys(t for r in replies for t in r.tools))
+        sugg = next((r.suggestions for r in replies if r.suggestions), []) or suggestions
         return Answer(answer=self._script(text, lang), citations=cites, tools_used=tools, suggestions=sugg[:3],
                       asks=[Ask(text=o.text, refused=o.refused is not None or o.reply is None,
                                 refusal_reason=o.refused.value if o.refused else None) for o in outcomes])
@@ -114,8 +117,8 @@ class Composer:
             if meta and meta.valid_to and meta.valid_to < self.as_of.year:
                 notes.append(self._t(lang, "notes", "period_ended", title=meta.title,
                                      period=f"{meta.valid_from}—{meta.valid_to}年"))
-        if any(o.reply.about_people for o in answered) and docs:
-            meta = self.tables.document(docs[0])
+        if any(o.reply.about_people for o in answered if o.reply is not None) and docs:
+            meta = self.tables.meta(docs[0])
             notes.append(self._t(lang, "notes", "posts_dated", title=meta.title,
                                  date=f"{meta.date.year}年{meta.date.month}月{meta.date.day}日"))
         if injected:

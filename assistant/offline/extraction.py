@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
+from retrieval.chunking import Chunk
 from retrieval.overlap import grams
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
@@ -28,7 +29,7 @@ _PERSON_KINDS = ("person", "leader", "liaison")
 class _Candidate:
     score: float
     sentence: str
-    chunk: object
+    chunk: Chunk
     span: str
 
 

@@ -4,6 +4,8 @@ and targets, and the working mechanisms."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, Field
 
 from assistant.answer import Citation
@@ -52,7 +54,7 @@ class RecordResult(BaseModel):
     not_found: NotFoundInfo | None = None
 
 
-def _cite(deps: ToolDeps, records: list[Fact]) -> list[Citation]:
+def _cite(deps: ToolDeps, records: Sequence[Fact]) -> list[Citation]:
     return unique_citations([deps.cite(r.source, r.quote) for r in records])
 
 
@@ -61,7 +63,8 @@ def event_info(deps: ToolDeps, event: str | None = None) -> EventResult:
     host and the people who spoke. `event` is a name or alias (发布会, 政协常委会 …); None: the first event."""
     events = deps.tables.facts.events
     keys = {m.key for m in deps.gazetteer.scan(event) if m.kind == "event"} if event else set()
-    chosen = next((e for e in events if e.id in keys or e.id == event), None) if event else (events or [None])[0]
+    chosen = next((e for e in events if e.id in keys or e.id == event), None) if event else \
+        next(iter(events), None)
     if chosen is None:
         return EventResult(not_found=not_found(event or "", [e.name for e in events], "会议或活动"))
     people = sorted((p for p in deps.tables.facts.people if p.event == chosen.id), key=lambda p: p.order or 99)

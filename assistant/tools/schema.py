@@ -35,6 +35,14 @@ def args_model(name: str, fn: Callable[..., Any]) -> type[BaseModel]:
     return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
 
 
+def unknown_province(values: dict[str, Any], provinces: list[str]) -> str | None:
+    """Why a `province` argument is not acceptable (the configured provinces are data), or None."""
+    province = values.get("province")
+    if province is None or province in provinces:
+        return None
+    return f"province must be one of {'、'.join(provinces)}, not {province!r}"
+
+
 def tool_specs() -> dict[str, ToolSpec]:
     """Each tool with the model of its arguments (built once per app or engine)."""
     return {name: ToolSpec(name, fn, args_model(name, fn)) for name, fn in TOOLS.items()}

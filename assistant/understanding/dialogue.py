@@ -95,14 +95,13 @@ class Resolver:
         The first has intent None when no intent reaches the threshold."""
         follow = self._leans_on(reading, dialogue)
         last = dialogue.last
-        previous = last.intent.name if follow and last is not None and last.intent is not None else None
+        previous = last.intent if follow and last is not None else None
         ranked = self.ranker.rank(reading, dialogue.available() if follow else set(),
-                                  previous=previous if not reading.strong_kinds else None)
-        if previous and last is not None and (self._elliptical(reading, ranked[0]) or
-                                              self._facet_of(last.intent, reading)):
-            again = next(r for r in ranked if r.intent.name == previous)
-            needed = tuple(k for k in (*last.intent.needs, *last.intent.needs_any) if not reading.has(k))
-            ranked = [Ranked(last.intent, max(again.score, ranked[0].score), again.slots, again.cues,
+                                  previous=previous.name if previous and not reading.strong_kinds else None)
+        if previous is not None and (self._elliptical(reading, ranked[0]) or self._facet_of(previous, reading)):
+            again = next(r for r in ranked if r.intent.name == previous.name)
+            needed = tuple(k for k in (*previous.needs, *previous.needs_any) if not reading.has(k))
+            ranked = [Ranked(previous, max(again.score, ranked[0].score), again.slots, again.cues,
                              again.similarity, needed), *ranked]
         chosen: list[Ranked] = []
         for r in ranked:
@@ -117,7 +116,7 @@ class Resolver:
         if follow and top is not None:
             self._inherit(slots, top, reading, dialogue)
             last = dialogue.last
-            if ("topic" in intent.needs and last is not None and len(reading.topic) < _SHORT_TOPIC
+            if ("topic" in top.intent.needs and last is not None and len(reading.topic) < _SHORT_TOPIC
                     and "merged" not in reading.extra):
                 reading.topic = last.reading.topic + reading.topic  # "传统的是哪几条？" after 孝感的新兴产业链
                 reading.extra["merged"] = "topic"

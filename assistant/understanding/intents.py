@@ -106,7 +106,7 @@ class IntentRanker:
         (牵头部门 is a glossary term and a cue of lead_department)."""
         cue_spans = [m.span() for m in self._cues[intent.name].finditer(reading.folded)]
         kinds = intent.slot_kinds() | ({"person"} if "leader" in intent.slot_kinds() else set())
-        out = set()
+        out: set[str] = set()
         for mention in reading.mentions:
             if mention.kind not in _NAMED or mention.kind in kinds or (mention.kind == "leader" and "person" in kinds):
                 continue

@@ -9,13 +9,10 @@ import time
 
 import pytest
 
-from assistant.answer import Turn
+from assistant.answer import Answer, Turn
 from assistant.config import Settings
 from assistant.llm import Evidence, LLMEngine, ungrounded
-from assistant.offline.engine import OfflineEngine
-from assistant.prompts import Prompts
 from assistant.tools import department_for_problem
-from tests.conftest import KNOWLEDGE, ROOT
 from tests.fakes.openai_server import ScriptedOpenAI, error, text, tool_call
 
 CHIP = "湖北芯片这条链谁是链长？"
@@ -24,10 +21,9 @@ CHIP_TEXT = "湖北集成电路（芯片）产业链的链长是曹广晶。\n\n
 
 
 @pytest.fixture(scope="module")
-def parts(deps, knowledge_index):
-    index = knowledge_index
-    prompts = Prompts(ROOT / "prompts")
-    return deps, prompts, index, OfflineEngine(deps, prompts, index.search, KNOWLEDGE)
+def parts(service):
+    """deps, prompts, index and the offline engine of the session's service (what from_settings takes)."""
+    return service.deps, service.prompts, service.index, service.offline
 
 
 @pytest.fixture
@@ -147,12 +143,10 @@ def test_failures_fall_back_and_say_why(parts, server, script, reason, streaming
 
 
 def _drain(gen):
-    deltas = []
-    while True:
-        try:
-            deltas.append(next(gen))
-        except StopIteration as done:
-            return deltas, done.value
+    """An engine's stream: text deltas, then the Answer as its last item."""
+    items = list(gen)
+    assert isinstance(items[-1], Answer) and not any(isinstance(i, Answer) for i in items[:-1])
+    return items[:-1], items[-1]
 
 
 def test_streaming_deltas_then_the_final_answer(parts, server):

@@ -96,12 +96,12 @@ def test_a_damaged_snapshot_is_rebuilt_at_reindex(built, tmp_path):
 
 
 def _break_csv(k: Path) -> None:
-    with (k / "tables" / "hubei_chains.csv").open("a", encoding="utf-8") as fh:
+    with (k / "tables" / "problem_routes.csv").open("a", encoding="utf-8") as fh:
         fh.write("坏行," * 40 + "\n")
 
 
 BREAKAGE: dict[str, tuple[Callable[[Path], None], str]] = {
-    "table csv": (_break_csv, "hubei_chains.csv"),
+    "table csv": (_break_csv, "problem_routes.csv"),
     "manifest": (lambda k: (k / "manifest.yaml").write_text("documents: [unclosed\n", encoding="utf-8"), "manifest"),
     "missing document": (lambda k: (k / "documents" / "hunan_plan.md").unlink(), "hunan_plan"),
     "no knowledge/": (lambda k: shutil.rmtree(k), "knowledge"),

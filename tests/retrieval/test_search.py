@@ -22,8 +22,8 @@ def test_reciprocal_rank_fusion():
 
 
 @pytest.fixture(scope="module")
-def expander(tables):
-    return QueryExpander(tables)
+def expander(tables, gazetteer):
+    return QueryExpander(tables, gazetteer)
 
 
 @pytest.mark.parametrize(("query", "expected"), [
