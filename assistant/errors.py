@@ -38,6 +38,12 @@ class NotFound(UserInputError):
     code = "not_found"
 
 
+class UnknownProvince(UserInputError):
+    """A province argument that the knowledge base does not configure."""
+
+    code = "unknown_province"
+
+
 class Unauthorized(UserInputError):
     code = "unauthorized"
 

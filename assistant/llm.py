@@ -50,7 +50,7 @@ def build_tools(deps: ToolDeps, index) -> dict[str, BaseTool]:
     from retrieval.search import ChainQARetriever
 
     def search_documents(query: str, province: str | None = None) -> list[Citation]:
-        """Search the text of the 湖北/湖南 chain-leader policy documents for verbatim passages (mechanisms,
+        """Search the text of the chain-leader policy documents for verbatim passages (mechanisms,
         targets, terms, tasks, document facts). Returns each passage (quote) with its document and section."""
         out = []
         for d in ChainQARetriever(index=index, k=5, province=province).invoke(query):
@@ -75,7 +75,7 @@ def _strip(x: object) -> object:
 
 
 def _lengths(x: object) -> set[str]:
-    """How many items each list of a result holds (an answer may count them: 湖北有16条链)."""
+    """How many items each list of a result holds (an answer may count them: "16 条链")."""
     if isinstance(x, list):
         return {str(len(x))}.union(*(_lengths(v) for v in x))
     return set().union(*(_lengths(v) for v in x.values())) if isinstance(x, dict) else set()

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
 from assistant.answer import Answer, Turn
 from assistant.errors import ChainQAError
+from assistant.prompts import Prompts
 from assistant.ui_reference import (
+    ALL,
     COLUMNS,
     csv_link,
     glossary_markdown,
@@ -26,9 +29,23 @@ from assistant.ui_reference import (
 from assistant.ui_text import error_text
 
 GetService = Callable[[], Any]
-STARTERS = ("湖北芯片这条链谁是链长？", "湖南工程机械产业集群的联系省领导是谁？", "园区企业招工难，湖南省里找哪个部门？",
-            "什么是“五图作业”？", "“七个一”和“八个一”有什么区别？", "湖北汽车产业链的牵头部门是哪个？")
-PROVINCES = ("全部", "湖北", "湖南")
+
+
+@dataclass(frozen=True)
+class UiText:
+    """What the UI says that depends on the knowledge base: the provinces, the starter questions."""
+
+    provinces: tuple[str, ...]
+    starters: tuple[str, ...]
+    subtitle: str
+    placeholder: str
+
+    @classmethod
+    def load(cls, prompts: Prompts, provinces: list[str]) -> UiText:
+        names = "、".join(provinces)
+        return cls(tuple(provinces), tuple(q for q in prompts.text("ui/zh/starters").splitlines() if q.strip()),
+                   prompts.render("ui/zh/subtitle", provinces=names), prompts.render("ui/zh/placeholder", provinces=names))
+
 GENERATED = '<span class="generated">机器生成 · 请以政策原文为准</span>\n\n'
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)")  # [text](url), the text may hold \] escapes
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<>#|])")  # what ui_reference.md escaped
@@ -136,13 +153,13 @@ def record_feedback(get_service: GetService, messages: list[dict], data: gr.Like
 
 # ---- layout -----------------------------------------------------------------------------------------
 
-def _chat_tab() -> tuple:
+def _chat_tab(text: UiText) -> tuple:
     chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", feedback_options=("Like", "Dislike"),
-                         buttons=["copy"], placeholder="请输入关于湖北、湖南产业链链长制的问题")
+                         buttons=["copy"], placeholder=text.placeholder)
     feedback = gr.Markdown(elem_id="feedback-status")
     with gr.Row():
-        box = gr.Textbox(placeholder="例如：湖北芯片这条链谁是链长？", label="您的问题", show_label=False, scale=8,
-                         elem_id="question")
+        example = f"例如：{text.starters[0]}" if text.starters else ""
+        box = gr.Textbox(placeholder=example, label="您的问题", show_label=False, scale=8, elem_id="question")
         send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
     suggestions = gr.Dataset(label="您还可以问", components=[gr.Textbox(visible=False)], samples=[],
                              elem_id="suggestions", visible=False)
@@ -153,19 +170,19 @@ def _chat_tab() -> tuple:
     return chatbot, feedback, box, send, suggestions
 
 
-def build_ui(get_service: GetService) -> gr.Blocks:
+def build_ui(get_service: GetService, text: UiText) -> gr.Blocks:
     def run(question, messages):
         yield from respond(get_service, question, messages)
 
     with gr.Blocks(title="ChainQA 链长制政策问答", analytics_enabled=False) as demo:
-        gr.Markdown("# ChainQA · 产业链链长制政策问答\n湖北、湖南两省链长制文件的问答助手，每个回答都附原文出处。")
+        gr.Markdown(f"# ChainQA · 产业链链长制政策问答\n{text.subtitle}")
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"):
-                chatbot, feedback, box, send, suggestions = _chat_tab()
+                chatbot, feedback, box, send, suggestions = _chat_tab(text)
             with gr.Tab("新手入门", id="newcomer"):
-                starters = _newcomer_tab(get_service, demo)
+                starters = _newcomer_tab(get_service, demo, text)
             with gr.Tab("分工表", id="tables"):
-                _tables_tab(get_service, demo)
+                _tables_tab(get_service, demo, text)
         outputs = [chatbot, box, suggestions]
         box.submit(run, [box, chatbot], outputs)
         send.click(run, [box, chatbot], outputs)
@@ -181,11 +198,11 @@ def build_ui(get_service: GetService) -> gr.Blocks:
     return demo
 
 
-def _newcomer_tab(get_service: GetService, demo: gr.Blocks) -> list[gr.Button]:
+def _newcomer_tab(get_service: GetService, demo: gr.Blocks, text: UiText) -> list[gr.Button]:
     intro = gr.Markdown()
     gr.Markdown("### 入门问题")
     with gr.Row():
-        starters = [gr.Button(q, size="sm", min_width=200) for q in STARTERS]
+        starters = [gr.Button(q, size="sm", min_width=200) for q in text.starters]
     gr.Markdown("## 术语表")
     search = gr.Textbox(label="搜索术语（名称、别称或解释中的字词）", elem_id="glossary-search")
     glossary = gr.Markdown(elem_id="glossary")
@@ -194,18 +211,18 @@ def _newcomer_tab(get_service: GetService, demo: gr.Blocks) -> list[gr.Button]:
     return starters
 
 
-def _tables_tab(get_service: GetService, demo: gr.Blocks) -> None:
+def _tables_tab(get_service: GetService, demo: gr.Blocks, text: UiText) -> None:
     with gr.Row():
-        province = gr.Radio(list(PROVINCES), value="全部", label="省份", elem_id="province")
+        province = gr.Radio([ALL, *text.provinces], value=ALL, label="省份", elem_id="province")
         needle = gr.Textbox(label="筛选（产业链及简称、领导、部门…）", elem_id="table-filter")
-        download = gr.Button("下载 CSV", link=csv_link("全部"), elem_id="csv")
+        download = gr.Button("下载 CSV", link=csv_link(ALL), elem_id="csv")
     table = gr.Dataframe(headers=list(COLUMNS.values()), interactive=False, wrap=True, elem_id="chains")
     note = gr.Markdown(elem_id="table-note")
 
     def fill(p: str, n: str) -> tuple:
         headers, rows = table_rows(get_service(), p, n or "")
         return (gr.Dataframe(value=rows, headers=headers), gr.Button(link=csv_link(p)),
-                table_note(p, n or "", len(rows)))
+                table_note(get_service(), p, n or "", len(rows)))
 
     for trigger in (province.change, needle.change, demo.load):
         trigger(fill, [province, needle], [table, download, note])

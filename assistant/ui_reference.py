@@ -9,22 +9,13 @@ from urllib.parse import quote
 
 from retrieval.normalize import fold, squash
 
-GLOSSARY_FIRST = ("链长制", "链长", "总链长", "链主企业", "牵头部门", "七个一", "八个一", "五图作业", "一链一策", "揭榜挂帅",
-                  "专精特新", "卡脖子", "五基")
 COLUMNS = {  # field: header
     "province": "省份", "chain": "产业链/集群", "leader": "链长/联系省领导", "leader_post": "职务",
     "lead_department": "牵头部门", "liaison": "联络员", "division": "联络处室", "industry": "所属产业",
     "cluster_type": "集群类型"}
-ONLY = {"湖北": ("leader_post", "lead_department", "liaison", "division"), "湖南": ("industry", "cluster_type")}
+ALL = "全部"
 MISSING = "—"
 INFERRED_NOTE = "※ 原表为合并单元格，该值依上一行推定（原文件未在本行重复写出）。"
-COLUMN_NOTES = {
-    "湖南": "湖南的分工表（《关于省领导联系产业集群（产业链）推动打造国家重要先进制造业高地的工作方案》附件2）"
-            "只列出类型、产业、集群（产业链）和联系省领导，**没有职务、牵头部门、联络员和联络处室**，这几列因此不显示"
-            "（全部省份一起看时显示为“—”）。湖南各单位的职责见同一方案的附件1，可在“问答”里问，例如"
-            "“湖南省工信厅负责什么？”。",
-    "湖北": "湖北的分工表没有“所属产业”“集群类型”两列（全部省份一起看时显示为“—”）。",
-}
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -41,18 +32,15 @@ def viewer_url(doc_id: str, start: int | None = None, end: int | None = None) ->
 # ---- newcomer tab -----------------------------------------------------------------------------------
 
 def intro_markdown(service) -> str:
-    chains = service.deps.tables.chains
-    hubei = sum(1 for r in chains if r.province == "湖北")
-    hunan = sum(1 for r in chains if r.province == "湖南")
-    return (
-        "## 什么是产业链链长制？\n"
-        "链长制由省领导“挂帅”重点产业链：一条链（或一个产业集群）对应一位省领导，配一个牵头部门和工作专班，"
-        "协调解决链上企业遇到的用地、融资、人才、配套等问题。\n\n"
-        f"- **湖北**：省委、省政府主要领导任总链长，其他省领导分别担任 **{hubei}** 条重点产业链的链长，"
-        "按“七个一”工作模式推进。\n"
-        f"- **湖南**：**{hunan}** 个产业集群（产业链）各有一位联系省领导，建立“八个一”工作推进机制。\n\n"
-        "点下方的入门问题即可开始提问；再往下是可以搜索的术语表，每条都链接到政策原文中的出处。"
-    )
+    """What the system is, and what each configured province's scheme sets up (all from the data)."""
+    tables = service.deps.tables
+    lines = [service.prompts.text("ui/zh/intro").strip(), ""]
+    for p in tables.provinces:
+        count = sum(1 for r in tables.chains if r.province == p.name)
+        how = f"{md(p.leadership_summary)}；" if p.leadership_summary else ""
+        lines.append(f"- **{md(p.name)}**：{how}共 **{count}** 条（个）{md(p.chain_word)}，每条由一位{md(p.leader_title)}负责。")
+    lines += ["", service.prompts.text("ui/zh/intro_end").strip()]
+    return "\n".join(lines)
 
 
 def _term_matches(service, term, needle: str) -> bool:
@@ -86,20 +74,29 @@ def glossary_markdown(service, needle: str = "") -> str:
     """The glossary (the definition where the knowledge base has one, else the defining quote), filtered
     by `needle` through the terms' names, aliases and texts."""
     needle = (needle or "").strip()
-    rank = {t: i for i, t in enumerate(GLOSSARY_FIRST)}
-    terms = sorted(service.deps.tables.terms, key=lambda t: rank.get(t.term, len(rank)))
-    found = [t for t in terms if _term_matches(service, t, needle)]
+    # Shown in the knowledge base's order: glossary.yaml lists the newcomer terms first.
+    found = [t for t in service.deps.tables.terms if _term_matches(service, t, needle)]
     if not found:
-        return f"没有找到与“{md(needle)}”相关的术语。可以换个说法，例如“链长”“七个一”“五图”。"
+        return service.prompts.render("ui/zh/glossary_empty", needle=md(needle)).strip()
     head = f"共 {len(found)} 条术语" + (f"与“{md(needle)}”相关" if needle else "")
     return head + "\n\n" + "\n\n".join(_term_entry(service, t) for t in found)
 
 
 # ---- tables tab -------------------------------------------------------------------------------------
 
-def columns_for(province: str) -> list[str]:
-    other = {"湖北": "湖南", "湖南": "湖北"}.get(province)
-    return [f for f in COLUMNS if not other or f not in ONLY[other]]
+def province_columns(service) -> dict[str, set[str]]:
+    """Which columns each province's table has: the fields any of its rows fills."""
+    out: dict[str, set[str]] = {}
+    for row in service.deps.tables.chains:
+        out.setdefault(row.province, {"province", "chain"})
+        out[row.province] |= {f for f in COLUMNS if getattr(row, f, None)}
+    return out
+
+
+def columns_for(service, province: str) -> list[str]:
+    """The columns shown: one province's own, or every column when all are shown together."""
+    have = province_columns(service)
+    return [f for f in COLUMNS if province not in have or f in have[province]]
 
 
 def _departments(service, text: str) -> set[str]:
@@ -128,13 +125,14 @@ def _row_filter(service, needle: str):
 def table_rows(service, province: str, needle: str) -> tuple[list[str], list[list[str]]]:
     """(headers, rows) for the province ("全部" for both); a cell inferred from a merged source cell ends
     with ※, a column the row's province does not have shows —."""
-    fields = columns_for(province)
+    fields = columns_for(service, province)
+    have = province_columns(service)
     keep = _row_filter(service, needle.strip()) if (needle or "").strip() else (lambda row: True)
     rows = []
     for row in service.deps.tables.chains:
-        if province in ONLY and row.province != province or not keep(row):
+        if province in have and row.province != province or not keep(row):
             continue
-        lacks = ONLY["湖南" if row.province == "湖北" else "湖北"]
+        lacks = set(COLUMNS) - have[row.province]
         cells = []
         for f in fields:
             value = getattr(row, f) or ""
@@ -143,17 +141,30 @@ def table_rows(service, province: str, needle: str) -> tuple[list[str], list[lis
     return [COLUMNS[f] for f in fields], rows
 
 
-def table_note(province: str, needle: str, count: int) -> str:
+def _column_note(service, province: str, have: set[str]) -> str | None:
+    missing = [COLUMNS[f] for f in COLUMNS if f not in have]
+    if not missing:
+        return None
+    note = f"{md(province)}的分工表没有{'、'.join(missing)}这几列（全部省份一起看时显示为“{MISSING}”）。"
+    duties = next((d for d in service.deps.tables.duties if d.province == province), None)
+    if duties is not None:
+        title = service.deps.tables.meta(duties.source).title
+        note += f"{md(province)}各单位的职责见《{md(title)}》的责任分工，可在“问答”里问。"
+    return note
+
+
+def table_note(service, province: str, needle: str, count: int) -> str:
     """What the table shows: no results, and the columns a province's table does not have."""
     notes = []
     if count == 0:
-        notes.append(f"**没有找到**与“{md(needle.strip())}”相关的产业链。可以输入产业链的名称或简称"
-                     "（如“芯片”“汽车”）、领导姓名或部门（如“工信厅”）。")
-    notes += [COLUMN_NOTES[p] for p in ("湖北", "湖南") if province in (p, "全部")]
+        notes.append(service.prompts.render("ui/zh/table_empty", needle=md(needle.strip())).strip())
+    for p, have in province_columns(service).items():
+        if province in (p, ALL) and (note := _column_note(service, p, have)):
+            notes.append(note)
     notes.append(INFERRED_NOTE)
     return "\n\n".join(notes)
 
 
 def csv_link(province: str) -> str:
-    query = f"?province={quote(province)}" if province in ("湖北", "湖南") else ""
+    query = f"?province={quote(province)}" if province and province != ALL else ""
     return f"/api/tables/chains.csv{query}"

@@ -48,7 +48,7 @@ class Person(Fact):
     role: str  # 主持人 | 发布人 | 主题发言人 | 发言人 | 作者
     post: str  # 党组成员、副厅长
     org: str  # 省经信厅
-    represents: str | None = None  # what they speak for: 汽车产业链牵头部门, 孝感市, 民建湖北省委会 …
+    represents: str | None = None  # what they speak for: a chain's lead department, a city, a party …
     order: int | None = None  # speaking order at the event, when the text gives it
 
 
@@ -57,7 +57,7 @@ class Exchange(Fact):
 
     event: str
     number: int
-    outlet: str  # 湖北之声
+    outlet: str  # the news outlet, as printed
     question: str  # the reporter's question, verbatim
     addressed_to: str | None = None
     answered_by: str
@@ -79,7 +79,7 @@ class Figure(Fact):
     id: str
     kind: Literal["figure", "target"]
     province: str | None = None
-    subject: str | None = None  # whose number: 湖南, 孝感市, 中国信科
+    subject: str | None = None  # whose number: a province, a city, a company
     what: str  # what is counted, as a noun phrase
     value: str  # as printed: 162, 50-80, 1651.2
     unit: str = ""  # 家, 亿元, %, 项

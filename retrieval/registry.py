@@ -179,6 +179,16 @@ def _check_provinces(tables: Tables, knowledge_dir: Path) -> None:
                                      "is not a document of the manifest")
 
 
+def configured_provinces(knowledge_dir: Path) -> list[str]:
+    """The names of the configured provinces, read alone (for what must show before the index loads);
+    an unreadable provinces.yaml gives none."""
+    try:
+        data = _yaml(knowledge_dir / "provinces.yaml")
+    except KnowledgeFileError:
+        return []
+    return [str(p.get("name")) for p in data.get("provinces") or [] if isinstance(p, dict) and p.get("name")]
+
+
 def load_tables(knowledge_dir: Path) -> Tables:
     """Load and validate every knowledge file; a bad row raises KnowledgeFileError naming file:line and field."""
     k, t = knowledge_dir, knowledge_dir / "tables"

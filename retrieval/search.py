@@ -202,7 +202,7 @@ class Searcher:
     def search(self, query: str, k: int = 5, province: str | None = None, doc_id: str | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
         """The k best chunks. `province`/`doc_id` filter; a query that names exactly one province
-        (湖北, Hunan …) prefers that province's chunks when no filter is given."""
+        (by name, pinyin or English) prefers that province's chunks when no filter is given."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         if not query.strip() or k <= 0:

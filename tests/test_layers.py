@@ -25,3 +25,20 @@ def test_no_package_imports_a_layer_above_it():
     wrong = [(file, top) for package, allowed in ALLOWED.items() for file, top in _imports(package)
              if top in ALLOWED and top not in allowed]
     assert wrong == []
+
+
+def test_no_configured_province_is_named_in_code():
+    """Provinces are data: code names none of them, in any spelling or escape (issue 13)."""
+    import yaml
+
+    provinces = yaml.safe_load((ROOT / "knowledge" / "provinces.yaml").read_text(encoding="utf-8"))["provinces"]
+    words = {w for p in provinces for w in (p["name"], p["full_name"], p["english"], *p["aliases"]) if len(w) >= 2}
+    words |= {w.lower() for w in words if w.isascii()}
+    escaped = {"".join(f"\\u{ord(ch):04x}" for ch in w) for w in words if not w.isascii()}
+    found = []
+    for path in [*(ROOT / "assistant").rglob("*"), *(ROOT / "retrieval").rglob("*")]:
+        if path.suffix not in (".py", ".js", ".css") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        found += [(str(path.relative_to(ROOT)), w) for w in (*words, *escaped) if w in text or w in text.lower()]
+    assert found == []

@@ -144,7 +144,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     With no arguments (uvicorn's factory, one call per worker) the settings come from the environment."""
     settings = settings or Settings()
     app = FastAPI(title="ChainQA", version="0.1.0", lifespan=_lifespan(service), redoc_url=None,
-                  description="Grounded answers about the Hubei and Hunan chain-leader (产业链链长制) policies.")
+                  description="Grounded answers about provincial chain-leader (产业链链长制) policies.")
     state = app.state.chainqa = _state(settings)
     errors.install(app)
     for module in (routes_health, routes_chat, routes_openai, routes_tools, routes_documents, routes_feedback,

@@ -25,6 +25,7 @@ from assistant.errors import (
     RateLimited,
     ReindexFailed,
     Unauthorized,
+    UnknownProvince,
     UserInputError,
 )
 
@@ -34,6 +35,7 @@ log = logging.getLogger("chainqa.api")
 _STATUS: tuple[tuple[type[ChainQAError], int], ...] = (
     (InputTooLarge, 413),
     (InvalidText, 422),
+    (UnknownProvince, 422),
     (InvalidDocument, 422),
     (NotFound, 404),
     (Unauthorized, 401),

@@ -152,7 +152,7 @@ Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_l
 class DocumentIn(BaseModel):
     """A policy document for knowledge/: its text (UTF-8 Markdown) and the manifest fields."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,63}$", description="file name and citation id, e.g. hubei_notice")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,63}$", description="file name and citation id, e.g. province_notice_2024")
     title: Line
     province: Line = Field(description="a configured province (knowledge/provinces.yaml); others fail the reindex")
     kind: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_one_line)]

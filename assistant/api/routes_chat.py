@@ -16,7 +16,7 @@ router = APIRouter(tags=["chat"])
 
 class ChatRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={
-        "examples": [{"question": "湖北芯片这条链谁是链长？", "history": []}]})
+        "examples": [{"question": "芯片这条链谁是链长？", "history": []}]})
 
     question: str = Field(description="the user's question")
     history: list[Turn] = Field(default_factory=list, description="earlier turns, oldest first")

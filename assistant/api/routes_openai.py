@@ -43,7 +43,7 @@ class CompletionRequest(BaseModel):
     """The fields ChainQA reads; other OpenAI parameters (temperature, …) are accepted and ignored."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
-        {"model": MODEL, "messages": [{"role": "user", "content": "湖北芯片这条链谁是链长？"}]}]})
+        {"model": MODEL, "messages": [{"role": "user", "content": "芯片这条链谁是链长？"}]}]})
     model: str = MODEL
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False

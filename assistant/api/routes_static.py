@@ -8,7 +8,6 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -16,7 +15,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from assistant.api import s2t
 from assistant.api.routes_common import get_service, get_settings
-from assistant.errors import NotFound
+from assistant.config import Settings
+from assistant.errors import NotFound, UnknownProvince
+from assistant.prompts import Prompts
+from retrieval.registry import configured_provinces
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET_PARTS = ("boot.js", "text.js", "render.js", "panel.js")  # in this order, see widget/boot.js
@@ -42,18 +44,28 @@ def favicon() -> Response:
 def widget(request: Request) -> Response:
     """The embeddable widget: `<script src=".../widget.js" data-api="..." data-title="..."></script>`."""
     settings = get_settings(request)
-    return Response(widget_script(settings.widget_api_base or "", settings.max_question_chars),
+    return Response(widget_script(settings.widget_api_base or "", settings.max_question_chars, widget_text(settings)),
                     media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "public, max-age=300"})
 
 
-def widget_script(api_base: str, max_chars: int) -> str:
-    """The parts of static/widget/ in one function scope, after the settings they read."""
+def widget_text(settings: Settings) -> dict[str, object]:
+    """The widget's texts that depend on the knowledge base: its provinces, its starter questions."""
+    prompts = Prompts(settings.prompts_dir)
+    names = "、".join(configured_provinces(settings.knowledge_dir))
+    starters = [q for q in prompts.text("ui/zh/starters").splitlines() if q.strip()][:3]
+    return {"STARTERS": starters, "GREETING": prompts.render("ui/zh/greeting", provinces=names),
+            "NOTE": prompts.render("ui/zh/note", provinces=names)}
+
+
+def widget_script(api_base: str, max_chars: int, text: dict[str, object]) -> str:
+    """The parts of static/widget/ in one function scope, after the settings and texts they read."""
     folder = STATIC / "widget"
     parts = "\n".join((folder / name).read_text(encoding="utf-8") for name in WIDGET_PARTS)
     css = (folder / "widget.css").read_text(encoding="utf-8")
+    texts = "".join(f"var {name} = {json.dumps(value, ensure_ascii=False)};\n" for name, value in text.items())
     return (f"(function () {{\n\"use strict\";\nvar CSS = {json.dumps(css)};\n"
             f"var DEFAULT_API = {json.dumps(api_base)}; // the widget_api_base setting; empty: this origin\n"
-            f"var MAX_CHARS = {int(max_chars)}; // the max_question_chars setting\n{parts}\n}})();\n")
+            f"var MAX_CHARS = {int(max_chars)}; // the max_question_chars setting\n{texts}{parts}\n}})();\n")
 
 
 @router.get("/widget/s2t.json", tags=["widget"], response_class=Response,
@@ -101,8 +113,10 @@ def chains_csv(rows, province: str | None) -> str:
 
 @router.get("/api/tables/chains.csv", tags=["tables"], response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-def chains_table(province: Literal["湖北", "湖南"] | None = None, service=Depends(get_service)) -> Response:
-    """Both provinces' chain division-of-labour tables (or one), as CSV; ※ marks inferred cells."""
+def chains_table(province: str | None = None, service=Depends(get_service)) -> Response:
+    """Every configured province's chain division-of-labour table (or one), as CSV; ※ marks inferred cells."""
+    if province is not None and province not in service.deps.tables.province_names:
+        raise UnknownProvince(f"province must be one of {'、'.join(service.deps.tables.province_names)}")
     name = f"chains-{province or 'all'}.csv"
     return Response(chains_csv(service.deps.tables.chains, province), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

@@ -106,10 +106,14 @@ def _service_getter(state: AppState):
 
 
 def mount(app: FastAPI, state: AppState) -> None:
-    from assistant.ui import build_ui
+    from assistant.prompts import Prompts
+    from assistant.ui import UiText, build_ui
     from assistant.ui_text import CSS, HEAD, i18n, theme
+    from retrieval.registry import configured_provinces
 
-    demo = build_ui(_service_getter(state))
+    settings = state.settings
+    text = UiText.load(Prompts(settings.prompts_dir), configured_provinces(settings.knowledge_dir))
+    demo = build_ui(_service_getter(state), text)
     gr.mount_gradio_app(app, demo, path=PATH, footer_links=[], run_history=False, show_error=False,
                         i18n=i18n(), theme=theme(), css=CSS, head=HEAD)
     for route in app.router.routes:

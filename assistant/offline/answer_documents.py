@@ -22,7 +22,7 @@ def define_term(ctx: Context, frame: Frame) -> Reply | None:
     terms = [t for k in keys for t in T.define(ctx.deps, k).terms]
     if not terms:
         return None
-    if len(frame.provinces) == 1:  # 湖南对应的机制 after 七个一: the counterpart in the asked province
+    if len(frame.provinces) == 1:  # "另一省对应的是什么" after 七个一: the counterpart in the asked province
         terms = [_in_province(ctx, t, frame.provinces[0]) for t in terms]
     lines, notes, cites = [], [], []
     for t in terms[:2]:
@@ -66,7 +66,7 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     sections = frame.keys("section")
     docs = frame.keys("document") or [s.split(":", 1)[0] for s in sections]
     provinces = frame.provinces
-    if provinces:  # 湖北方案的工作机制: the section of the named province's document
+    if provinces:  # "X省方案的工作机制": the section of the named province's document
         in_province = [s for s in sections if ctx.tables.meta(s.split(":", 1)[0]).province in provinces]
         sections = in_province or sections
     if not docs and provinces:

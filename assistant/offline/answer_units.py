@@ -161,7 +161,7 @@ def department_actions(ctx: Context, frame: Frame) -> Reply | None:
 
 
 def list_units(ctx: Context, frame: Frame) -> Reply | None:
-    """The units of a division-of-responsibilities list (湖南附件1 有关单位责任分工)."""
+    """The units of a division-of-responsibilities list (an annex of 有关单位责任分工)."""
     provinces = frame.provinces or ctx.tables.province_names
     parts, cites = [], []
     for province in provinces:

@@ -134,8 +134,8 @@ class OfflineEngine:
         return Outcome(ask, reply, refused=refused, regions=reading.regions)
 
     def _first_answer(self, ctx: Context, frames: list[Frame]) -> tuple[Frame, Reply | None]:
-        """The first candidate frame whose answerer answers; else an answerer's own refusal (湖南的分工表
-        没有联络员一栏: it understood the ask and knows the answer is absent); else what the narrative facts
+        """The first candidate frame whose answerer answers; else an answerer's own refusal (a table
+        without a 联络员 column: it understood the ask and knows the answer is absent); else what the narrative facts
         or the documents say."""
         declined: tuple[Frame, Reply] | None = None
         for frame in frames:

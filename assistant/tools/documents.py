@@ -62,7 +62,7 @@ def _sentence_with(text: str, needle: str) -> str | None:
 def document_info(deps: ToolDeps, document: str) -> DocumentResult:
     """Facts of a document of the knowledge base: its number (文号), date, issuer, addressees, annexes,
     validity period, what it repeals, where it was published, and newer documents that supersede it.
-    `document`: a document id or any of its names (湖北方案, 鄂政办发〔2021〕23号, 毛腾飞文章 …)."""
+    `document`: a document id or any of its names (a short title, a document number, an alias …)."""
     metas = deps.tables.documents
     keys = {m.key for m in deps.gazetteer.scan(document) if m.kind == "document"}
     meta = next((m for m in metas if m.id == document or m.id in keys), None)

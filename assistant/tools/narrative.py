@@ -96,7 +96,7 @@ def person_profile(deps: ToolDeps, name: str) -> ProfileResult:
 def exchanges(deps: ToolDeps, event: str | None = None, outlet: str | None = None, person: str | None = None,
               topic: str | None = None) -> ExchangeResult:
     """The reporters' questions of a press event: which outlet asked what, of whom, and who answered.
-    Filters: `outlet` (湖北之声 …), `person` (who was asked or answered), `topic` (words of the question)."""
+    Filters: `outlet` (a news outlet), `person` (who was asked or answered), `topic` (words of the question)."""
     rows = list(deps.tables.facts.exchanges)
     if outlet:
         rows = [x for x in rows if fold(x.outlet) in fold(outlet) or fold(outlet) in fold(x.outlet)]

@@ -45,7 +45,7 @@ def unit_matches(deps: ToolDeps, department: str, pool: list[str]) -> list[str]:
 
 
 def department_duties(deps: ToolDeps, department: str, province: str | None = None) -> DutyResult:
-    """A unit's duties in a division-of-responsibilities list (e.g. Hunan's Annex 1 有关单位责任分工):
+    """A unit's duties in a division-of-responsibilities list (a scheme's 有关单位责任分工):
     省自然资源厅, 人社厅, 发改委 …; without `province`, every province that lists the unit."""
     if province and (bad := unknown_province(deps, province)):
         return DutyResult(not_found=bad)
@@ -90,7 +90,7 @@ def action_lead(deps: ToolDeps, action: str) -> ActionResult:
 
 
 def all_actions(deps: ToolDeps, province: str | None = None) -> ActionResult:
-    """Every action of a province's scheme (湖南: 六大行动) with its lead unit and participants."""
+    """Every action of a province's scheme (the 六大行动 of one scheme) with its lead unit and participants."""
     acts = [a for a in deps.tables.actions if province is None or a.province == province]
     if not acts:
         return ActionResult(not_found=not_found(province or "", deps.tables.province_names, "行动"))

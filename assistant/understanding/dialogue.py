@@ -1,7 +1,7 @@
 """Dialogue state for a stateless API: the client's history is read turn by turn into frames (intent +
 resolved slots + the entities each answer named). A new ask takes what it lacks from the latest compatible
 frame: explicit entities and complete questions always win; pronouns resolve by type (他 → a person,
-该部门 → a unit, 这条链 → a chain, 这些 → the last list); "那湖南呢" keeps the intent and swaps the province,
+该部门 → a unit, 这条链 → a chain, 这些 → the last list); "那X省呢" keeps the intent and swaps the province,
 moving a chain to its counterpart there."""
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class Resolver:
         return bool(reading.pronouns) or reading.follow_up or not reading.strong_kinds
 
     def _elliptical(self, reading: Reading, top: Ranked) -> bool:
-        """"那湖南呢", "光通信呢": no cue of its own, so the previous question is asked again."""
+        """"那X省呢", "光通信呢": no cue of its own, so the previous question is asked again."""
         return top.cues <= 0.5 and (top.score < self.threshold + 1.0 or not reading.topic)
 
     def _facet_of(self, intent: IntentSpec, reading: Reading) -> bool:

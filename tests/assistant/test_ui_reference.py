@@ -3,14 +3,19 @@ the gazetteer, the columns each province has. The browser side is tests/browser/
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
-from assistant.ui_reference import columns_for, glossary_markdown, table_note, table_rows
+from assistant.prompts import Prompts
+from assistant.ui_reference import columns_for, glossary_markdown, intro_markdown, table_note, table_rows
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
 def service(deps, terms=None):
     tables = deps.tables if terms is None else deps.tables.model_copy(update={"terms": terms})
-    return SimpleNamespace(deps=SimpleNamespace(tables=tables, gazetteer=deps.gazetteer, documents=deps.documents))
+    return SimpleNamespace(deps=SimpleNamespace(tables=tables, gazetteer=deps.gazetteer, documents=deps.documents),
+                           prompts=Prompts(PROMPTS))
 
 
 def test_glossary_shows_the_definition_when_there_is_one(deps):
@@ -34,12 +39,22 @@ def test_table_filter_resolves_aliases_like_the_tools(deps):
     _, rows = table_rows(service(deps), "湖北", "工信厅")  # 省经信厅 is in the same department family
     assert rows and all(r[0] == "湖北" for r in rows)
     _, rows = table_rows(service(deps), "全部", "量子计算")
-    assert rows == [] and "没有找到" in table_note("全部", "量子计算", 0)
+    assert rows == [] and "没有找到" in table_note(service(deps), "全部", "量子计算", 0)
 
 
 def test_columns_a_province_does_not_have(deps):
     assert "职务" not in [h for h in table_rows(service(deps), "湖南", "")[0]]
-    assert columns_for("湖北")[-1] == "division" and "industry" not in columns_for("湖北")
+    hubei = columns_for(service(deps), "湖北")
+    assert hubei[-1] == "division" and "industry" not in hubei
+    assert set(columns_for(service(deps), "全部")) >= {"leader_post", "industry", "cluster_type"}
     headers, rows = table_rows(service(deps), "全部", "许达哲")
     assert rows[0][headers.index("牵头部门")] == "—"
-    assert "没有职务、牵头部门、联络员和联络处室" in table_note("湖南", "", 5)
+    note = table_note(service(deps), "湖南", "", 5)
+    assert "湖南的分工表没有职务、牵头部门、联络员、联络处室这几列" in note and "湖北的分工表" not in note
+
+
+def test_intro_counts_each_configured_province_from_the_tables(deps):
+    text = intro_markdown(service(deps))
+    for p in deps.tables.provinces:
+        count = sum(1 for r in deps.tables.chains if r.province == p.name)
+        assert f"**{p.name}**" in text and f"共 **{count}**" in text

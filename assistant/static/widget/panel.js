@@ -38,7 +38,7 @@ var form = el("form", { "aria-label": "提问" }, [
 var panel = el("div", { id: "chainqa-panel", "class": "panel", role: "dialog", "aria-modal": "true",
   "aria-labelledby": "chainqa-title", hidden: "" }, [
   el("div", { "class": "bar" }, [el("h2", { id: "chainqa-title" }, [TITLE]), newBtn, elderBtn, tradBtn, closeBtn]),
-  log, suggestions, form, el("p", { "class": "note" }, ["回答依据湖北、湖南两省链长制政策原文，由机器生成，仅供参考，以正式文件为准。"])]);
+  log, suggestions, form, el("p", { "class": "note" }, [NOTE])]);
 root.append(launcher, panel);
 
 function scrollDown() { log.scrollTop = log.scrollHeight; }
