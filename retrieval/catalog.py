@@ -54,6 +54,7 @@ class Markers(BaseModel):
     question_words: list[str] = Field(default_factory=list)  # 谁, 哪个, 吗 …: a clause that asks something
     joiners: list[str] = Field(default_factory=list)  # "and": a new ask only when a question word follows
     pronouns: Pronouns
+    not_pronouns: list[str] = Field(default_factory=list)  # 其他, 其中 …: words that hold a pronoun's characters
 
 
 class Catalog(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.understanding.intents import IntentRanker, Ranked
+from assistant.understanding.intents import REFERS, IntentRanker, Ranked
 from assistant.understanding.reading import Reader, Reading
 from retrieval.catalog import IntentSpec
 from retrieval.gazetteer import Gazetteer, Mention
@@ -16,8 +16,6 @@ from retrieval.normalize import fold_words
 from retrieval.registry import Tables
 
 _SHORT_TOPIC = 4
-_REFERS = {"person": ("person", "leader", "liaison"), "unit": ("department",), "chain": ("chain",),
-           "event": ("event",), "document": ("document",)}
 _PERSONISH = {"person", "leader", "liaison"}
 
 
@@ -66,6 +64,13 @@ class Dialogue:
         return self.frames[-1] if self.frames else None
 
 
+def _repeats(frame: Frame, last: Frame) -> bool:
+    """The same intent over the same entities as the last frame."""
+    def keys(f: Frame) -> dict[str, set[str]]:
+        return {k: {m.key for m in v} for k, v in f.slots.items() if v and k != "term"}
+    return frame.intent is not None and frame.intent is last.intent and keys(frame) == keys(last)
+
+
 class Resolver:
     """Turns readings into frames against the dialogue so far."""
 
@@ -100,15 +105,20 @@ class Resolver:
                                   previous=previous.name if previous and not reading.strong_kinds else None)
         if previous is not None and (self._elliptical(reading, ranked[0]) or self._facet_of(previous, reading)):
             again = next(r for r in ranked if r.intent.name == previous.name)
-            needed = tuple(k for k in (*previous.needs, *previous.needs_any) if not reading.has(k))
+            needed = tuple(k for k in previous.needs if not reading.has(k))
+            if previous.needs_any and not any(reading.has(k) for k in previous.needs_any):
+                needed += tuple(previous.needs_any[:1])
             ranked = [Ranked(previous, max(again.score, ranked[0].score), again.slots, again.cues,
                              again.similarity, needed), *ranked]
         chosen: list[Ranked] = []
         for r in ranked:
             if r.score >= self.threshold and all(c.intent.name != r.intent.name for c in chosen):
                 chosen.append(r)
-        frames = [self._frame(r, reading, dialogue, follow) for r in chosen[:limit]]
-        return frames or [self._frame(None, reading, dialogue, follow)]
+        frames = [self._frame(r, reading, dialogue, follow) for r in chosen[:limit + 1]]
+        if reading.again and last is not None:
+            # "他另外那条是什么": asking again what the last answer said is not asking for *another* one
+            frames.sort(key=lambda f: _repeats(f, last))
+        return frames[:limit] or [self._frame(None, reading, dialogue, follow)]
 
     def _frame(self, top: Ranked | None, reading: Reading, dialogue: Dialogue, follow: bool) -> Frame:
         intent = top.intent if top is not None else None
@@ -162,7 +172,7 @@ class Resolver:
         """A pronoun fills the slot of its type even when the intent only uses it ("他还提到了哪条走廊？": the
         speaker the last answer named)."""
         kinds = top.intent.slot_kinds()
-        for pronoun, refers in _REFERS.items():
+        for pronoun, refers in REFERS.items():
             if pronoun not in reading.pronouns:
                 continue
             for kind in refers:
@@ -175,7 +185,9 @@ class Resolver:
     def _provinces(self, reading: Reading, dialogue: Dialogue | None, slots: dict[str, list[Mention]]) -> list[str]:
         if reading.provinces:
             return list(reading.provinces)
-        if reading.implied:
+        weak = reading.implied_by == "department" and dialogue is not None and dialogue.last is not None \
+            and bool(dialogue.last.provinces)  # 卫健委 is printed in one province's documents, not only its
+        if reading.implied and not weak:
             return list(reading.implied)
         inherited = {m.province for ms in slots.values() for m in ms if m.province}
         if len(inherited) == 1:

@@ -19,6 +19,9 @@ _NEED = 0.4
 _NAMED = {"chain", "leader", "person", "liaison", "department", "action", "mechanism", "event", "outlet", "document",
           "city", "division"}
 _WEAK = 0.1  # a topic (the ask's own words) is almost always there: needing one says little
+# What a typed pronoun may stand for ("它", "这些" stand for anything and say nothing of the intent).
+REFERS = {"person": ("person", "leader", "liaison"), "unit": ("department",), "chain": ("chain",),
+          "event": ("event",), "document": ("document",)}
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Weights:
     avoid: float = -1.2
     no_cue: float = -1.5  # an intent that requires a cue, without one
     continuity: float = 0.3  # a follow-up naming nothing new leans towards the previous question's intent
+    pronoun: float = 0.6  # a typed pronoun ("他", "该部门") is an entity too: the intent should have its slot
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class IntentRanker:
             cues = self._cue_score(intent, reading)
             score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]
             score += self.w.continuity if intent.name == previous else 0.0
+            score += self.w.pronoun * _pronoun_fit(intent, reading)
             ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))
         return sorted(ranked, key=lambda r: -r.score)
 
@@ -122,6 +127,16 @@ class IntentRanker:
         if self._avoid[intent.name].search(reading.folded):
             score += self.w.avoid
         return score
+
+
+def _pronoun_fit(intent: IntentSpec, reading: Reading) -> int:
+    """+1 when one of the ask's typed pronouns refers to a kind the intent has a slot for, -1 when it has
+    typed pronouns and none does, 0 without typed pronouns."""
+    typed = [REFERS[p] for p in reading.pronouns if p in REFERS]
+    if not typed:
+        return 0
+    kinds = intent.slot_kinds()
+    return 1 if any(kinds.intersection(refers) for refers in typed) else -1
 
 
 def _covers(start: int, end: int, mention) -> bool:

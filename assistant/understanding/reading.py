@@ -36,6 +36,7 @@ class Reading:
     slots: dict[str, list[Mention]]
     provinces: list[str]  # named (or implied by a city): the ask is about these
     implied: list[str]  # implied by the entities named (a chain that exists in one province only …)
+    implied_by: str  # the kind of entity that implies them ("department": only how its name is printed)
     regions: list[str]  # provinces the knowledge base does not cover
     pronouns: set[str]
     follow_up: bool
@@ -78,6 +79,7 @@ class Reader:
         catalog: Catalog = tables.catalog
         m = catalog.markers
         self._pronouns = {kind: phrases(words) for kind, words in m.pronouns.model_dump().items() if words}
+        self._not_pronouns = phrases(m.not_pronouns)
         self._follow_up = phrases(m.follow_up)
         self._again = phrases(m.again)
         self._both = phrases(m.both)
@@ -108,8 +110,8 @@ class Reader:
         reading = Reading(
             text=text, folded=full, lang=lang, mentions=mentions, slots=slots,
             provinces=list(self._all) if all_provinces and not named else named,
-            implied=self._implied(mentions, full), regions=[mn.key for mn in mentions if mn.kind == "region"],
-            pronouns={k for k, rx in self._pronouns.items() if rx.search(full)},
+            **self._implied(mentions, full), regions=[mn.key for mn in mentions if mn.kind == "region"],
+            pronouns=self._pronouns_in(full),
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             answer_types=[k for k, rx in self._types.items() if rx.search(full)],
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
@@ -118,16 +120,20 @@ class Reader:
             reading.follow_up = reading.follow_up or bool(reading.pronouns)
         return reading
 
-    def _implied(self, mentions: list[Mention], folded: str) -> list[str]:
-        """Provinces the named entities imply, when they agree on one."""
+    def _pronouns_in(self, folded: str) -> set[str]:
+        masked = self._not_pronouns.sub(" ", folded)
+        return {k for k, rx in self._pronouns.items() if rx.search(masked)}
+
+    def _implied(self, mentions: list[Mention], folded: str) -> dict[str, list[str] | str]:
+        """Provinces the named entities imply, when they agree on one, and the kind that implies them."""
         for kinds in (("leader", "person", "liaison", "outlet", "event", "document"), ("chain",),
                       ("action", "mechanism", "section"), ("department",)):
             provinces = set()
             for mn in (x for x in mentions if x.kind in kinds):
                 provinces |= self._provinces_of(mn, folded)
             if len(provinces) == 1:
-                return list(provinces)
-        return []
+                return {"implied": list(provinces), "implied_by": kinds[0]}
+        return {"implied": [], "implied_by": ""}
 
     def _provinces_of(self, mn: Mention, folded: str) -> set[str]:
         if mn.kind == "department":

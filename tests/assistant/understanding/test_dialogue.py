@@ -43,3 +43,28 @@ def test_a_follow_up_asking_another_facet_keeps_the_subject(understanding):
     history = [("user", "《壮大湖北制造主力集群》这篇报道是哪天登的？"), ("assistant", "2022年7月15日。")]
     f = _frame(understanding, history, "哪家媒体？")
     assert f.intent.name == "document_info" and "published" in f.facets
+
+
+LIAISON = [("user", "湖北光通信链的经信厅联络员是谁？"), ("assistant", "湖北光通信产业链的省经信厅联络员是**郭涛**，联络处室是**电子处**。")]
+
+
+def test_other_is_not_a_pronoun_and_a_named_division_is_not_overridden(understanding):
+    """其他 holds 他 but names nobody: the division asked about keeps its own chains."""
+    reading = understanding.reader.read("电子处还管其他哪些链？")
+    assert "person" not in reading.pronouns
+    f = _frame(understanding, LIAISON, "电子处还管其他哪些链？")
+    assert f.intent.answerer == "liaison" and f.keys("division") == ["电子处"] and not f.slots.get("chain")
+
+
+def test_asking_for_another_one_does_not_repeat_the_last_question(understanding):
+    history = [("user", "湖南工程机械集群是哪位省领导联系？"), ("assistant", "湖南工程机械集群的联系省领导是**张剑飞**。")]
+    f = _frame(understanding, history, "他另外那个是哪个集群？")
+    assert f.intent.name == "leader_chains" and "张剑飞" in f.keys("leader") + f.keys("person")
+
+
+def test_a_department_named_in_a_follow_up_keeps_the_dialogues_province(understanding):
+    """How a department's name is printed hints at a province; in a follow-up the dialogue's province wins."""
+    history = [("user", "湖南生物医药集群谁联系？"), ("assistant", "湖南生物医药集群的联系省领导是**谢卫江**。")]
+    f = _frame(understanding, history, "卫健委在这里面负责什么？")
+    assert f.intent.name == "department_duties" and f.provinces == ["湖南"]
+    assert _frame(understanding, [], "卫健委负责什么？").provinces == ["湖北"]
