@@ -16,6 +16,10 @@ from retrieval.overlap import grams, overlap
 
 _CLOSE = 0.8  # a second match within this share of the best score is shown too
 _CLOSE_LIST = 0.5
+_MAX_POINTS = 10
+_POINT_SCORE = 1.5  # a point that shares at least the topic's main word with the ask
+_SUBJECTS = ("chain", "term", "problem", "city", "action", "mechanism")
+_SUBJECT_CHARS = 3
 
 
 def _who(ctx: Context, p: Person) -> str:
@@ -175,8 +179,17 @@ def _content(frame: Frame) -> str:
 
 
 def _speaker(ctx: Context, frame: Frame) -> str | None:
+    """The person named, or the one speaker of the event or document asked about who speaks for the
+    department named ("发布会上发改委怎么说" is what 省发改委's speaker said)."""
     names = frame.keys("person") or frame.keys("leader")
-    return names[0] if names else None
+    if names:
+        return names[0]
+    departments, documents = set(frame.keys("department")), set(frame.keys("document"))
+    if not departments or not documents:
+        return None
+    speakers = {p.name for p in ctx.tables.facts.people if p.source in documents and departments & {
+        m.key for m in ctx.deps.gazetteer.scan(p.org) if m.kind == "department"}}
+    return speakers.pop() if len(speakers) == 1 else None
 
 
 def _source(frame: Frame) -> str | None:
@@ -196,10 +209,34 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
     if not chosen or r.matches[0].score < 2:
         return None
     people = {p.name: p for p in ctx.tables.facts.people}
+    if speaker in people and "list" in frame.reading.answer_types:
+        return _speakers_points(ctx, frame, people[speaker], topic)
     lines = [ctx.say("statement", who=_who(ctx, people[s.speaker]) if s.speaker in people else
                      f"《{ctx.tables.meta(s.source).title}》", fact=s.fact) for s in chosen]
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in chosen])),
                  notes=_notes(chosen), tools=["statements"])
+
+
+def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> Reply | None:
+    """"袁德芳讲了哪几条": everything the speaker said that touches the topic, in the document's order."""
+    # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
+    if any(frame.slots.get(k) for k in _SUBJECTS) or len(frame.reading.topic) >= _SUBJECT_CHARS:
+        r = T.statements(ctx.deps, topic, speaker=person.name, source=_source(frame), limit=_MAX_POINTS)
+        points = [m.record for m in r.matches if isinstance(m.record, Statement) and m.score >= _POINT_SCORE]
+    else:
+        source = _source(frame)
+        points = [s for s in ctx.tables.facts.statements if s.speaker == person.name and
+                  (source is None or s.source == source)]
+    if not points:
+        return None
+    text = ctx.deps.documents.get(points[0].source)
+    points.sort(key=lambda s: text.text.find(s.quote) if text else 0)
+    total, points = len(points), points[:_MAX_POINTS]
+    items = "\n".join(f"{i}. **{s.topic}**：{s.fact}" for i, s in enumerate(points, 1))
+    lead = ctx.say("statement_list" if total == len(points) else "statement_list_more", who=_who(ctx, person),
+                   count=len(points), total=total, items=items)
+    return Reply(lead, ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in points[:1]])),
+                 notes=_notes(points), tools=["statements"])
 
 
 def figure(ctx: Context, frame: Frame) -> Reply | None:

@@ -128,3 +128,16 @@ def test_suggestions_are_answerable_and_not_a_repeat(service):
             seen.add(s)
             follow = _ask(service, s)
             assert not follow.refused and follow.answer != first.answer, s
+
+
+def test_a_departments_speaker_lists_every_point_in_order(service):
+    """"发布会上经信厅讲了哪几点": the department's one speaker at the event, every point, the document's order."""
+    a = _ask(service, "新闻发布会上省经信厅讲了哪几点？")
+    lead = a.answer.split("\n\n>")[0]
+    assert "郭涛" in lead.splitlines()[0] and re.search(r"共讲了 \d+ 点，前 \d+ 点", lead)
+    points = re.findall(r"^\d+\. \*\*(.+?)\*\*", lead, re.M)
+    assert len(points) >= 3 and len(a.citations) == 1
+    text = service.deps.documents.get(a.citations[0].doc_id).text
+    speaker = {s.topic: s for s in service.deps.tables.facts.statements if s.speaker == "郭涛"}
+    at = [text.find(speaker[p].quote) for p in points]
+    assert at == sorted(at)
