@@ -22,6 +22,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant retrieval eval tests
+	$(BIN)/mypy
 
 browser:
 	@bash scripts/ensure_chromium.sh

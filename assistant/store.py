@@ -137,10 +137,18 @@ def _add_missing_columns(engine: Engine, meta: MetaData) -> None:
             if column.name in existing or column.server_default is None:
                 continue
             kind = column.type.compile(dialect=engine.dialect)
-            default = column.server_default.arg.compile(dialect=engine.dialect)  # type: ignore[union-attr]
+            default = column.server_default.arg.compile(dialect=engine.dialect)  # type: ignore[attr-defined]
             with engine.begin() as conn:
                 conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} "
                                   f"NOT NULL DEFAULT {default}"))
+
+
+def _key(result) -> int:
+    """The id of the row an INSERT added."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT returned no primary key")
+    return int(key[0])
 
 
 class SqlStore:
@@ -159,7 +167,7 @@ class SqlStore:
             result = conn.execute(insert(self._feedback).values(
                 question=mask(question), answer=mask(answer), rating=rating, comment=mask(comment),
                 created_at=_now()))
-            return int(result.inserted_primary_key[0])
+            return _key(result)
 
     def log_question(self, question: str, answer: Answer, *, aborted: bool = False) -> int:
         citations = [c.model_dump(include={"doc_id", "doc_title", "section", "quote"}) for c in answer.citations]
@@ -168,7 +176,7 @@ class SqlStore:
                 question=mask(question), answer=mask(answer.answer), refused=answer.refused,
                 engine=answer.engine[:80], latency_ms=float(answer.latency_ms), citations=citations,
                 created_at=_now(), aborted=aborted))
-            return int(result.inserted_primary_key[0])
+            return _key(result)
 
     def purge(self, older_than: dt.timedelta) -> int:
         """Delete question-log rows older than `older_than`; returns how many."""

@@ -136,7 +136,8 @@ def rate_report(tally: Tally, args) -> dict | None:
     clients = [c for c in tally.clients.values() if c.first is not None]
     oks = [c.ok for c in clients]
     # a token spent at the last send may come from the last fraction of a second: one more is allowed
-    over = sum(1 for c in clients if c.ok > allowance(args, c.last - c.first) + 1)
+    over = sum(1 for c in clients if c.last is not None and c.first is not None
+               and c.ok > allowance(args, c.last - c.first) + 1)
     early = sum(c.early_429s for c in clients)
     return {"per_minute": args.rate_per_minute, "burst": args.burst,
             "allowed_per_client": round(allowance(args, args.duration), 1),

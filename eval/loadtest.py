@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     rate limit held (no client above its allowance, no 429 below it)."""
     args = _args(argv)
     tmp = None if args.data_dir else tempfile.mkdtemp(prefix="chainqa-load-")
-    data_dir = args.data_dir or Path(tmp)
+    data_dir = Path(args.data_dir) if args.data_dir else Path(str(tmp))
     try:
         with contextlib.ExitStack() as stack:
             redis_url = args.redis_url

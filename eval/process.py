@@ -53,13 +53,20 @@ def port_open(port: int) -> Callable[[], bool]:
 def wait_ready(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float, log_path: Path | None) -> float:
     """Seconds until `ready()`; raises with the log's tail if the process exits or time runs out."""
     started = time.monotonic()
+    name = _name(proc)
     while time.monotonic() - started < timeout:
         if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}:\n{_tail(log_path)}")
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{_tail(log_path)}")
         if ready():
             return time.monotonic() - started
         time.sleep(0.1)
-    raise RuntimeError(f"{proc.args[0]} was not ready within {timeout:.0f} s:\n{_tail(log_path)}")
+    raise RuntimeError(f"{name} was not ready within {timeout:.0f} s:\n{_tail(log_path)}")
+
+
+def _name(proc: subprocess.Popen) -> str:
+    args = proc.args
+    first = args[0] if isinstance(args, list | tuple) and args else args
+    return os.fsdecode(first) if isinstance(first, str | bytes | os.PathLike) else str(first)
 
 
 def _tail(log_path: Path | None) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from eval.stats import p50_p95
 from retrieval.index import KnowledgeIndex
-from retrieval.search import MODES, FusionWeights
+from retrieval.search import MODES, FusionWeights, Mode
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATASET = ROOT / "eval" / "datasets" / "retrieval.jsonl"
@@ -55,7 +55,7 @@ def is_hit(chunk, case: dict) -> bool:
     return any(chunk.doc_id == doc and _SPACE.sub("", answer) in text for doc, answer in targets)
 
 
-def evaluate_mode(index: KnowledgeIndex, cases: list[dict], mode: str, k: int = 5) -> Metrics:
+def evaluate_mode(index: KnowledgeIndex, cases: list[dict], mode: Mode, k: int = 5) -> Metrics:
     m = Metrics(mode=mode, queries=len(cases))
     took = []
     for case in cases:
@@ -77,12 +77,12 @@ def evaluate_mode(index: KnowledgeIndex, cases: list[dict], mode: str, k: int = 
 
 
 def evaluate(index: KnowledgeIndex, dataset_path: Path = DEFAULT_DATASET, k: int = 5,
-             modes: tuple[str, ...] = MODES) -> dict[str, Metrics]:
+             modes: tuple[Mode, ...] = MODES) -> dict[str, Metrics]:
     """Recall@1, recall@k and MRR@k of each search mode over the labelled retrieval set."""
     cases = load_cases(dataset_path)
     index.search(cases[0]["query"], k=k)  # warm-up: lazy imports, loading the model
     embedding = index.config.make_embedding()
-    results = {}
+    results: dict[str, Metrics] = {}
     for mode in modes:
         if hasattr(embedding, "clear_query_cache"):  # each mode pays for its own query embeddings
             embedding.clear_query_cache()

@@ -94,10 +94,10 @@ class E5Embedding(EmbeddingBase):
         for start in range(0, len(missing), self.batch_size):  # batches: an interrupted build keeps its progress
             part = missing[start:start + self.batch_size]
             batch = self._encode([texts[i] for i in part], is_query=False)
-            self.cache.put_many([texts[i] for i in part], batch)
+            self.cache.put_many([texts[i] for i in part], list(batch))
             for i, vector in zip(part, batch, strict=True):
                 vectors[i] = vector
-        return vectors
+        return [v for v in vectors if v is not None]  # all filled above
 
     def embed_query(self, input: Documents) -> Embeddings:
         texts = [e5_text(t) for t in input]

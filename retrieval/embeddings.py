@@ -116,6 +116,11 @@ class LsaEmbedding(EmbeddingBase):
     def fitted(self) -> bool:
         return self._components is not None
 
+    def _parts(self, error: str) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        if self._vocab is None or self._idf is None or self._components is None:
+            raise ValueError(error)
+        return self._vocab, self._idf, self._components
+
     def fit(self, texts: list[str]) -> LsaEmbedding:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -129,13 +134,12 @@ class LsaEmbedding(EmbeddingBase):
         return self
 
     def save(self, path: str | Path) -> None:
-        if not self.fitted:
-            raise ValueError("LsaEmbedding.save: the model is not fitted")
-        terms = sorted(self._vocab, key=self._vocab.__getitem__)
+        vocab, idf, components = self._parts("LsaEmbedding.save: the model is not fitted")
+        terms = sorted(vocab, key=vocab.__getitem__)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:  # a file object: np.savez must not append ".npz" to the name
-            np.savez(fh, terms=np.array(terms), idf=self._idf, components=self._components)
+            np.savez(fh, terms=np.array(terms), idf=idf, components=components)
         self.path = path
 
     def load(self, path: str | Path) -> None:
@@ -145,13 +149,12 @@ class LsaEmbedding(EmbeddingBase):
         self.path = Path(path)
 
     def __call__(self, input: Documents) -> Embeddings:
-        if not self.fitted:
-            raise ValueError("LsaEmbedding is not fitted: call fit() or load() first")
+        vocab, idf, components = self._parts("LsaEmbedding is not fitted: call fit() or load() first")
         if self._counter is None:  # built once: validating a fixed vocabulary costs O(vocabulary)
             self._counter = CountVectorizer(analyzer="char", ngram_range=(self.ngram_min, self.ngram_max),
-                                            vocabulary=self._vocab, lowercase=False, dtype=np.float32)
-        x = _sublinear_l2(self._counter.transform(_fold_all(input)), self._idf)
-        dense = np.asarray(x @ self._components.T, dtype=np.float32)
+                                            vocabulary=vocab, lowercase=False, dtype=np.float32)
+        x = _sublinear_l2(self._counter.transform(_fold_all(input)), idf)
+        dense = np.asarray(x @ components.T, dtype=np.float32)
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         return list(dense / np.where(norms == 0, 1.0, norms))
 
@@ -187,12 +190,13 @@ class OpenAIEmbedding(EmbeddingBase):
                                      timeout=timeout, max_retries=1)
 
     def __call__(self, input: Documents) -> Embeddings:
+        import openai
+
         out: list[np.ndarray] = []
-        extra = {"dimensions": self.dimensions} if self.dimensions else {}
         for i in range(0, len(input), self.batch_size):
             batch = [" ".join(t.split()) or " " for t in input[i:i + self.batch_size]]  # models read raw text
             resp = self._client.embeddings.create(model=self.model, input=batch, encoding_format="float",
-                                                  **extra)
+                                                  dimensions=self.dimensions or openai.omit)
             rows = sorted(resp.data, key=lambda d: d.index)
             out.extend(np.asarray(r.embedding, dtype=np.float32) for r in rows)
         return out

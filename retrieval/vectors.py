@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.collection_configuration import CreateHNSWConfiguration
 from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
@@ -26,7 +27,7 @@ PREFIX = "chainqa"  # every collection this project owns starts with it
 # HNSW search breadth: Chroma's default (100) missed 2–3 of the exact top 50 over 162 queries here, and
 # which ones changed from build to build (the graph is built on several threads): the same eval run twice
 # moved by a query. 200 is exact at this corpus size; at 28k random vectors it costs 0.4 ms (p50 0.95 → 1.35).
-HNSW = {"space": "cosine", "ef_search": 200}
+HNSW: CreateHNSWConfiguration = {"space": "cosine", "ef_search": 200}
 
 
 def _settings() -> Settings:
@@ -108,7 +109,7 @@ class VectorStore:
         """A new collection filled with the chunks' vectors (embedded here, in batches)."""
         collection = self.client.create_collection(
             name=name, embedding_function=embedding, metadata=metadata or None,
-            configuration={"hnsw": dict(HNSW)})
+            configuration={"hnsw": HNSW})
         batch = max(1, min(512, self.client.get_max_batch_size()))
         for i in range(0, len(chunks), batch):
             part = chunks[i:i + batch]
@@ -158,9 +159,9 @@ def query(collection: Collection, vector: np.ndarray, n: int, where: dict | None
     """(chunk id, cosine similarity) of the n nearest chunks, best first."""
     if n <= 0:
         return []
-    res = collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
+    res = collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()], n_results=n,
                            where=where, include=["distances"])
-    ids, dists = res["ids"][0], res["distances"][0]
+    ids, dists = res["ids"][0], (res["distances"] or [[]])[0]
     return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
 

@@ -54,7 +54,8 @@ class BodyLimit:
 
 
 async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

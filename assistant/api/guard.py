@@ -77,7 +77,7 @@ class Guard:
         self.ui_frame = "SAMEORIGIN" if settings.frame_ancestors.strip() == "'self'" else None
 
     def _headers(self, path: str, content_type: str) -> list[tuple[bytes, bytes]]:
-        frame = "SAMEORIGIN"
+        frame: str | None = "SAMEORIGIN"
         if path == "/ui" or path.startswith("/ui/"):
             csp, frame = self.ui_csp, self.ui_frame
         elif path in ("/docs", "/docs/oauth2-redirect"):

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from assistant.api.errors import error_body, scrub
 from assistant.api.routes_common import StateDep
 from assistant.api.state import AppState
+from assistant.service import Service
 
 router = APIRouter(tags=["health"])
 HEARTBEAT_TIMEOUT_S = 3.0
@@ -30,9 +31,8 @@ def _vector_store_up(service) -> None:
         store.client.heartbeat()
 
 
-async def _missing(state: AppState) -> dict[str, str]:
+async def _missing(state: AppState, service: Service) -> dict[str, str]:
     """What the service answers without, each with the reason."""
-    service = state.service
     missing: dict[str, str] = {}
     try:
         await asyncio.wait_for(asyncio.wrap_future(_HEARTBEATS.submit(_vector_store_up, service)),
@@ -54,7 +54,7 @@ async def report(state: AppState) -> tuple[int, dict[str, Any]]:
     if service is None:
         reason = state.startup_error or "the knowledge index is not loaded yet"
         return 503, {"status": "not_ready", "reason": reason, **error_body("not_ready", reason)}
-    missing = await _missing(state)
+    missing = await _missing(state, service)
     body: dict[str, Any] = {"status": "degraded" if missing else "ok", "engine": service.settings.engine,
                             "documents": len(service.deps.documents)}
     if missing:

@@ -50,8 +50,9 @@ class GuardedH11Protocol(H11Protocol):
         self._head_timer = self.loop.call_later(timeout, self._head_timeout)
 
     def _disarm(self) -> None:
-        if getattr(self, "_head_timer", None) is not None:
-            self._head_timer.cancel()
+        timer = getattr(self, "_head_timer", None)
+        if timer is not None:
+            timer.cancel()
             self._head_timer = None
 
     def handle_events(self) -> None:

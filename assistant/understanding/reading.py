@@ -107,10 +107,11 @@ class Reader:
         full = fold_words(scan_text)
         named = list(dict.fromkeys(mn.province for mn in mentions if mn.kind in ("province", "city") and mn.province))
         all_provinces = bool(self._both.search(full))
+        implied, implied_by = self._implied(mentions, full)
         reading = Reading(
             text=text, folded=full, lang=lang, mentions=mentions, slots=slots,
             provinces=list(self._all) if all_provinces and not named else named,
-            **self._implied(mentions, full), regions=[mn.key for mn in mentions if mn.kind == "region"],
+            implied=implied, implied_by=implied_by, regions=[mn.key for mn in mentions if mn.kind == "region"],
             pronouns=self._pronouns_in(full),
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             answer_types=[k for k, rx in self._types.items() if rx.search(full)],
@@ -124,7 +125,7 @@ class Reader:
         masked = self._not_pronouns.sub(" ", folded)
         return {k for k, rx in self._pronouns.items() if rx.search(masked)}
 
-    def _implied(self, mentions: list[Mention], folded: str) -> dict[str, list[str] | str]:
+    def _implied(self, mentions: list[Mention], folded: str) -> tuple[list[str], str]:
         """Provinces the named entities imply, when they agree on one, and the kind that implies them."""
         for kinds in (("leader", "person", "liaison", "outlet", "event", "document"), ("chain",),
                       ("action", "mechanism", "section"), ("department",)):
@@ -132,8 +133,8 @@ class Reader:
             for mn in (x for x in mentions if x.kind in kinds):
                 provinces |= self._provinces_of(mn, folded)
             if len(provinces) == 1:
-                return {"implied": list(provinces), "implied_by": kinds[0]}
-        return {"implied": [], "implied_by": ""}
+                        return list(provinces), kinds[0]
+        return [], ""
 
     def _provinces_of(self, mn: Mention, folded: str) -> set[str]:
         if mn.kind == "department":
