@@ -91,7 +91,7 @@ def serving(state: AppState) -> Service:
     return state.service
 
 
-def _store(state: AppState) -> Store:
+def store_of(state: AppState) -> Store:
     if state.store is None:
         raise NotReady("the store is not open")
     return state.store
@@ -171,13 +171,13 @@ def _result(state: AppState, row: dict[str, Any]) -> dict[str, Any]:
 
 async def commit(state: AppState, key_name: str, change: Change) -> dict[str, Any]:
     """Store the change as the next version, then serve it here before answering."""
-    row = await run_in_threadpool(_store(state).change_overlay, change, key_name)
+    row = await run_in_threadpool(store_of(state).change_overlay, change, key_name)
     await overlay.refresh(state)
     return _result(state, row)
 
 
 async def rollback(state: AppState, key_name: str, to: int | None = None) -> dict[str, Any]:
     serving(state)
-    row = await run_in_threadpool(_store(state).rollback_overlay, key_name, to)
+    row = await run_in_threadpool(store_of(state).rollback_overlay, key_name, to)
     await overlay.refresh(state)
     return _result(state, row)
