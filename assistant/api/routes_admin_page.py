@@ -157,7 +157,7 @@ async def _posted(request: Request, act: Callable[[AppState, str, dict[str, str]
         errors = [str(exc)]
     else:
         return _back(question, row["version"])
-    values = {**form, "question_c": form.get("question", "")}
+    values = {**form, **({"question_c": form["question"]} if "question" in form else {})}
     data = await run_in_threadpool(_render, state, request, name, question, None, errors, values)
     return _html(html.page(data), 422)
 
