@@ -4,6 +4,7 @@ version; rollback is an undo stack and is itself a version; replicas writing at 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 
@@ -135,3 +136,17 @@ def test_versions_survive_reopening(url):
         assert again.overlay() == (1, {"aliases": [ALIAS], "examples": [], "curated": []})
     finally:
         again.close()
+
+
+def test_chainqa_overlay_show_and_versions(url, monkeypatch, capsys):
+    from assistant.cli import main
+
+    s = SqlStore(url)
+    s.change_overlay(add(ALIAS), "alice")
+    s.close()
+    monkeypatch.setenv("CHAINQA_STORE_URL", url)
+    assert main(["overlay", "show"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"version": 1, "overlay": {"aliases": [ALIAS], "examples": [],
+                                                                            "curated": []}}
+    assert main(["overlay", "versions"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["key_name"] == "alice"
