@@ -145,12 +145,36 @@ def _report(args, extra, settings: Settings) -> int:
     return 0
 
 
+def _overlay_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("what", choices=["show", "versions"])
+    p.add_argument("--limit", type=int, default=20)
+
+
+def _overlay(args, extra, settings: Settings) -> int:
+    """The operators' overlay in the store: the newest version (show), or its history (versions)."""
+    from assistant.store import SqlStore
+
+    store = SqlStore(settings.resolved_store_url)
+    try:
+        if args.what == "show":
+            version, overlay = store.overlay()
+            emit({"version": version, "overlay": overlay}, True)
+        else:
+            for row in store.overlay_versions(limit=args.limit):
+                print(json.dumps(row, ensure_ascii=False, default=str))
+    finally:
+        store.close()
+    return 0
+
+
 BUILTIN = [Command("ask", "answer one question", _ask_args, _ask),
            Command("tool", "run one structured tool: chainqa tool NAME --ARG VALUE … --json", _tool_args, _tool,
                    passthrough=True),
            Command("ingest", "(re)build the index from knowledge/", _ingest_args, _ingest),
            Command("serve", "the HTTP service", _serve_args, _serve),
-           Command("report", "what the question log holds (unanswered questions)", _report_args, _report)]
+           Command("report", "what the question log holds (unanswered questions)", _report_args, _report),
+           Command("overlay", "the operators' overlay: show the newest version, or list the versions", _overlay_args,
+                   _overlay)]
 
 
 def commands() -> dict[str, Command]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.embedding_cache import DEFAULT_CACHE_DIR
 
 _ROOT = Path(__file__).resolve().parent.parent
+_KEY_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 class Settings(BaseSettings):
@@ -52,7 +54,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     widget_api_base: str | None = None  # the API base widget.js talks to; unset → same origin
     frame_ancestors: str = "'self'"  # CSP frame-ancestors for /ui (portals that iframe it add themselves)
-    admin_api_key: str | None = None  # unset → admin routes disabled
+    admin_api_key: str | None = None  # the key named "admin"; with admin_keys unset too → admin routes disabled
+    # named admin keys, name → key (CHAINQA_ADMIN_KEYS='{"alice": "…"}'): the name is recorded with every
+    # overlay change, so "who changed it" is known without accounts
+    admin_keys: dict[str, str] = {}
+    admin_session_hours: float = Field(default=8.0, gt=0)  # the admin page's sign-in cookie lasts this long
+    overlay_poll_s: float = Field(default=3.0, gt=0)  # how often each replica looks for a new overlay version
 
     # limits
     max_question_chars: int = 500
@@ -76,6 +83,30 @@ class Settings(BaseSettings):
     llm_deadline_s: float = 30.0  # one LLM answer in total: connect, every read and every tool round
     llm_pool_size: int = 8  # LLM answers at once per process; beyond it the offline engine answers
     question_log_retention_days: float | None = 90.0  # older question-log rows are deleted; None keeps all
+
+    @field_validator("admin_keys")
+    @classmethod
+    def _named_keys(cls, keys: dict[str, str]) -> dict[str, str]:
+        for name, key in keys.items():
+            if not _KEY_NAME.fullmatch(name):
+                raise ValueError(f"admin key name {name!r}: letters, digits, '_' and '-' only, at most 40")
+            if not key.strip():
+                raise ValueError(f"admin key {name!r} is empty")  # an empty key would let anyone in
+        return keys
+
+    @model_validator(mode="after")
+    def _one_admin(self) -> Settings:
+        if self.admin_api_key and "admin" in self.admin_keys and self.admin_keys["admin"] != self.admin_api_key:
+            raise ValueError('admin_keys["admin"] and admin_api_key differ: the key named "admin" is admin_api_key')
+        return self
+
+    @property
+    def named_admin_keys(self) -> dict[str, str]:
+        """Every admin key by name; `admin_api_key` is the one named "admin"."""
+        keys = dict(self.admin_keys)
+        if self.admin_api_key:
+            keys["admin"] = self.admin_api_key
+        return keys
 
     @property
     def llm_configured(self) -> bool:

@@ -13,8 +13,8 @@ from retrieval.errors import (
 )
 
 __all__ = ["ChainQAError", "ConfigurationError", "Conflict", "EngineError", "IndexUnavailable", "InputTooLarge",
-           "InvalidDocument", "InvalidText", "KnowledgeBroken", "KnowledgeError", "KnowledgeFileError", "NotFound",
-           "NotReady", "RateLimited", "ReindexFailed", "Unauthorized", "UserInputError", "VectorStoreUnreachable"]
+           "InvalidDocument", "InvalidOverlay", "InvalidText", "KnowledgeBroken", "KnowledgeError",
+           "KnowledgeFileError", "NotFound", "NotReady", "RateLimited", "ReindexFailed", "Unauthorized", "UserInputError", "VectorStoreUnreachable"]
 
 
 class UserInputError(ChainQAError):
@@ -64,6 +64,13 @@ class InvalidDocument(UserInputError):
     """An uploaded document is well-formed but does not index."""
 
     code = "invalid_document"
+
+
+class InvalidOverlay(UserInputError):
+    """An operator's change (alias, example question, curated answer) does not fit the knowledge base;
+    the message lists every reason."""
+
+    code = "invalid_overlay"
 
 
 class RateLimited(UserInputError):

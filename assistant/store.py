@@ -1,11 +1,15 @@
-"""Feedback and the question log, through SQLAlchemy: SQLite in WAL mode by default, PostgreSQL (or any
-SQLAlchemy URL) when a deployment sets `store_url`, e.g. `postgresql+psycopg://user:pw@host/chainqa`.
-Every write commits in its own transaction. The log is personal data: phone numbers, ID numbers and
-e-mail addresses are masked before storage (assistant/privacy.py) and `purge` deletes old rows."""
+"""Feedback, the question log and the operators' overlay versions, through SQLAlchemy: SQLite in WAL mode by
+default, PostgreSQL (or any SQLAlchemy URL) when a deployment sets `store_url`, e.g.
+`postgresql+psycopg://user:pw@host/chainqa`. Every write commits in its own transaction. The log is personal
+data: phone numbers, ID numbers and e-mail addresses are masked before storage (assistant/privacy.py) and
+`purge` deletes old rows. The overlay (retrieval/overlay.py, as JSON) is kept whole in every version, so
+every replica reads the newest one in one query and a rollback is another version."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,6 +28,7 @@ from sqlalchemy import (
     delete,
     event,
     false,
+    func,
     insert,
     inspect,
     literal,
@@ -32,11 +37,11 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from assistant.answer import Answer
-from assistant.errors import UserInputError
+from assistant.errors import Conflict, NotFound, UserInputError
 from assistant.privacy import mask
 
 
@@ -55,14 +60,28 @@ class Store(Protocol):
 
     def purge(self, older_than: dt.timedelta) -> int: ...
 
+    def overlay(self) -> tuple[int, dict[str, Any]]: ...
+
+    def overlay_version(self) -> int: ...
+
+    def overlay_versions(self, limit: int = 50) -> list[dict[str, Any]]: ...
+
+    def change_overlay(self, change: Change, key_name: str) -> dict[str, Any]: ...
+
+    def rollback_overlay(self, key_name: str, to: int | None = None) -> dict[str, Any]: ...
+
     def close(self) -> None: ...
+
+
+# (version, overlay before) → (action, summary, overlay after); raises to refuse the change
+Change = Callable[[int, dict[str, Any]], tuple[str, str, dict[str, Any]]]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _schema() -> tuple[MetaData, Table, Table]:
+def _schema() -> tuple[MetaData, Table, Table, Table]:
     meta = MetaData()
     feedback = Table(
         "feedback", meta,
@@ -86,7 +105,19 @@ def _schema() -> tuple[MetaData, Table, Table]:
         # the client went away before the answer was complete (a stream aborted): logged all the same
         Column("aborted", Boolean, nullable=False, default=False, server_default=false()),
     )
-    return meta, feedback, questions
+    overlays = Table(
+        "overlay_version", meta,
+        # not autoincrement: two replicas writing at once both try version n+1, one loses and retries
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("action", String(40), nullable=False),  # alias | example | curated | rollback
+        Column("summary", Text, nullable=False),
+        Column("key_name", String(80), nullable=False),  # which named admin key made it
+        Column("created_at", DateTime(timezone=True), nullable=False, default=_now),
+        Column("overlay_before", JSON, nullable=False),
+        Column("overlay_after", JSON, nullable=False),
+        Column("restores", Integer, nullable=True),  # a rollback: the version whose overlay it brought back
+    )
+    return meta, feedback, questions, overlays
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -157,7 +188,7 @@ class SqlStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _engine(url)
-        self._meta, self._feedback, self._questions = _schema()
+        self._meta, self._feedback, self._questions, self._overlays = _schema()
         _create(self.engine, self._meta)
 
     def add_feedback(self, question: str, answer: str, rating: int, comment: str | None = None) -> int:
@@ -208,5 +239,74 @@ class SqlStore:
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(query).mappings()]
 
+    def overlay(self) -> tuple[int, dict[str, Any]]:
+        """The newest overlay version and its overlay ((0, {}) before the first change)."""
+        t = self._overlays
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.c.version, t.c.overlay_after).order_by(t.c.version.desc()).limit(1)).first()
+        return (int(row[0]), dict(row[1])) if row else (0, {})
+
+    def overlay_version(self) -> int:
+        """The newest version number (what every replica polls: one indexed query)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(self._overlays.c.version))).scalar() or 0)
+
+    def overlay_versions(self, limit: int = 50) -> list[dict[str, Any]]:
+        t = self._overlays
+        with self.engine.connect() as conn:
+            return [_row(r) for r in conn.execute(select(t).order_by(t.c.version.desc()).limit(limit)).mappings()]
+
+    def change_overlay(self, change: Change, key_name: str) -> dict[str, Any]:
+        """Append the next version: `change` gets the newest overlay and returns what replaces it."""
+        return self._append(lambda _conn, version, before: (*change(version, before), None), key_name)
+
+    def rollback_overlay(self, key_name: str, to: int | None = None) -> dict[str, Any]:
+        """Append a version restoring `to`, or by default the overlay before the newest change (a second
+        rollback then undoes the change before that, as an undo stack; version 0 is the empty overlay)."""
+        t = self._overlays
+
+        def restore(conn: Connection, version: int, _before: dict) -> tuple[str, str, dict, int]:
+            target = _parent(dict(conn.execute(select(t.c.version, t.c.restores)).all()), version) if to is None \
+                else to
+            if target is None:
+                raise Conflict("there is no earlier overlay version to roll back to")
+            if not 0 <= target < version:
+                raise NotFound(f"no overlay version {target} before the current one ({version})")
+            after = {} if target == 0 else \
+                conn.execute(select(t.c.overlay_after).where(t.c.version == target)).scalar_one()
+            return "rollback", f"回滚到版本 {target}", dict(after), target
+
+        return self._append(restore, key_name)
+
+    def _append(self, make, key_name: str, tries: int = 6) -> dict[str, Any]:
+        t = self._overlays
+        for attempt in range(tries):
+            try:
+                with self.engine.begin() as conn:
+                    latest = conn.execute(select(t.c.version, t.c.overlay_after)
+                                          .order_by(t.c.version.desc()).limit(1)).first()
+                    version, before = (int(latest[0]), dict(latest[1])) if latest else (0, {})
+                    action, summary, after, restores = make(conn, version, before)
+                    row = {"version": version + 1, "action": action, "summary": summary, "key_name": key_name[:80],
+                           "created_at": _now(), "overlay_before": before, "overlay_after": after,
+                           "restores": restores}
+                    conn.execute(insert(t).values(**row))
+                return _row(row)
+            except (IntegrityError, OperationalError) as exc:  # another replica took this version: read again
+                if attempt == tries - 1:
+                    if isinstance(exc, IntegrityError):
+                        raise Conflict("the overlay was changed at the same moment elsewhere; try again") from None
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _parent(restores: dict[int, int | None], version: int) -> int | None:
+    """The version a rollback from `version` returns to: the one before the change it shows, following
+    rollbacks back to what they restored."""
+    while restores.get(version) is not None:
+        version = restores[version]  # type: ignore[assignment]
+    return version - 1 if version > 0 else None

@@ -16,12 +16,15 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.api import (
     errors,
+    overlay,
     routes_admin,
+    routes_admin_page,
     routes_chat,
     routes_documents,
     routes_feedback,
     routes_health,
     routes_openai,
+    routes_overlay,
     routes_static,
     routes_tools,
     ui_mount,
@@ -58,9 +61,11 @@ def _lifespan(injected: Service | None):
         state = app_state(app)
         state.store = injected.store if injected is not None and injected.store else \
             await run_in_threadpool(SqlStore, state.settings.resolved_store_url)
-        tasks = [asyncio.create_task(_purge_regularly(state))]
+        tasks = [asyncio.create_task(_purge_regularly(state)), asyncio.create_task(overlay.poll(state))]
         if injected is not None:
-            state.serve(injected)
+            version, stored = await run_in_threadpool(overlay.stored_or_none, state.store)
+            empty = stored is not None and not (stored.aliases or stored.examples or stored.curated)
+            state.serve(injected, version if empty else -1)  # an overlay to apply: the first poll does
         elif not await _try_build(state):
             tasks.append(asyncio.create_task(_keep_trying(state)))  # /healthz says not ready meanwhile
         try:
@@ -80,7 +85,7 @@ def _lifespan(injected: Service | None):
 
 async def _try_build(state: AppState) -> bool:
     try:
-        service = await run_in_threadpool(Service.build, state.settings, store=state.store)
+        service, version = await run_in_threadpool(overlay.start, state.settings, state.store)
     except Exception as exc:  # e.g. the Chroma server is down: serve 503s and retry, do not crash
         log.error("the service could not start: %s: %s", type(exc).__name__, exc)
         shown = isinstance(exc, KnowledgeError) or getattr(exc, "public", False)  # names a file, not internals
@@ -88,7 +93,7 @@ async def _try_build(state: AppState) -> bool:
         state.startup_error = f"the service could not start ({reason}); retrying"
         return False
     state.startup_error = None
-    state.serve(service)
+    state.serve(service, version)
     return True
 
 
@@ -117,15 +122,15 @@ async def _purge_regularly(state: AppState) -> None:
 
 
 def rebuild_service(state: AppState, force: bool = False) -> Service:
-    """A new service over an index rebuilt from knowledge/ (if stale, or always with `force`); the old
-    service keeps serving until the caller swaps the new one in."""
+    """A new service over an index rebuilt from knowledge/ (if stale, or always with `force`) with the stored
+    overlay; the old service keeps serving until the caller swaps the new one in."""
     from retrieval.index import KnowledgeIndex
 
     s = state.settings
     index = KnowledgeIndex.open(s.knowledge_dir, s.data_dir, chroma_url=s.chroma_url, embedding=s.embedding,
                                 embedding_options=s.embedding_options, rebuild=force,
                                 fallback_embedded=s.chroma_fallback_embedded)
-    return Service.build(s, index=index, store=state.store)
+    return overlay.build(s, index, state.store, overlay.stored_or_none(state.store)[1])
 
 
 def _state(settings: Settings) -> AppState:
@@ -148,7 +153,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     state = app.state.chainqa = _state(settings)
     errors.install(app)
     for module in (routes_health, routes_chat, routes_openai, routes_tools, routes_documents, routes_feedback,
-                   routes_admin, routes_static):
+                   routes_admin, routes_overlay, routes_admin_page, routes_static):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_read_timeout_s,
                        caps={ui_mount.PATH: settings.ui_max_body_bytes})

@@ -1,6 +1,6 @@
 """Admin routes for the knowledge maintainers: reindex, upload a document, the question log, feedback,
-unanswered questions. They need `X-API-Key` equal to the `admin_api_key` setting (constant-time compare);
-unset → disabled (404). Every admin request spends from a per-client bucket before the key is checked,
+unanswered questions. They need `X-API-Key` equal to one of the admin keys (assistant/api/admin_auth.py:
+`admin_api_key` or a named one of `admin_keys`, compared in constant time); none set → disabled (404). Every admin request spends from a per-client bucket before the key is checked,
 so guessing the key is throttled. A reindex that fails says why (and what still serves) and changes
 nothing that serves."""
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hmac
 import logging
 import os
 import textwrap
@@ -22,38 +21,26 @@ from typing import Annotated, Any
 
 import yaml
 from fastapi import APIRouter, Depends, Query
-from fastapi.security import APIKeyHeader
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from assistant.api.admin_auth import require_admin
 from assistant.api.errors import scrub
 from assistant.api.limits import admin_rate_limit
-from assistant.api.routes_common import SettingsDep, StateDep, StoreDep
+from assistant.api.routes_common import StateDep, StoreDep
 from assistant.api.state import AppState
 from assistant.errors import (
     Conflict,
     InvalidDocument,
     KnowledgeBroken,
     KnowledgeError,
-    NotFound,
     ReindexFailed,
-    Unauthorized,
 )
 from assistant.service import Service
 from retrieval.documents import DocumentMeta, load_manifest
 from retrieval.tables import ListSpec, TableSpec
 
 log = logging.getLogger("chainqa.api")
-_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="the admin_api_key setting")
-
-
-def require_admin(settings: SettingsDep, key: Annotated[str | None, Depends(_key_header)] = None) -> None:
-    expected = settings.admin_api_key
-    if not expected:
-        raise NotFound("admin routes are disabled (no admin API key is configured)")
-    given = (key or "").encode("utf-8", "surrogateescape")
-    if not hmac.compare_digest(given, expected.encode("utf-8")):
-        raise Unauthorized("a valid X-API-Key header is required")
 
 
 router = APIRouter(prefix="/api/admin", tags=["admin"],

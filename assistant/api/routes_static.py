@@ -22,7 +22,8 @@ from retrieval.registry import configured_provinces
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET_PARTS = ("boot.js", "text.js", "render.js", "panel.js")  # in this order, see widget/boot.js
-ASSETS = {"viewer.css": "text/css", "viewer.js": "text/javascript", "ui.js": "text/javascript"}
+ASSETS = {"viewer.css": "text/css", "viewer.js": "text/javascript", "ui.js": "text/javascript",
+          "admin.css": "text/css", "admin.js": "text/javascript"}
 CSV_COLUMNS = ("province", "chain", "leader", "leader_post", "lead_department", "liaison", "division",
                "industry", "cluster_type", "source")
 router = APIRouter()
@@ -82,7 +83,7 @@ def traditional_table(request: Request) -> Response:
 
 @router.api_route("/assets/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 def asset(name: str) -> FileResponse:
-    """The document viewer's and the chat UI's own style sheets and scripts (served from this origin:
+    """The document viewer's, the chat UI's and the admin page's own style sheets and scripts (served from this origin:
     the pages' Content-Security-Policy allows scripts from 'self' only)."""
     if name not in ASSETS:
         raise NotFound(f"no asset '{name}'")

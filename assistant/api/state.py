@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,11 +37,15 @@ class AppState:
     startup_error: str | None = None  # why there is no service yet (shown by /healthz)
     stale_reason: str | None = None  # why the last reindex failed (the service in use is older than knowledge/)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
+    # the overlay version the service was built with; -1: not known (after a reindex), the next poll rebuilds
+    overlay_version: int = -1
+    overlay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def serve(self, service: Service) -> None:
+    def serve(self, service: Service, overlay_version: int = -1) -> None:
         if service.store is None:
             service.store = self.store
         self.service = service
+        self.overlay_version = overlay_version
         self.stale_reason = None
 
 
