@@ -272,7 +272,7 @@ class SqlStore:
                 raise Conflict("there is no earlier overlay version to roll back to")
             if not 0 <= target < version:
                 raise NotFound(f"no overlay version {target} before the current one ({version})")
-            after = {} if target == 0 else \
+            after: dict[str, Any] = {} if target == 0 else \
                 conn.execute(select(t.c.overlay_after).where(t.c.version == target)).scalar_one()
             return "rollback", f"回滚到版本 {target}", dict(after), target
 

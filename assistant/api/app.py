@@ -135,12 +135,16 @@ def rebuild_service(state: AppState, force: bool = False) -> Service:
 
 def _state(settings: Settings) -> AppState:
     trusted = TrustedProxies(settings.trusted_proxies)
+
+    def rebuild(force: bool = False) -> Service:
+        return rebuild_service(state, force)
+
     state = AppState(
         settings=settings, trusted=trusted, tools=routes_tools.tool_specs(), pool=EnginePool(settings.llm_pool_size),
         limiter=make_limiter(settings.redis_url, settings.rate_per_minute, settings.rate_burst, "chat"),
         admin_limiter=make_limiter(settings.redis_url, settings.admin_rate_per_minute, settings.admin_rate_burst,
                                    "admin"),
-        rebuild=lambda force=False: rebuild_service(state, force))
+        rebuild=rebuild)
     return state
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,7 +71,7 @@ def status_of(exc: ChainQAError) -> int:
     return next((status for cls, status in _STATUS if isinstance(exc, cls)), 500)
 
 
-def describe_validation(errors: list[dict]) -> str:
+def describe_validation(errors: Sequence[Mapping[str, Any]]) -> str:
     """A short human message from pydantic's errors, naming the field; the input itself is not echoed."""
     parts = []
     for err in errors[:3]:

@@ -150,7 +150,7 @@ async def _posted(request: Request, act: Callable[[AppState, str, dict[str, str]
     try:
         row = await act(state, name, form)
     except ValidationError as exc:
-        errors = [describe_validation(list(exc.errors()))]
+        errors = [describe_validation(exc.errors())]
     except ChainQAError as exc:
         if not exc.public:
             raise

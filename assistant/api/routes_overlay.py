@@ -18,7 +18,7 @@ from assistant.service import Service
 
 router = APIRouter(prefix="/api/admin/overlay", tags=["admin"],
                    dependencies=[Depends(admin_rate_limit), Depends(require_admin)])
-_CHANGED = {201: {"description": "stored as the next version and serving on this replica"},
+_CHANGED: dict[int | str, dict[str, Any]] = {201: {"description": "stored as the next version and serving on this replica"},
             409: {"description": "it is there already, or the phrase names something else"},
             422: {"description": "it does not fit the knowledge base (every reason listed)"}}
 
