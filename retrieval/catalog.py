@@ -28,6 +28,9 @@ class IntentSpec(BaseModel):
     suggestions: list[str] = Field(default_factory=list)  # follow-up templates: "{chain}的牵头部门是哪个？"
     facets: dict[str, list[str]] = Field(default_factory=dict)  # what of the answer is asked: facet → cue phrases
     requires_cue: bool = False  # only when one of its cues is there (a term is named in many questions)
+    # its answerer finds records by the ask's words: a reply counts only if it holds what the ask asks for
+    # (a name for 谁, a number for 多少), since a record that merely shares words is not an answer
+    searched: bool = False
 
     def slot_kinds(self) -> set[str]:
         return {*self.needs, *self.needs_any, *self.uses}

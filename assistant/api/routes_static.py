@@ -53,7 +53,7 @@ def widget_text(settings: Settings) -> dict[str, object]:
     """The widget's texts that depend on the knowledge base: its provinces, its starter questions."""
     prompts = Prompts(settings.prompts_dir)
     names = "、".join(configured_provinces(settings.knowledge_dir))
-    starters = [q for q in prompts.text("ui/zh/starters").splitlines() if q.strip()][:3]
+    starters = [q for q in prompts.text("ui/zh/widget_starters").splitlines() if q.strip()]  # a short panel: three
     return {"STARTERS": starters, "GREETING": prompts.render("ui/zh/greeting", provinces=names),
             "NOTE": prompts.render("ui/zh/note", provinces=names)}
 

@@ -10,7 +10,7 @@ from assistant.offline.answer_facts import mechanism
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.gazetteer import headings
-from retrieval.normalize import fold
+from retrieval.normalize import fold, fold_words
 from retrieval.overlap import grams, overlap
 
 _DOC_FACETS = ("doc_number", "date", "issuer", "validity", "addressees", "annexes", "supersedes", "effective",
@@ -44,6 +44,8 @@ def _in_province(ctx: Context, term, province: str):
 def compare(ctx: Context, frame: Frame) -> Reply | None:
     topic = " ".join([*frame.keys("term"), *frame.keys("mechanism"), frame.reading.topic])
     r = T.compare(ctx.deps, topic)
+    if not r.rows and (documents := _compare_documents(ctx, frame)) is not None:
+        return documents
     if not r.rows:  # no prepared point: each province's own mechanism on the topic, side by side
         side_by_side = replace(frame, provinces=frame.provinces if len(frame.provinces) > 1 else
                                ctx.tables.province_names)
@@ -60,6 +62,28 @@ def compare(ctx: Context, frame: Frame) -> Reply | None:
             lines.append(ctx.say("compare", topic=row.topic, sides=sides, note=row.note or ""))
         evidence += [Evidence(ctx.deps.cite(s.source, s.quote)) for s in (*row.sides.values(), *row.nearest.values())]
     return Reply("\n\n".join(lines), evidence, tools=["compare"])
+
+
+def _compare_documents(ctx: Context, frame: Frame) -> Reply | None:
+    """"哪个省的方案先出台": a document fact (date, issuer, period …) of each province's scheme side by side."""
+    spec = next((i for i in ctx.tables.catalog.intents if i.answerer == "document_info"), None)
+    cued = {f for f, cues in spec.facets.items() if any(fold_words(c) in frame.reading.folded for c in cues)} \
+        if spec else set()
+    if not cued:
+        return None
+    provinces = frame.provinces if len(frame.provinces) > 1 else ctx.tables.province_names
+    sides = [(p, r) for p in provinces if (r := document_info(ctx, replace(frame, provinces=[p], slots={},
+                                                                               facets=cued))) is not None]
+    if len(sides) < 2:
+        return None
+    lead = "\n\n".join(r.lead for _, r in sides)
+    if "date" in cued:
+        dated = sorted(((ctx.tables.meta(ctx.tables.spec(p).scheme), p) for p, _ in sides), key=lambda x: x[0].date)
+        order = " → ".join(f"{ctx.province_name(p)}《{m.title}》（{m.date.year}年{m.date.month}月{m.date.day}日）"
+                           for m, p in dated)
+        first = ctx.say("compare_dates", first=ctx.province_name(dated[0][1]), order=order)
+        lead = first if cued == {"date"} else first + "\n\n" + lead
+    return Reply(lead, [e for _, r in sides for e in r.evidence], tools=["document_info"])
 
 
 def outline(ctx: Context, frame: Frame) -> Reply | None:
@@ -95,6 +119,10 @@ def _closest_heading(ctx: Context, doc_id: str, topic: str) -> str | None:
 
 def document_info(ctx: Context, frame: Frame) -> Reply | None:
     doc_id = _document(ctx, frame)
+    if doc_id is None and len(frame.provinces) > 1:  # "两省的文件分别是谁印发的": each province's scheme
+        sides = [r for p in frame.provinces if (r := document_info(ctx, replace(frame, provinces=[p]))) is not None]
+        return Reply("\n\n".join(r.lead for r in sides), [e for r in sides for e in r.evidence],
+                     tools=["document_info"]) if sides else None
     if doc_id is None:
         return None
     r = T.document_info(ctx.deps, doc_id)

@@ -5,6 +5,7 @@ answerer (a typed tool) or by typed extraction from the documents, and the answe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -133,6 +134,15 @@ class OfflineEngine:
         refused = RefusalReason(reply.refused) if reply.refused else None
         return Outcome(ask, reply, refused=refused, regions=reading.regions)
 
+    def _fits(self, frame: Frame, reply: Reply, searched: bool) -> bool:
+        """"去年卖了多少辆车？" is not answered by a sentence that merely names the car: an ask for a number
+        needs one in the answer's own words; a searched answer to "谁" needs a name."""
+        if "number" in frame.reading.answer_types and not _NUMBER.search(reply.lead):
+            return False
+        if searched and {"person", "unit"} & set(frame.reading.answer_types):
+            return any(m.kind in _NAMES for m in self.deps.gazetteer.scan(reply.lead))
+        return True
+
     def _first_answer(self, ctx: Context, frames: list[Frame]) -> tuple[Frame, Reply | None]:
         """The first candidate frame whose answerer answers; else an answerer's own refusal (a table
         without a 联络员 column: it understood the ask and knows the answer is absent); else what the narrative facts
@@ -142,18 +152,22 @@ class OfflineEngine:
             if frame.intent is None:
                 continue
             reply = ANSWERERS[frame.intent.answerer](ctx, frame)
-            if reply is not None and not reply.refused:
+            if reply is not None and not reply.refused and self._fits(frame, reply, frame.intent.searched):
                 return frame, reply
-            if reply is not None and declined is None:
+            if reply is not None and reply.refused and declined is None:
                 declined = (frame, reply)
         if declined is not None:
             return declined
         first = frames[0]
         for fallback in (answer_facts.lookup, lambda c, f: Extractor(c).answer(f)):
             reply = fallback(ctx, first)
-            if reply is not None:
+            if reply is not None and self._fits(first, reply, searched=True):
                 return first, reply
         return first, None
+
+_NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
+_NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
+
 
 def _merged(outcomes: list[Outcome]) -> list[Outcome]:
     """Asks that came to the same answer ("谁是链长？职务是什么？") are one."""

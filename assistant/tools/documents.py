@@ -59,6 +59,19 @@ def _sentence_with(text: str, needle: str) -> str | None:
     return text[start : end + 1 if end >= 0 else len(text)].strip()
 
 
+def _issuer_line(text: str, meta) -> str | None:
+    """The first line that names the issuer (the title line of a 通知 usually does): the full name, one of
+    joint issuers, or the name as the document prints it without the province (省人民政府办公厅)."""
+    if not meta.issuer:
+        return None
+    names = [meta.issuer, *(n.strip() for n in meta.issuer.replace("，", "、").split("、"))]
+    names += [n.replace(meta.province, "", 1) for n in names if meta.province and meta.province in n]
+    for line in text.splitlines():
+        if any(len(n) >= 4 and n in line for n in names):
+            return line.lstrip("# ").strip()
+    return None
+
+
 def document_info(deps: ToolDeps, document: str) -> DocumentResult:
     """Facts of a document of the knowledge base: its number (文号), date, issuer, addressees, annexes,
     validity period, what it repeals, where it was published, and newer documents that supersede it.
@@ -76,7 +89,7 @@ def document_info(deps: ToolDeps, document: str) -> DocumentResult:
         "addressees": meta.addressees, "effective": _sentence_with(text, meta.effective) if meta.effective else None,
         "annexes": next((a for a in meta.annexes if a in text), None),
         "supersedes": _sentence_with(text, "废止") if meta.supersedes else None,
-        "published": meta.published,
+        "published": meta.published, "issuer": _issuer_line(text, meta),
     }
     facts = {k: deps.cite(meta.id, v) for k, v in found.items() if v and v in text}
     newer = [m for m in metas if m.supersedes == meta.id]

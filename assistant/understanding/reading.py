@@ -105,7 +105,9 @@ class Reader:
             for slot in _SLOTS.get(mention.kind, ()):
                 slots.setdefault(slot, []).append(mention)
         full = fold_words(scan_text)
-        named = list(dict.fromkeys(mn.province for mn in mentions if mn.kind in ("province", "city") and mn.province))
+        # a mechanism named with its province ("<省>链长制") is one mention that names the province too
+        named = list(dict.fromkeys(mn.province for mn in mentions if mn.province and (
+            mn.kind in ("province", "city") or mn.province in full[mn.start : mn.end])))
         all_provinces = bool(self._both.search(full))
         implied, implied_by = self._implied(mentions, full)
         reading = Reading(

@@ -141,3 +141,26 @@ def test_a_departments_speaker_lists_every_point_in_order(service):
     speaker = {s.topic: s for s in service.deps.tables.facts.statements if s.speaker == "郭涛"}
     at = [text.find(speaker[p].quote) for p in points]
     assert at == sorted(at)
+
+
+@pytest.mark.parametrize("question", ["湖北晶圆这条链谁是链长？", "东风岚图去年卖了多少辆车？"])
+def test_a_passage_that_only_shares_words_is_not_an_answer(service, question):
+    """A 谁 needs a name and a 多少 a number in the answer's own words, else it is refused."""
+    assert _ask(service, question).refused
+
+
+def test_which_provinces_scheme_came_first_compares_the_dates(service):
+    a = _ask(service, "两个省的方案哪个先出台？")
+    metas = sorted((service.deps.tables.meta(p.scheme) for p in service.deps.tables.provinces), key=lambda m: m.date)
+    first = a.answer.splitlines()[0]
+    assert first.startswith(metas[0].province) and first.index(metas[0].title) < first.index(metas[-1].title)
+    assert {c.doc_id for c in a.citations} == {m.id for m in metas}
+
+
+def test_a_document_fact_of_both_provinces_cites_each_issuer_line(service):
+    a = _ask(service, "两省的链长制方案分别是哪个单位印发的？")
+    for p in service.deps.tables.provinces:
+        meta = service.deps.tables.meta(p.scheme)
+        assert meta.issuer in a.answer
+        quote = next(c.quote for c in a.citations if c.doc_id == meta.id)
+        assert "办公厅" in quote and quote in service.deps.documents.get(meta.id).text

@@ -32,3 +32,9 @@ def test_english_and_traditional(understanding):
 def test_other_regions(understanding):
     r = understanding.reader.read("广东省汽车产业链链长是谁")
     assert r.regions == ["广东"] and not r.provinces
+
+
+def test_a_mention_that_holds_a_province_name_names_the_province(understanding):
+    """"湖南链长制" is one mention (the mechanism), and the ask is about 湖南 as well as 湖北."""
+    reading = understanding.reader.read("湖北和湖南链长制最高层分别是谁负责")
+    assert set(reading.provinces) == {"湖北", "湖南"}
