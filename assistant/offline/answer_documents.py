@@ -120,8 +120,9 @@ def _closest_heading(ctx: Context, doc_id: str, topic: str) -> str | None:
 def document_info(ctx: Context, frame: Frame) -> Reply | None:
     doc_id = _document(ctx, frame)
     if doc_id is None and len(frame.provinces) > 1:  # "两省的文件分别是谁印发的": each province's scheme
-        sides = [r for p in frame.provinces if (r := document_info(ctx, replace(frame, provinces=[p]))) is not None]
-        return Reply("\n\n".join(r.lead for r in sides), [e for r in sides for e in r.evidence],
+        sides = [side for p in frame.provinces
+                 if (side := document_info(ctx, replace(frame, provinces=[p]))) is not None]
+        return Reply("\n\n".join(side.lead for side in sides), [e for side in sides for e in side.evidence],
                      tools=["document_info"]) if sides else None
     if doc_id is None:
         return None
