@@ -66,6 +66,9 @@ class Catalog(BaseModel):
     markers: Markers
     stopwords: list[str] = Field(default_factory=list)  # question words that carry no topic
     threshold: float = 0.6  # below this an ask goes to the document-answering path
+    # measure words: "多少亿", "几家" ask for a number in that unit, which the answer must then carry
+    units: list[str] = Field(default_factory=list)
+    unit_askers: list[str] = Field(default_factory=list)  # 多少, 几: what asks for a number in a unit
 
     @model_validator(mode="after")
     def _unique(self) -> Catalog:

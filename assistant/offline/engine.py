@@ -62,6 +62,10 @@ class OfflineEngine:
         self.deps, self.prompts, self.search, self.u = deps, prompts, search, understanding
         self.composer = Composer(deps.tables, prompts, understanding.converter, as_of, set(deps.gazetteer.pinyin))
         self._suggestions: dict[str, str | None] = {}  # suggestion → the lead of its answer (None: not answered)
+        catalog = deps.tables.catalog
+        units = "|".join(re.escape(u) for u in catalog.units) or r"(?!)"
+        askers = "|".join(re.escape(a) for a in catalog.unit_askers) or r"(?!)"
+        self._unit = re.compile(rf"(?:{askers})\s*({units})")
         missing = {i.answerer for i in deps.tables.catalog.intents} - set(ANSWERERS)
         if missing:
             raise ValueError(f"intents.yaml names answerers that do not exist: {sorted(missing)}")
@@ -138,6 +142,9 @@ class OfflineEngine:
         """"去年卖了多少辆车？" is not answered by a sentence that merely names the car: an ask for a number
         needs one in the answer's own words; a searched answer to "谁" needs a name."""
         if "number" in frame.reading.answer_types and not _NUMBER.search(reply.lead):
+            return False
+        unit = self._unit.search(frame.reading.folded)
+        if unit and not re.search(rf"{_NUMBER.pattern}[^，。；\n]{{0,4}}?{re.escape(unit.group(1))}", reply.lead):
             return False
         if searched and {"person", "unit"} & set(frame.reading.answer_types):
             return any(m.kind in _NAMES for m in self.deps.gazetteer.scan(reply.lead))

@@ -164,3 +164,10 @@ def test_a_document_fact_of_both_provinces_cites_each_issuer_line(service):
         assert meta.issuer in a.answer
         quote = next(c.quote for c in a.citations if c.doc_id == meta.id)
         assert "办公厅" in quote and quote in service.deps.documents.get(meta.id).text
+
+
+def test_an_ask_for_an_amount_needs_that_unit_and_a_list_of_counters_does_not(service):
+    """"拨多少亿" is not answered by "一条产业链、一位省领导"; "有几个附件" is answered by the numbered annexes."""
+    assert _ask(service, "湖北每年给每条链拨多少亿元？").refused
+    a = _ask(service, "湖南工作方案有几个附件？")
+    assert not a.refused and "责任分工" in a.answer
