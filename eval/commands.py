@@ -78,8 +78,20 @@ def _tune(args, extra, settings: Settings) -> int:
     return tune_main(service(settings.model_copy(update={"curated_answers": False})), datasets)
 
 
+def _similarity_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--end-to-end", action="store_true", help="blend e5 into the ranker and answer the dev splits")
+
+
+def _similarity(args, extra, settings: Settings) -> int:
+    from eval.intent_similarity import main as similarity_main
+
+    return similarity_main(service(settings.model_copy(update={"curated_answers": False})), args.end_to_end)
+
+
 COMMANDS = [Command("eval", "run an eval dataset and write the report", _eval_args, _eval),
             Command("bench", "the performance figures", _bench_args, _bench),
             Command("loadtest", "drive a loopback server with concurrent clients (eval/loadtest.py)",
                     lambda p: None, _loadtest, passthrough=True, help_flag=False),
-            Command("tune", "choose the intent ranker's weights on the dev splits", _tune_args, _tune)]
+            Command("tune", "choose the intent ranker's weights on the dev splits", _tune_args, _tune),
+            Command("similarity", "leave-one-out intent labelling by TF-IDF, e5 and a blend (dev data)",
+                    _similarity_args, _similarity)]

@@ -27,13 +27,20 @@ def connect(url: str, timeout: float = 10.0) -> socket.socket:
 
 
 def read_all(s: socket.socket) -> bytes:
+    return read_until_closed(s)[0]
+
+
+def read_until_closed(s: socket.socket) -> tuple[bytes, bool]:
+    """What the server sent, and whether it closed the connection (rather than the socket timing out)."""
     out = b""
     try:
         while chunk := s.recv(65536):
             out += chunk
-    except (ConnectionResetError, TimeoutError):
-        pass
-    return out
+    except ConnectionResetError:
+        return out, True
+    except TimeoutError:
+        return out, False
+    return out, True
 
 
 @pytest.fixture(scope="module")
@@ -57,29 +64,24 @@ def test_a_huge_header_is_refused_and_stalls_no_one(strict_url, settings):
     assert sent < 50 * 2**20 or reply  # cut off early, or answered
     if reply:
         assert reply.startswith(b"HTTP/1.1 431") and b'"headers_too_large"' in reply
-    started = time.monotonic()
-    assert httpx.get(f"{strict_url}/healthz", timeout=BOUND_S).status_code == 200
-    assert time.monotonic() - started < BOUND_S
+    assert httpx.get(f"{strict_url}/healthz", timeout=BOUND_S).status_code == 200  # the others are served
 
 
 def test_a_dripped_body_is_cut_off(strict_url):
-    started = time.monotonic()
     with connect(strict_url) as s:
         s.sendall(b"POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Content-Length: 100\r\n\r\n{\"question\"")
         s.settimeout(BOUND_S)
         reply = read_all(s)
-    assert reply.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in reply
-    assert time.monotonic() - started < BOUND_S
+    assert reply.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in reply  # the server cut it off
 
 
 def test_an_idle_keep_alive_connection_is_closed(strict_url):
     with connect(strict_url) as s:
         s.sendall(b"GET /livez HTTP/1.1\r\nHost: x\r\n\r\n")
         s.settimeout(BOUND_S)
-        started = time.monotonic()
-        reply = read_all(s)  # the response, then the close once the keep-alive timeout passes
-    assert reply.startswith(b"HTTP/1.1 200") and time.monotonic() - started < BOUND_S
+        reply, closed = read_until_closed(s)  # the response, then the close once the keep-alive timeout passes
+    assert reply.startswith(b"HTTP/1.1 200") and closed
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import pytest
 
@@ -89,12 +88,12 @@ def test_ungrounded_answer_falls_back_to_offline(parts, server, caplog, reply, c
     assert any(culprit in r.getMessage() for r in caplog.records)
 
 
-def test_timeout_falls_back_within_a_bounded_time(parts, server):
-    timeout = 0.5  # one try: the read timeout is the deadline; the bound is five times it
-    server.script(text(CHIP_TEXT, delay=30))
-    started = time.perf_counter()
+def test_timeout_falls_back_without_waiting_for_the_model(parts, server):
+    timeout = 0.5  # one try: the read timeout is the deadline
+    slow = text(CHIP_TEXT, delay=30)
+    server.script(slow)
     answer = _engine(parts, server, llm_timeout_s=timeout, llm_max_retries=0).answer(CHIP, [])
-    assert time.perf_counter() - started < 5 * timeout
+    assert not slow.ran_out  # answered while the model still waited
     assert answer.engine == "offline (llm fallback: timeout)" and "曹广晶" in answer.answer
 
 
@@ -106,9 +105,8 @@ def test_the_total_deadline_bounds_every_read_together(parts, server):
 
     deadline = 0.5  # two replies of 0.3 s each: every read is fine, the answer as a whole is not
     server.script(dataclasses.replace(CHIP_CALL, delay=0.3), text(CHIP_TEXT, delay=0.3), text(CHIP_TEXT, delay=0.3))
-    started = time.perf_counter()
     answer = Budget(deadline).call(_engine(parts, server, llm_timeout_s=30, llm_max_retries=1).answer, CHIP, [])
-    assert time.perf_counter() - started < 5 * deadline
+    # no read reached its 30 s timeout: only the total deadline can have cut the answer
     assert answer.engine == "offline (llm fallback: timeout)" and "曹广晶" in answer.answer
 
 
@@ -166,10 +164,10 @@ def test_streamed_ungrounded_answer_is_superseded_by_the_offline_one(parts, serv
 
 def test_stream_stalling_mid_answer_times_out(parts, server):
     timeout = 0.5  # a stalled stream is not retried: the read timeout is the deadline
-    server.script(CHIP_CALL, text(CHIP_TEXT, stall=30))
-    started = time.perf_counter()
+    stalled = text(CHIP_TEXT, stall=30)
+    server.script(CHIP_CALL, stalled)
     deltas, answer = _drain(_engine(parts, server, llm_timeout_s=timeout).stream(CHIP, []))
-    assert time.perf_counter() - started < 5 * timeout + 1.0 and deltas  # + the tool round before it
+    assert deltas and not stalled.ran_out  # the stall was cut, not waited out
     assert answer.engine == "offline (llm fallback: timeout)" and "曹广晶" in answer.answer
 
 

@@ -20,6 +20,7 @@ class Reply:
     delay: float = 0.0  # seconds before the response starts
     stall: float = 0.0  # streaming only: seconds to hang after the first delta
     retry_after_ms: int | None = None  # error replies: lets the client retry quickly
+    ran_out: bool = False  # set when its delay or stall ran its full course (nobody cut it short)
 
 
 def text(content: str, **kw) -> Reply:
@@ -103,6 +104,14 @@ def _raw(args: dict | str) -> str:
     return args if isinstance(args, str) else json.dumps(args, ensure_ascii=False)
 
 
+def _interrupted(fake: LoopbackServer, reply: Reply, seconds: float) -> bool:
+    """Waits `seconds` unless the server stops first (then True); a wait that ran out marks the reply."""
+    if fake.stopping.wait(seconds):
+        return True
+    reply.ran_out = True
+    return False
+
+
 def _handler(fake: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:  # keep test output quiet
@@ -113,7 +122,7 @@ def _handler(fake: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
             if self.path.rstrip("/") != "/v1/chat/completions":
                 return self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             reply = fake.next_reply(body)
-            if reply.delay and fake.stopping.wait(reply.delay):
+            if reply.delay and _interrupted(fake, reply, reply.delay):
                 return
             try:
                 if reply.status != 200:
@@ -146,7 +155,7 @@ def _handler(fake: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._event({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
                              "model": model, "choices": [{"index": 0, "delta": delta,
                                                           "finish_reason": None if delta else finish}]})
-                if i == 1 and reply.stall and fake.stopping.wait(reply.stall):
+                if i == 1 and reply.stall and _interrupted(fake, reply, reply.stall):
                     return
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()

@@ -130,19 +130,21 @@ def assert_offline(answer: dict, reason: str | None = None) -> None:
 def test_llm_timing_out(scripted, route):
     fake, client = scripted
     fake.replies.clear()
-    fake.script(*[text("迟到的回答", delay=30)] * (RETRIES + 1))
-    answer, elapsed = ask(client, route)
+    replies = [text("迟到的回答", delay=30) for _ in range(RETRIES + 1)]
+    fake.script(*replies)
+    answer, _ = ask(client, route)
     assert_offline(answer, "timeout")
-    assert elapsed < BOUND_S
+    assert not any(r.ran_out for r in replies)  # answered while the model still waited: the deadline cut it
 
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_stream_stalling_after_the_first_delta(scripted, route):
     fake, client = scripted
     fake.replies.clear()
-    fake.script(*[text("湖北集成电路产业链的链长是曹广晶。", stall=30)] * (RETRIES + 1))
-    answer, elapsed = ask(client, route)
-    assert elapsed < BOUND_S
+    replies = [text("湖北集成电路产业链的链长是曹广晶。", stall=30) for _ in range(RETRIES + 1)]
+    fake.script(*replies)
+    answer, _ = ask(client, route)
+    assert not any(r.ran_out for r in replies)  # the stall was cut, not waited out
     if route.endswith("stream"):  # the stall is mid-stream: the offline answer supersedes the deltas
         assert_offline(answer, "timeout")
     else:  # the non-streaming call is not stalled: the answer (no tool call, no sources) is rejected
@@ -156,9 +158,9 @@ def test_llm_5xx_and_429(scripted, route, status):
     fake.replies.clear()
     fake.requests.clear()
     fake.script(*[error(status)] * (RETRIES + 1), text("never sent"))
-    answer, elapsed = ask(client, route)
+    answer, _ = ask(client, route)
     assert_offline(answer, f"http {status}")
-    assert elapsed < BOUND_S and len(fake.requests) == RETRIES + 1  # retries are bounded
+    assert len(fake.requests) == RETRIES + 1  # retries are bounded
 
 
 @pytest.mark.parametrize("mode", [*GARBAGE, "hangup"])
@@ -166,9 +168,8 @@ def test_llm_5xx_and_429(scripted, route, status):
 def test_llm_garbage(garbage, route, mode):
     fake, client = garbage
     fake.mode = mode
-    answer, elapsed = ask(client, route)
+    answer, _ = ask(client, route)
     assert_offline(answer)
-    assert elapsed < BOUND_S
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -177,11 +178,10 @@ def test_llm_dripping_bytes(garbage, route):
     fake.mode = "drip"
     fake.drip_stop.clear()
     try:
-        answer, elapsed = ask_within(client, route, BOUND_S + 1.0)
+        answer, _ = ask_within(client, route, BOUND_S + 1.0)  # the drip never ends: only the deadline answers
     finally:
         fake.drip_stop.set()  # let the server's request finish (it falls back once the connection drops)
     assert_offline(answer)
-    assert elapsed < BOUND_S
 
 
 def ask_within(client, route: str, seconds: float) -> tuple[dict, float]:
