@@ -51,6 +51,11 @@ class Person(Fact):
     represents: str | None = None  # what they speak for: a chain's lead department, a city, a party …
     order: int | None = None  # speaking order at the event, when the text gives it
 
+    @property
+    def title(self) -> str:
+        """Organisation and post as one title, the organisation once (省政协副主席, not 省政协省政协副主席)."""
+        return self.post if self.org and self.org in self.post else f"{self.org}{self.post}"
+
 
 class Exchange(Fact):
     """One question of a press conference and who answered it."""

@@ -146,7 +146,7 @@ def _confirmers(ctx: Context, f: T.ChainFact, field: str):
 
 
 def _confirmations(ctx: Context, facts: list[T.ChainFact], field: str) -> list[str]:
-    return [ctx.say("confirmed_by", name=p.name, org=p.org, post=p.post, represents=p.represents or "")
+    return [ctx.say("confirmed_by", name=p.name, title=ctx.title_of(p), represents=p.represents or "")
             for f in facts for p in _confirmers(ctx, f, field)]
 
 

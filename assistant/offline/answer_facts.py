@@ -20,11 +20,12 @@ _MAX_POINTS = 10
 _POINT_SCORE = 1.5  # a point that shares at least the topic's main word with the ask
 _SUBJECTS = ("chain", "term", "problem", "city", "action", "mechanism")
 _SUBJECT_CHARS = 3
+_NAMED = {"city", "person", "leader", "chain", "department", "outlet"}  # what a second record must name too
 
 
 def _who(ctx: Context, p: Person) -> str:
     name = ctx.en_name(p.name) if ctx.en else p.name
-    return f"{p.org}{p.post}**{name}**"
+    return f"{p.title}**{name}**"
 
 
 def _notes(records: Sequence[Fact]) -> list[str]:
@@ -39,7 +40,7 @@ def person_profile(ctx: Context, frame: Frame) -> Reply | None:
         if r.not_found:
             continue
         shown = ctx.en_name(r.name) if ctx.en else r.name
-        roles = [ctx.say("role_event", org=p.org, post=p.post, role=p.role, event=_event_name(ctx, p),
+        roles = [ctx.say("role_event", title=ctx.title_of(p), role=p.role, event=_event_name(ctx, p),
                          represents=f"，代表{p.represents}" if p.represents else "") for p in r.people]
         roles += [ctx.say("role_general", province=ctx.province_name(g.province), post=g.post) for g in r.general]
         if r.leads:
@@ -162,7 +163,28 @@ def _pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     listing = "list" in frame.reading.answer_types
     best = records[0].score
     close = _CLOSE_LIST if listing else _CLOSE
-    return [m.record for m in records if m.score >= best * close][: 6 if listing else 3]
+    chosen = [m.record for m in records if m.score >= best * close][: 6 if listing else 3]
+    return _distinct(frame, chosen, listing)
+
+
+def _distinct(frame: Frame, records: list, listing: bool) -> list:
+    """The best record, and others only when they add something: not the same number again, and naming
+    what the best one names of the ask (孝感's statement, not another speaker's on 传统产业)."""
+    text = fold(_text(records[0]))
+    named = {frame.reading.folded[m.start : m.end] for m in frame.reading.mentions if m.kind in _NAMED}
+    named = {n for n in named if n and n in text}
+    out = records[:1]
+    for r in records[1:]:
+        if all(n in fold(_text(r)) for n in named) and (listing or not any(_same(r, kept) for kept in out)):
+            out.append(r)
+    return out
+
+
+def _same(a, b) -> bool:
+    """The same number again, or another number of the same sentence (the ask wants one of them)."""
+    if isinstance(a, Figure) and isinstance(b, Figure):
+        return (a.value == b.value and a.unit == b.unit) or a.quote == b.quote
+    return False
 
 
 def _topical(frame: Frame) -> str:

@@ -90,6 +90,12 @@ class Context:
         kept = [i for i in items if i.source not in superseded or asked_for(i.source)]
         return kept or items
 
+    def title_of(self, person) -> str:
+        """A person's organisation and post, the organisation said once (省政协副主席; "CPPCC, vice chair")."""
+        if not self.en or person.org in person.post:
+            return person.title
+        return f"{person.org}, {person.post}"
+
     def province_name(self, province: str) -> str:
         spec = self.tables.province(province)
         return spec.english if self.en and spec else province

@@ -64,6 +64,21 @@ class Dialogue:
         return self.frames[-1] if self.frames else None
 
 
+def _facets(intent: IntentSpec, folded: str) -> set[str]:
+    """The facets whose cues occur in the ask, longest cue first: "主题发言" cues 主题发言人, not also 发言人."""
+    cues = sorted(((fold_words(c), f) for f, cs in intent.facets.items() for c in cs if c), key=lambda x: -len(x[0]))
+    taken = [False] * len(folded)
+    out: set[str] = set()
+    for cue, facet in cues:
+        start = folded.find(cue)
+        while start >= 0:
+            if not any(taken[start : start + len(cue)]):
+                out.add(facet)
+                taken[start : start + len(cue)] = [True] * len(cue)
+            start = folded.find(cue, start + 1)
+    return out
+
+
 def _repeats(frame: Frame, last: Frame) -> bool:
     """The same intent over the same entities as the last frame."""
     def keys(f: Frame) -> dict[str, set[str]]:
@@ -133,8 +148,7 @@ class Resolver:
         provinces = self._provinces(reading, dialogue if follow else None, slots)
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
-        facets = {f for f, cues in intent.facets.items() if any(fold_words(c) in reading.folded for c in cues)} \
-            if intent else set()
+        facets = _facets(intent, reading.folded) if intent else set()
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
     def _leans_on(self, reading: Reading, dialogue: Dialogue) -> bool:

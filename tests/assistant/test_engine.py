@@ -171,3 +171,19 @@ def test_an_ask_for_an_amount_needs_that_unit_and_a_list_of_counters_does_not(se
     assert _ask(service, "湖北每年给每条链拨多少亿元？").refused
     a = _ask(service, "湖南工作方案有几个附件？")
     assert not a.refused and "责任分工" in a.answer
+
+
+def test_a_speakers_title_names_the_organisation_once(service):
+    a = _ask(service, "省政协那次会议上谁作的主题发言？")
+    lead = a.answer.split("\n\n")[0]
+    assert "彭军" in lead and "省政协省政协" not in a.answer
+    assert "的发言人共" not in a.answer  # 主题发言 asks for the keynote speaker, not every speaker
+
+
+def test_a_second_record_must_add_something(service):
+    """One sentence holds 新增162家 and 累计232家: "累计多少家" gets one of them; a statement by another
+    speaker that does not name 孝感 is not a second answer to a question about 孝感."""
+    figures = _ask(service, "湖南国家级专精特新小巨人累计多少家？")
+    assert "**232**" in figures.answer and "**162**" not in figures.answer
+    statements = _ask(service, "孝感确立了哪几条传统产业链？")
+    assert "张志敏" in statements.answer and "彭军" not in statements.answer

@@ -68,3 +68,8 @@ def test_a_department_named_in_a_follow_up_keeps_the_dialogues_province(understa
     f = _frame(understanding, history, "卫健委在这里面负责什么？")
     assert f.intent.name == "department_duties" and f.provinces == ["湖南"]
     assert _frame(understanding, [], "卫健委负责什么？").provinces == ["湖北"]
+
+
+def test_a_facet_cue_inside_a_longer_one_does_not_count(understanding):
+    f = _frame(understanding, [], "省政协会议上谁作的主题发言？")
+    assert f.facets == {"主题发言人"}
