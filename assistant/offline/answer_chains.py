@@ -100,8 +100,8 @@ def lead_department(ctx: Context, frame: Frame) -> Reply | None:
 
 
 def liaison(ctx: Context, frame: Frame) -> Reply | None:
-    if not frame.slots.get("chain") and frame.slots.get("liaison"):
-        return _liaison_chains(ctx, frame)
+    if frame.slots.get("liaison") and (not frame.slots.get("chain") or frame.reading.again):
+        return _liaison_chains(ctx, frame)  # "他还负责别的链吗" after a chain's liaison: that person's chains
     if not frame.slots.get("chain") and frame.slots.get("division"):
         return _division_chains(ctx, frame)
     return _column(ctx, frame, "liaison", "liaison", ("liaison", "division"))

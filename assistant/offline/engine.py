@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.answer import Answer, Turn
-from assistant.offline import answer_chains, answer_documents, answer_facts, answer_units
+from assistant.offline import answer_chains, answer_counterparts, answer_documents, answer_facts, answer_units
 from assistant.offline.compose import Composer, Outcome
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Answerer, Context, Reply, Search
@@ -38,7 +38,7 @@ ANSWERERS: dict[str, Answerer] = {
     "statement": answer_facts.statement, "figure": answer_facts.figure, "mechanism": answer_facts.mechanism,
     "define_term": answer_documents.define_term, "compare": answer_documents.compare,
     "outline": answer_documents.outline, "document_info": answer_documents.document_info,
-    "capabilities": answer_documents.capabilities,
+    "capabilities": answer_documents.capabilities, "counterpart_chain": answer_counterparts.counterpart_chain,
 }
 
 

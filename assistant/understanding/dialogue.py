@@ -80,10 +80,12 @@ def _facets(intent: IntentSpec, folded: str) -> set[str]:
 
 
 def _repeats(frame: Frame, last: Frame) -> bool:
-    """The same intent over the same entities as the last frame."""
+    """The same intent over the same entities, asking the same facets, as the last frame ("现在还有效吗" after
+    the date of a document asks another facet of it)."""
     def keys(f: Frame) -> dict[str, set[str]]:
         return {k: {m.key for m in v} for k, v in f.slots.items() if v and k != "term"}
-    return frame.intent is not None and frame.intent is last.intent and keys(frame) == keys(last)
+    return frame.intent is not None and frame.intent is last.intent and keys(frame) == keys(last) \
+        and frame.facets == last.facets
 
 
 class Resolver:
@@ -92,6 +94,8 @@ class Resolver:
     def __init__(self, tables: Tables, gazetteer: Gazetteer, reader: Reader, ranker: IntentRanker) -> None:
         self.tables, self.gazetteer, self.reader, self.ranker = tables, gazetteer, reader, ranker
         self.threshold = tables.catalog.threshold
+        # terms that are also what an intent asks for (联络员, 链长, 牵头部门): "联络员是谁？" names no subject
+        self._asked_terms = {fold_words(c) for i in tables.catalog.intents for c in i.cues}
 
     def history(self, turns: list[tuple[str, str]]) -> Dialogue:
         """Frames of the earlier turns ((role, content) pairs, oldest first)."""
@@ -102,7 +106,10 @@ class Resolver:
                     if ask.strip():
                         dialogue.frames.append(self.resolve(self.reader.read(ask), dialogue))
             elif role == "assistant" and dialogue.frames:
-                named = [m for m in self.gazetteer.scan(content) if m.kind not in ("province", "city", "region")]
+                # what the answer said in its own words: a quoted table row names the chain's leader too,
+                # but "他" after "联络员是刘海军" is 刘海军
+                own = "\n".join(line for line in content.splitlines() if not line.lstrip().startswith(">"))
+                named = [m for m in self.gazetteer.scan(own) if m.kind not in ("province", "city", "region")]
                 dialogue.frames[-1].named = named
                 dialogue.frames[-1].answer = content
         return dialogue
@@ -125,6 +132,8 @@ class Resolver:
                 needed += tuple(previous.needs_any[:1])
             ranked = [Ranked(previous, max(again.score, ranked[0].score), again.slots, again.cues,
                              again.similarity, needed), *ranked]
+            if not reading.topic and self._elliptical(reading, ranked[1]):
+                ranked = ranked[:1]  # "那湖北呢" asks the last question again, or nothing: no other intent
         chosen: list[Ranked] = []
         for r in ranked:
             if r.score >= self.threshold and all(c.intent.name != r.intent.name for c in chosen):
@@ -156,7 +165,11 @@ class Resolver:
         that names no entity. A complete new question never does."""
         if not dialogue.frames:
             return False
-        return bool(reading.pronouns) or reading.follow_up or not reading.strong_kinds
+        strong = reading.strong_kinds
+        if "term" in strong and all(reading.folded[m.start : m.end] in self._asked_terms
+                                    for m in reading.slots.get("term", [])):
+            strong = strong - {"term"}
+        return bool(reading.pronouns) or reading.follow_up or not strong
 
     def _elliptical(self, reading: Reading, top: Ranked) -> bool:
         """"那X省呢", "光通信呢": no cue of its own, so the previous question is asked again."""
@@ -187,14 +200,12 @@ class Resolver:
         speaker the last answer named)."""
         kinds = top.intent.slot_kinds()
         for pronoun, refers in REFERS.items():
-            if pronoun not in reading.pronouns:
+            open_kinds = [k for k in refers if k in kinds and not slots.get(k)]
+            if pronoun not in reading.pronouns or not open_kinds or any(slots.get(k) for k in refers):
                 continue
-            for kind in refers:
-                if kind in kinds and not slots.get(kind):
-                    found = dialogue.latest((kind,))
-                    if found:
-                        slots[kind] = found
-                        break
+            found = dialogue.latest(refers)  # the latest one it may stand for, whatever its kind
+            if found:
+                slots[open_kinds[0]] = found
 
     def _provinces(self, reading: Reading, dialogue: Dialogue | None, slots: dict[str, list[Mention]]) -> list[str]:
         if reading.provinces:

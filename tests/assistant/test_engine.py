@@ -187,3 +187,19 @@ def test_a_second_record_must_add_something(service):
     assert "**232**" in figures.answer and "**162**" not in figures.answer
     statements = _ask(service, "孝感确立了哪几条传统产业链？")
     assert "张志敏" in statements.answer and "彭军" not in statements.answer
+
+
+def test_the_counterpart_chain_of_another_province(service):
+    car = [("user", "湖北汽车产业链链长是谁？"), ("assistant", _ask(service, "湖北汽车产业链链长是谁？").answer)]
+    a = _ask(service, "湖南对应的是哪个集群？", car)
+    assert a.answer.splitlines()[0].count("新能源及智能网联汽车") == 1 and "许显辉" in a.answer
+    machinery = [("user", "湖南工程机械谁联系？"), ("assistant", _ask(service, "湖南工程机械谁联系？").answer)]
+    none = _ask(service, "湖北对应的是哪条链？", machinery)
+    assert "没有与湖南的“工程机械”同名" in none.answer and "许达哲" not in none.answer
+
+
+def test_he_after_a_liaison_is_the_liaison_not_the_leader_in_the_quoted_row(service):
+    history = [("user", "湖北汽车链的经信厅联络员是谁？")]
+    history.append(("assistant", _ask(service, history[0][1]).answer))
+    a = _ask(service, "他还负责别的链吗？", history)
+    assert a.answer.startswith("**刘海军**") and "智能制造装备产业链" in a.answer

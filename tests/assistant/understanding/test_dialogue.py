@@ -73,3 +73,17 @@ def test_a_department_named_in_a_follow_up_keeps_the_dialogues_province(understa
 def test_a_facet_cue_inside_a_longer_one_does_not_count(understanding):
     f = _frame(understanding, [], "省政协会议上谁作的主题发言？")
     assert f.facets == {"主题发言人"}
+
+
+def test_a_term_that_is_what_an_intent_asks_for_does_not_end_the_dialogue(understanding):
+    """"联络员是谁？" after a chain names a column, not a new subject: the chain is inherited."""
+    f = _frame(understanding, CHIP, "联络员是谁？")
+    assert f.intent.name == "liaison" and f.keys("chain") == ["集成电路产业链"]
+    assert not _frame(understanding, CHIP, "什么是五图作业？").slots.get("chain")
+
+
+def test_a_bare_ellipsis_asks_the_last_question_or_nothing(understanding):
+    history = [("user", "我们企业融资难，湖南找哪个部门"), ("assistant", "按分工找**省地方金融监管局**。")]
+    frames = understanding.resolver.candidates(understanding.reader.read("那湖北呢"),
+                                               understanding.resolver.history(history))
+    assert [f.intent.name for f in frames] == ["problem_department"] and frames[0].provinces == ["湖北"]
