@@ -51,6 +51,7 @@ class Pronouns(BaseModel):
 class Markers(BaseModel):
     follow_up: list[str]  # 那, 呢, 还, 也 …: the ask continues the dialogue
     again: list[str] = Field(default_factory=list)  # 还, 另外, 别的: more of the same, excluding what was said
+    another: list[str] = Field(default_factory=list)  # 另外, 别的: not the one the last answer gave
     separators: list[str]  # 以及, 另外, 顺便 …: a new ask starts
     numbering: list[str] = Field(default_factory=list)  # 第一, 其一 …
     both: list[str] = Field(default_factory=list)  # 两省, 分别 …: every covered province

@@ -45,7 +45,8 @@ def person_profile(ctx: Context, frame: Frame) -> Reply | None:
         roles += [ctx.say("role_general", province=ctx.province_name(g.province), post=g.post) for g in r.general]
         if r.leads:
             f = r.leads[0]
-            roles.append(ctx.say("role_leader", province=ctx.province_name(f.province), post=f.leader_post or "",
+            post = (f" ({f.leader_post})" if ctx.en else f"（{f.leader_post}）") if f.leader_post else ""
+            roles.append(ctx.say("role_leader", province=ctx.province_name(f.province), post=post,
                                  chains="、".join(x.chain for x in r.leads),
                                  title=ctx.tables.spec(f.province).leader_title))
         if r.liaison_for:
@@ -78,7 +79,9 @@ def _event(ctx: Context, frame: Frame) -> tuple[Event, T.narrative.EventResult] 
     if not keys:
         docs = frame.keys("document")
         keys = [e.id for e in ctx.tables.facts.events if e.source in docs]
-    r = T.event_info(ctx.deps, keys[0] if keys else None)
+    if not keys:  # a document that reports no event (a scheme) has no speakers to list
+        return None
+    r = T.event_info(ctx.deps, keys[0])
     return None if r.not_found or r.event is None else (r.event, r)
 
 

@@ -139,7 +139,7 @@ class Resolver:
             if r.score >= self.threshold and all(c.intent.name != r.intent.name for c in chosen):
                 chosen.append(r)
         frames = [self._frame(r, reading, dialogue, follow) for r in chosen[:limit + 1]]
-        if reading.again and last is not None:
+        if reading.another and last is not None:
             # "他另外那条是什么": asking again what the last answer said is not asking for *another* one
             frames.sort(key=lambda f: _repeats(f, last))
         return frames[:limit] or [self._frame(None, reading, dialogue, follow)]

@@ -41,6 +41,7 @@ class Reading:
     pronouns: set[str]
     follow_up: bool
     again: bool
+    another: bool
     answer_types: list[str]
     topic: str
     delex: str
@@ -82,6 +83,7 @@ class Reader:
         self._not_pronouns = phrases(m.not_pronouns)
         self._follow_up = phrases(m.follow_up)
         self._again = phrases(m.again)
+        self._another = phrases(m.another)
         self._both = phrases(m.both)
         self._types = {kind: phrases(words) for kind, words in catalog.answer_types.items()}
         self._stop = phrases(catalog.stopwords)
@@ -116,6 +118,7 @@ class Reader:
             implied=implied, implied_by=implied_by, regions=[mn.key for mn in mentions if mn.kind == "region"],
             pronouns=self._pronouns_in(full),
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
+            another=bool(self._another.search(full)),
             answer_types=[k for k, rx in self._types.items() if rx.search(full)],
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
             content=self._content(full, mentions, translated))

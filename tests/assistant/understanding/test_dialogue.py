@@ -87,3 +87,9 @@ def test_a_bare_ellipsis_asks_the_last_question_or_nothing(understanding):
     frames = understanding.resolver.candidates(understanding.reader.read("那湖北呢"),
                                                understanding.resolver.history(history))
     assert [f.intent.name for f in frames] == ["problem_department"] and frames[0].provinces == ["湖北"]
+
+
+def test_still_is_not_another(understanding):
+    """"现在还有效吗" after the validity asks it again (还 = still); "另外那条" asks for another one."""
+    assert understanding.reader.read("现在还有效吗").another is False
+    assert understanding.reader.read("他另外那条是什么").another is True
