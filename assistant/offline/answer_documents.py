@@ -42,6 +42,19 @@ def _in_province(ctx: Context, term, province: str):
 
 
 def compare(ctx: Context, frame: Frame) -> Reply | None:
+    last = ctx.dialogue.last
+    if not (frame.keys("term") or frame.keys("mechanism")) and last is not None and \
+            (last.reading.topic or last.slots.get("term") or last.slots.get("mechanism")):
+        # "湖南也有类似安排吗": the arrangement is the one the last question asked about
+        slots = {**last.slots, **{k: v for k, v in frame.slots.items() if v}}
+        reading = replace(frame.reading, topic=last.reading.topic, content=last.reading.content)
+        reply = _compare(ctx, replace(frame, slots=slots, reading=reading))
+        if reply is not None:
+            return reply
+    return _compare(ctx, frame)
+
+
+def _compare(ctx: Context, frame: Frame) -> Reply | None:
     topic = " ".join([*frame.keys("term"), *frame.keys("mechanism"), frame.reading.topic])
     r = T.compare(ctx.deps, topic)
     if not r.rows and (documents := _compare_documents(ctx, frame)) is not None:

@@ -203,3 +203,12 @@ def test_he_after_a_liaison_is_the_liaison_not_the_leader_in_the_quoted_row(serv
     history.append(("assistant", _ask(service, history[0][1]).answer))
     a = _ask(service, "他还负责别的链吗？", history)
     assert a.answer.startswith("**刘海军**") and "智能制造装备产业链" in a.answer
+
+
+@pytest.mark.parametrize("first, follow, expected", [
+    ("什么是七个一", "湖南有类似的吗", "八个一"),
+    ("湖北的专家咨询是怎么安排的？", "湖南也有类似安排吗", "智囊团队"),
+])
+def test_a_similar_arrangement_is_the_one_the_last_question_asked_about(service, first, follow, expected):
+    a = _ask(service, follow, [("user", first), ("assistant", _ask(service, first).answer)])
+    assert "compare" in a.tools_used and expected in _own(a.answer)
