@@ -1,6 +1,7 @@
 """The `chainqa` command line (CONTRACT.md). Commands are a registry: the assistant's own (ask, tool, ingest,
-serve, report) and those other installed packages contribute through the `chainqa.commands` entry point
-(eval/commands.py adds eval, bench, loadtest, tune) — so the assistant never imports the eval package."""
+serve, report, overlay, document) and those other installed packages contribute through the
+`chainqa.commands` entry point (eval/commands.py adds eval, bench, loadtest, tune) — so the assistant never
+imports the eval package."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assistant import cli_document
 from assistant.answer import Turn
 from assistant.config import Settings
 from assistant.errors import ChainQAError
@@ -105,14 +107,18 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rebuild", action="store_true")
 
 
-def _ingest(args, extra, settings: Settings) -> int:
+def _index(settings: Settings, rebuild: bool = False) -> dict:
+    """Build the index from knowledge/ if it is missing or stale (always with `rebuild`), then switch to it."""
     from retrieval.index import KnowledgeIndex
 
+    return KnowledgeIndex.ingest(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
+                                 embedding=settings.embedding, rebuild=rebuild,
+                                 embedding_options=settings.embedding_options)
+
+
+def _ingest(args, extra, settings: Settings) -> int:
     started = time.perf_counter()
-    stats = KnowledgeIndex.ingest(settings.knowledge_dir, settings.data_dir, chroma_url=settings.chroma_url,
-                                  embedding=settings.embedding, rebuild=args.rebuild,
-                                  embedding_options=settings.embedding_options)
-    stats = dict(stats)
+    stats = dict(_index(settings, args.rebuild))
     stats.setdefault("seconds", round(time.perf_counter() - started, 3))
     print(json.dumps(stats, ensure_ascii=False, default=str))
     return 0
@@ -167,6 +173,10 @@ def _overlay(args, extra, settings: Settings) -> int:
     return 0
 
 
+def _document(args, extra, settings: Settings) -> int:
+    return cli_document.run(args, settings, reindex=lambda: _index(settings), emit=emit)
+
+
 BUILTIN = [Command("ask", "answer one question", _ask_args, _ask),
            Command("tool", "run one structured tool: chainqa tool NAME --ARG VALUE … --json", _tool_args, _tool,
                    passthrough=True),
@@ -174,7 +184,9 @@ BUILTIN = [Command("ask", "answer one question", _ask_args, _ask),
            Command("serve", "the HTTP service", _serve_args, _serve),
            Command("report", "what the question log holds (unanswered questions)", _report_args, _report),
            Command("overlay", "the operators' overlay: show the newest version, or list the versions", _overlay_args,
-                   _overlay)]
+                   _overlay),
+           Command("document", "add a document to knowledge/ and reindex: chainqa document add FILE --meta META.yaml",
+                   cli_document.arguments, _document)]
 
 
 def commands() -> dict[str, Command]:

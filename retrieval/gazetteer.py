@@ -97,9 +97,9 @@ class Gazetteer:
                     self._add(alias, "chain", chain, province)
                     if not alias.isascii():
                         self._add_all((alias + s for s in _CHAIN_SUFFIXES), "chain", chain, province)
-        for row in tables.chains:
+        for row in tables.chains:  # a chain without aliases (a new document's) is found by its short name too
             base = row.chain.removesuffix("产业链")
-            self._add_all([row.chain, row.table_name or row.chain, *(base + s for s in _CHAIN_SUFFIXES)],
+            self._add_all([row.chain, base, row.table_name or row.chain, *(base + s for s in _CHAIN_SUFFIXES)],
                           "chain", row.chain, row.province)
 
     def _add_person(self, name: str, kind: Kind, province: str | None, aliases: Iterable[str] = ()) -> None:

@@ -9,8 +9,13 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
+from assistant.cli import main
+from tests.assistant.test_new_province import FIXTURE as PROVINCE_FIXTURE
+from tests.assistant.test_new_province import MANIFEST, PROVINCE
 from tests.conftest import KNOWLEDGE, ROOT
+from tests.reliability.test_upload import FIXTURE, MISFITS, emerging, snapshot
 
 
 def _run(*args: str, tmp_path, **env: str) -> subprocess.CompletedProcess:
@@ -72,3 +77,73 @@ def test_malformed_table_is_reported_with_file_and_line(tmp_path):
     out = _run("tool", "list_chains", "--province", "湖北", "--json", tmp_path=tmp_path,
                CHAINQA_KNOWLEDGE_DIR=str(knowledge))
     assert out.returncode == 1 and f"hubei_scheme.md:{line}" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory):
+    """A private copy of knowledge/ and a data directory for `chainqa document add`: (tmp, knowledge)."""
+    tmp = tmp_path_factory.mktemp("cli-document")
+    shutil.copytree(KNOWLEDGE, tmp / "knowledge")
+    return tmp, tmp / "knowledge"
+
+
+DOCUMENT = str(FIXTURE / "hubei_emerging.md")
+
+
+def test_document_add_answers_the_new_table_at_once(own):
+    tmp, knowledge = own
+    env = {"CHAINQA_KNOWLEDGE_DIR": str(knowledge)}
+    out = _run("document", "add", DOCUMENT, "--meta", str(FIXTURE / "hubei_emerging.yaml"), tmp_path=tmp, **env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) | {"seconds": 0} == {"status": "stored", "id": "hubei_emerging", "seconds": 0,
+                                                       "file": "documents/hubei_emerging.md", "documents": 6}
+    assert (knowledge / "documents" / "hubei_emerging.md").read_text(encoding="utf-8").startswith("# 湖北省新兴")
+    answer = json.loads(_run("ask", "湖北绿色建材产业链谁是链长？", "--json", tmp_path=tmp, **env).stdout)
+    assert "林远航※" in answer["answer"] and "推定" in answer["answer"]
+    assert answer["citations"][0]["doc_id"] == "hubei_emerging"
+    before = snapshot(knowledge)
+    again = _run("document", "add", DOCUMENT, "--meta", str(FIXTURE / "hubei_emerging.yaml"), tmp_path=tmp, **env)
+    assert again.returncode == 2 and "exists already" in again.stderr and "Traceback" not in again.stderr
+    assert snapshot(knowledge) == before
+
+
+CLI_MISFITS = {**MISFITS, "a misspelt field": ({"tabels": []}, "tabels"), "the text in the meta": ({"text": "正文"}, "text"),
+               "a bad date": ({"date": "2024-13-01"}, "date")}
+
+
+@pytest.mark.parametrize(("changes", "named"), CLI_MISFITS.values(), ids=CLI_MISFITS)
+def test_document_add_with_a_bad_meta_exits_2_and_changes_nothing(own, changes, named, monkeypatch, capsys):
+    tmp, knowledge = own
+    meta = tmp / "misfit.yaml"
+    meta.write_text(yaml.safe_dump(emerging(id="hubei_misfit", **changes), allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("CHAINQA_KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("CHAINQA_DATA_DIR", str(tmp / "data"))
+    before = snapshot(knowledge)
+    assert main(["document", "add", DOCUMENT, "--meta", str(meta)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("invalid document: ") and named in err
+    assert snapshot(knowledge) == before
+
+
+def test_a_new_province_is_its_provinces_entry_then_its_scheme(tmp_path):
+    """The README's steps: provinces.yaml names the province (knowledge/ does not load until its scheme is
+    there, so another document is refused: exit 1), then `chainqa document add` its scheme."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    provinces = yaml.safe_load((knowledge / "provinces.yaml").read_text(encoding="utf-8"))
+    provinces["provinces"].append(PROVINCE)
+    (knowledge / "provinces.yaml").write_text(yaml.safe_dump(provinces, allow_unicode=True), encoding="utf-8")
+    env = {"CHAINQA_KNOWLEDGE_DIR": str(knowledge)}
+    before = snapshot(knowledge)
+    other = _run("document", "add", DOCUMENT, "--meta", str(FIXTURE / "hubei_emerging.yaml"), tmp_path=tmp_path, **env)
+    assert other.returncode == 1 and "scheme 'chunan_scheme'" in other.stderr and "Traceback" not in other.stderr
+    assert snapshot(knowledge) == before
+    meta = tmp_path / "chunan_scheme.yaml"
+    meta.write_text(yaml.safe_dump({k: v for k, v in MANIFEST.items() if k != "file"}, allow_unicode=True),
+                    encoding="utf-8")
+    out = _run("document", "add", str(PROVINCE_FIXTURE / "chunan_scheme.md"), "--meta", str(meta),
+               tmp_path=tmp_path, **env)
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(_run("ask", "楚南竹木加工链谁是链长", "--json", tmp_path=tmp_path, **env).stdout)
+    assert "周明" in answer["answer"] and "推定" in answer["answer"]
+    assert answer["citations"][0]["doc_id"] == "chunan_scheme"

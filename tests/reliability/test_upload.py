@@ -1,13 +1,16 @@
 """`POST /api/admin/documents`: a maintainer adds a document to knowledge/ (a file + a manifest entry)
-and the service reindexes; bad input is a 4xx and leaves knowledge/ exactly as it was."""
+and the service reindexes; bad input is a 4xx and leaves knowledge/ exactly as it was. A document that
+declares a table answers chain questions as soon as the upload returns."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from retrieval.documents import load_manifest
 from tests.api.live import serve
@@ -19,6 +22,31 @@ TEXT = ("# 湖北省氢能产业链链长制工作提示\n\n## 一、工作专�
         "氢能产业链工作专班办公室设在省发展改革委能源局，专班每季度召开一次推进会。\n")
 DOC = {"id": "hubei_hydrogen_note", "title": "湖北省氢能产业链链长制工作提示", "province": "湖北",
        "kind": "工作提示", "date": "2024-03-01", "text": TEXT, "issuer": "湖北省发展和改革委员会"}
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "upload"  # a fictional Hubei scheme with a table
+
+
+def emerging(**changes) -> dict:
+    """The manifest fields of the fictional scheme (its --meta file), with `changes`; the text is not in it."""
+    meta = yaml.safe_load((FIXTURE / "hubei_emerging.yaml").read_text(encoding="utf-8"))
+    return {**meta, "date": str(meta["date"]), **changes}
+
+
+def _table(**changes) -> dict:
+    table = emerging()["tables"][0]
+    return {"tables": [{**table, "id": "hubei_misfit_chains", **changes}]}
+
+
+# a manifest entry that does not fit: the change, and what the error must name
+MISFITS = {
+    "unknown province": ({"province": "广东"}, "广东"),
+    "a column not printed": (_table(columns={"链长姓名": "leader", "产业链": "chain"}), "链长姓名"),
+    "an unknown field": (_table(columns={"链长": "leader", "产业链": "chain", "牵头部门": "department"}),
+                         "department"),
+    "a table not in the text": (_table(after_heading="附件2"), "附件2"),
+    "a table id taken": (_table(id="hubei_chains"), "hubei_chains"),
+}
 
 
 def snapshot(knowledge) -> dict[str, str]:
@@ -124,3 +152,32 @@ def test_disabled_without_a_key(data_dir):
     with serve(data_dir, admin_api_key=None) as url:
         r = httpx.post(f"{url}{ROUTE}", json=DOC, headers={"X-API-Key": "anything"})
     assert_error(r, 404, "not_found")
+
+
+def test_an_uploaded_table_answers_chain_questions_at_once(upload_server):
+    """One reindex: the new chains answer in the chat and the tools, cited, the merged cell marked inferred."""
+    _app, client, _knowledge = upload_server
+    body = {**emerging(), "text": (FIXTURE / "hubei_emerging.md").read_text(encoding="utf-8")}
+    r = client.post(ROUTE, json=body, headers=ADMIN, timeout=120)
+    assert r.status_code == 201, r.text
+    inferred = client.post("/api/chat", json={"question": "湖北绿色建材产业链谁是链长？"}).json()
+    assert "林远航" in inferred["answer"] and "林远航※" in inferred["answer"] and "推定" in inferred["answer"]
+    assert any(c["doc_id"] == "hubei_emerging" and "绿色建材产业链" in c["quote"] for c in inferred["citations"])
+    stated = client.post("/api/chat", json={"question": "磷石膏综合利用产业链的链长是谁？"}).json()
+    assert "林远航" in stated["answer"] and "推定" not in stated["answer"]
+    assert [c["doc_id"] for c in stated["citations"]] == ["hubei_emerging"]
+    tool = client.get("/api/tools/chain_leader", params={"chain": "绿色建材", "province": "湖北"})
+    (row,) = tool.json()["matches"]
+    assert (row["leader"], row["leader_post"], row["lead_department"]) == ("林远航", "副省长", "省住建厅")
+    assert row["source"] == "hubei_emerging" and sorted(row["inferred_fields"]) == ["leader", "leader_post"]
+    assert tool.json()["citations"][0]["doc_id"] == "hubei_emerging"
+
+
+@pytest.mark.parametrize(("changes", "named"), MISFITS.values(), ids=MISFITS)
+def test_a_manifest_entry_that_does_not_fit_the_text_is_a_422(upload_server, changes, named):
+    _app, client, knowledge = upload_server
+    before = snapshot(knowledge)
+    body = {**emerging(id="hubei_misfit", **changes), "text": (FIXTURE / "hubei_emerging.md").read_text(encoding="utf-8")}
+    message = assert_error(client.post(ROUTE, json=body, headers=ADMIN), 422, "invalid_document")["message"]
+    assert named in message and str(knowledge) not in message
+    assert snapshot(knowledge) == before
