@@ -89,7 +89,7 @@ async def refresh(state: AppState) -> bool:
         service = await run_in_threadpool(build, state.settings, base.index, state.store, overlay)
         if state.service is not base:  # a reindex swapped meanwhile (it serves version -1): the next poll looks
             return False
-        state.serve(service, overlay_version=version)
+        state.serve(service, overlay_version=version, reindexed=False)
     log.info("overlay version %d is serving", version)
     return True
 

@@ -41,12 +41,15 @@ class AppState:
     overlay_version: int = -1
     overlay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def serve(self, service: Service, overlay_version: int = -1) -> None:
+    def serve(self, service: Service, overlay_version: int = -1, *, reindexed: bool = True) -> None:
+        """Swap in `service`. `reindexed`: it was built on a fresh index of knowledge/ (an overlay reload
+        reuses the index in use, so a failed reindex stays reported)."""
         if service.store is None:
             service.store = self.store
         self.service = service
         self.overlay_version = overlay_version
-        self.stale_reason = None
+        if reindexed:
+            self.stale_reason = None
 
 
 def app_state(app: FastAPI) -> AppState:

@@ -1,4 +1,4 @@
-"""The chain of another province that corresponds to the one just discussed ("湖北对应的是哪条链？"):
+"""The chain of another province that corresponds to the one just discussed ("<the other province>对应的是哪条链？"):
 the dialogue has already moved the chain to its counterpart (a shared name or alias), or kept it when
 there is none."""
 

@@ -45,7 +45,7 @@ def compare(ctx: Context, frame: Frame) -> Reply | None:
     last = ctx.dialogue.last
     if not (frame.keys("term") or frame.keys("mechanism")) and last is not None and \
             (last.reading.topic or last.slots.get("term") or last.slots.get("mechanism")):
-        # "湖南也有类似安排吗": the arrangement is the one the last question asked about
+        # "<省>也有类似安排吗": the arrangement is the one the last question asked about
         slots = {**last.slots, **{k: v for k, v in frame.slots.items() if v}}
         reading = replace(frame.reading, topic=last.reading.topic, content=last.reading.content)
         reply = _compare(ctx, replace(frame, slots=slots, reading=reading))

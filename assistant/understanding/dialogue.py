@@ -133,7 +133,7 @@ class Resolver:
             ranked = [Ranked(previous, max(again.score, ranked[0].score), again.slots, again.cues,
                              again.similarity, needed), *ranked]
             if not reading.topic and self._elliptical(reading, ranked[1]):
-                ranked = ranked[:1]  # "那湖北呢" asks the last question again, or nothing: no other intent
+                ranked = ranked[:1]  # "那<省>呢" asks the last question again, or nothing: no other intent
         chosen: list[Ranked] = []
         for r in ranked:
             if r.score >= self.threshold and all(c.intent.name != r.intent.name for c in chosen):
