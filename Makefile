@@ -34,7 +34,7 @@ services:
 
 eval: $(STAMP)
 	$(BIN)/chainqa eval --dataset eval/datasets/chainqa.jsonl --output data/eval-report.json \
-		--markdown data/eval-report.md --gate eval/baseline.json --min-accuracy 0.80
+		--markdown data/eval-report.md --gate eval/baseline.json --min-accuracy 0.95
 
 test: $(STAMP) lint browser services
 	$(BIN)/python -m pytest -q
