@@ -4,7 +4,7 @@ there is none."""
 
 from __future__ import annotations
 
-from assistant.offline.answer_chains import chain_facts, inferred_note, row_evidence, values
+from assistant.offline.chain_rows import chain_facts, inferred_note, row_evidence, values
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 

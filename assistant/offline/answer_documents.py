@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant import tools as T
-from assistant.offline.answer_facts import mechanism
+from assistant.offline.answer_mechanisms import mechanism
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.gazetteer import headings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant import tools as T
-from assistant.offline.answer_chains import chain_facts, inferred_note, row_evidence
+from assistant.offline.chain_rows import chain_facts, inferred_note, row_evidence
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 

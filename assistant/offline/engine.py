@@ -10,7 +10,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.answer import Answer, Turn
-from assistant.offline import answer_chains, answer_counterparts, answer_documents, answer_facts, answer_units
+from assistant.offline import (
+    answer_chains,
+    answer_counterparts,
+    answer_documents,
+    answer_facts,
+    answer_figures,
+    answer_mechanisms,
+    answer_people,
+    answer_statements,
+    answer_units,
+)
 from assistant.offline.compose import Composer, Outcome
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Answerer, Context, Reply, Search
@@ -33,9 +43,10 @@ ANSWERERS: dict[str, Answerer] = {
     "action_lead": answer_units.action_lead, "all_actions": answer_units.all_actions,
     "department_actions": answer_units.department_actions, "list_units": answer_units.list_units,
     "chain_column": answer_chains.chain_column,
-    "person_profile": answer_facts.person_profile, "event_info": answer_facts.event_info,
-    "event_people": answer_facts.event_people, "exchange": answer_facts.exchange,
-    "statement": answer_facts.statement, "figure": answer_facts.figure, "mechanism": answer_facts.mechanism,
+    "person_profile": answer_people.person_profile, "event_info": answer_people.event_info,
+    "event_people": answer_people.event_people, "exchange": answer_people.exchange,
+    "statement": answer_statements.statement, "figure": answer_figures.figure,
+    "mechanism": answer_mechanisms.mechanism,
     "define_term": answer_documents.define_term, "compare": answer_documents.compare,
     "outline": answer_documents.outline, "document_info": answer_documents.document_info,
     "capabilities": answer_documents.capabilities, "counterpart_chain": answer_counterparts.counterpart_chain,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import TemplateError
-from assistant.offline.answer_chains import values
+from assistant.offline.chain_rows import values
 from assistant.offline.reply import Context
 from assistant.prompts import Prompts
 from assistant.understanding.dialogue import Dialogue

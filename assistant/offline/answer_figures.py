@@ -1,0 +1,47 @@
+"""The figure answerer: the numbers the documents report or set as targets, worded as the document words them."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import tools as T
+from assistant.offline.records import content_of, document_of, pick, record_notes
+from assistant.offline.reply import Context, Reply
+from assistant.understanding.dialogue import Frame
+from retrieval.facts import Figure
+
+
+def figure(ctx: Context, frame: Frame) -> Reply | None:
+    topic = content_of(frame)
+    province = frame.provinces[0] if len(frame.provinces) == 1 else None
+    kind = next((k for k in ("target", "figure") if k in frame.facets), None)
+    r = T.figures(ctx.deps, topic, province=province, source=document_of(frame), kind=kind, limit=5)
+    chosen = [f for f in pick(ctx, frame, r) if isinstance(f, Figure)]
+    if not chosen or r.matches[0].score < 3:
+        return None
+    lines = [ctx.say("figure", subject=f.subject or "", what=f.what, clause=_clause(f), when=_when(f))
+             for f in chosen]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(f.source, f.quote) for f in chosen])),
+                 notes=record_notes(chosen), tools=["figures"])
+
+
+_CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")
+_SHORT_QUOTE = 90
+
+
+def _clause(f: Figure) -> str:
+    """The figure as the document words it: the quote (or, when long, its clauses around the value),
+    the value in bold."""
+    text = f.quote.strip()
+    if len(text) > _SHORT_QUOTE:
+        parts = _CLAUSE.findall(text)
+        at = next((i for i, p in enumerate(parts) if f.value in p), 0)
+        text = "".join(parts[max(0, at - 1) : at + 2])
+    text = text.rstrip("，,；;。")
+    return text.replace(f.value, f"**{f.value}**", 1) if f.value in text else f"{text}（**{f.value}{f.unit}**）"
+
+
+def _when(f: Figure) -> str:
+    if f.kind == "target" and f.by_when:
+        return f"（目标期限：{f.by_when}）"
+    return f"（{f.as_of}）" if f.as_of else ""

@@ -1,0 +1,53 @@
+"""The mechanism answerer: a province's working mechanism that the ask names or describes, with its parts,
+frequency and who reports to whom."""
+
+from __future__ import annotations
+
+from assistant import tools as T
+from assistant.offline.records import content_of, record_notes
+from assistant.offline.reply import Context, Reply
+from assistant.understanding.dialogue import Frame
+from retrieval.facts import Mechanism
+
+
+def mechanism(ctx: Context, frame: Frame) -> Reply | None:
+    """The mechanism the ask names or describes, in each province it asks about."""
+    provinces: list[str | None] = list(frame.provinces) or [None]
+    replies = [r for p in provinces if (r := _mechanism_in(ctx, frame, p)) is not None]
+    if not replies:
+        return None
+    return Reply("\n\n".join(r.lead for r in replies), [e for r in replies for e in r.evidence],
+                 body="\n\n".join(r.body for r in replies if r.body), notes=[n for r in replies for n in r.notes],
+                 tools=["mechanisms"])
+
+
+def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | None:
+    named = [x for x in ctx.tables.facts.mechanisms if x.id in frame.keys("mechanism")
+             and (province is None or x.province == province)]
+    if named:
+        candidates = named
+    else:
+        r = T.mechanisms(ctx.deps, " ".join([*frame.keys("term"), content_of(frame)]), province=province, limit=5)
+        if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
+            r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)
+        candidates = [m.record for m in r.matches if isinstance(m.record, Mechanism) and m.score >= 2]
+    wanted = [f for f in ("frequency", "recipient") if f in frame.facets]
+    chosen = [m for m in candidates if all(getattr(m, f) for f in wanted)][:1] or candidates[:1]
+    if not chosen:
+        return None
+    m = chosen[0]
+    yes = ctx.say("yes") if "yesno" in frame.reading.answer_types else ""
+    parts = "\n".join(f"{i}. {p}" for i, p in enumerate(m.parts, start=1))
+    detail = "；".join(x for x in (f"频次：{m.frequency}" if m.frequency else "",
+                                   f"报送：{m.reporter}→{m.recipient}" if m.reporter and m.recipient else "") if x)
+    lead = yes + ctx.say("mechanism", province=ctx.province_name(m.province), name=m.name, fact=m.fact,
+                         detail=f"（{detail}）" if detail else "")
+    return Reply(lead, ctx.evidence([ctx.deps.cite(m.source, m.quote)]), body=parts, notes=record_notes([m]),
+                 tools=["mechanisms"])
+
+
+def _counterpart_topic(ctx: Context, frame: Frame) -> str:
+    last = ctx.dialogue.last
+    keys = [m.key for m in (last.slots.get("mechanism", []) if last else [])]
+    recs = [m for m in ctx.tables.facts.mechanisms if m.id in keys]
+    return " ".join([frame.reading.topic, *(f"{m.name} {m.fact} {' '.join(m.keywords)}" for m in recs)])

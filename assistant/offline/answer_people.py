@@ -1,0 +1,130 @@
+"""Answerers over the people and events of the narrative facts: who a person is, an event's date, host and
+speakers, the press questions and who answered them."""
+
+from __future__ import annotations
+
+from assistant import tools as T
+from assistant.offline.chain_rows import row_evidence
+from assistant.offline.records import record_notes
+from assistant.offline.reply import Context, Reply
+from assistant.understanding.dialogue import Frame
+from retrieval.facts import Event, Fact, Person
+
+
+def titled_name(ctx: Context, p: Person) -> str:
+    name = ctx.en_name(p.name) if ctx.en else p.name
+    return f"{p.title}**{name}**"
+
+
+def person_profile(ctx: Context, frame: Frame) -> Reply | None:
+    names = frame.keys("person") or frame.keys("leader") or frame.keys("liaison")
+    parts, cites, records, rows = [], [], [], []
+    for name in names[:2]:
+        r = T.person_profile(ctx.deps, name)
+        if r.not_found:
+            continue
+        shown = ctx.en_name(r.name) if ctx.en else r.name
+        roles = [ctx.say("role_event", title=ctx.title_of(p), role=p.role, event=_event_name(ctx, p),
+                         represents=f"，代表{p.represents}" if p.represents else "") for p in r.people]
+        roles += [ctx.say("role_general", province=ctx.province_name(g.province), post=g.post) for g in r.general]
+        if r.leads:
+            f = r.leads[0]
+            post = (f" ({f.leader_post})" if ctx.en else f"（{f.leader_post}）") if f.leader_post else ""
+            roles.append(ctx.say("role_leader", province=ctx.province_name(f.province), post=post,
+                                 chains="、".join(x.chain for x in r.leads),
+                                 title=ctx.tables.spec(f.province).leader_title))
+        if r.liaison_for:
+            f = r.liaison_for[0]
+            roles.append(ctx.say("role_liaison", label=f.labels.get("liaison", ""), division=f.division or "",
+                                 chains="、".join(x.chain for x in r.liaison_for)))
+        parts.append(ctx.say("person", name=shown, roles="；".join(roles)))
+        if len(roles) > 1 and len({c.doc_id for c in r.citations}) > 1:
+            parts.append(ctx.say("same_name", name=r.name))
+        cites += [ctx.deps.cite(p.source, p.quote) for p in r.people] + [ctx.deps.cite(g.source, g.quote)
+                                                                         for g in r.general]
+        rows += [*r.leads, *r.liaison_for]
+        records += r.people
+    if not parts:
+        return None
+    evidence = ctx.evidence(T.unique_citations(cites)) + row_evidence(ctx, list({f.chain: f for f in rows}.values()))
+    return Reply("\n\n".join(parts), evidence, notes=record_notes(records), tools=["person_profile"], about_people=True)
+
+
+def _event_name(ctx: Context, p: Person) -> str:
+    e = next((e for e in ctx.tables.facts.events if e.id == p.event), None)
+    if e is not None:
+        return e.name
+    meta = ctx.tables.document(p.source)
+    return f"《{meta.title}》" if meta else ""
+
+
+def _event(ctx: Context, frame: Frame) -> tuple[Event, T.narrative.EventResult] | None:
+    keys = frame.keys("event")
+    if not keys:
+        docs = frame.keys("document")
+        keys = [e.id for e in ctx.tables.facts.events if e.source in docs]
+    if not keys:  # a document that reports no event (a scheme) has no speakers to list
+        return None
+    r = T.event_info(ctx.deps, keys[0])
+    return None if r.not_found or r.event is None else (r.event, r)
+
+
+def event_info(ctx: Context, frame: Frame) -> Reply | None:
+    found = _event(ctx, frame)
+    if found is None:
+        return None
+    e, r = found
+    facets = frame.facets or {"date", "organiser", "host"}
+    lines = []
+    if "host" in facets and r.host:
+        lines.append(ctx.say("event_host", event=e.name, host=titled_name(ctx, r.host)))
+    if facets & {"date", "organiser", "session"} or not lines:
+        if e.date:
+            lines.append(ctx.say("event_when", event=e.name, date=_date(e.date), organiser=e.organiser or ""))
+        else:
+            meta = ctx.tables.meta(e.source)
+            lines.append(ctx.say("event_undated", event=e.name, organiser=e.organiser or "", title=meta.title,
+                                 published=meta.published or ""))
+    if "purpose" in facets and e.purpose:
+        lines.append(ctx.say("event_purpose", event=e.name, purpose=e.purpose))
+    records: list[Fact] = [e, *([r.host] if r.host and "host" in facets else [])]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(x.source, x.quote) for x in records])),
+                 notes=record_notes(records), tools=["event_info"], about_people="host" in facets)
+
+
+def _date(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def event_people(ctx: Context, frame: Frame) -> Reply | None:
+    found = _event(ctx, frame)
+    if found is None or not found[1].people:
+        return None
+    event, r = found
+    roles = list(dict.fromkeys(p.role for p in r.people))
+    wanted = [x for x in roles if x in frame.facets] or roles
+    lines = []
+    for role in wanted:
+        people = [p for p in r.people if p.role == role]
+        lines.append(ctx.say("event_people", event=event.name, role=role, count=len(people),
+                             people="；".join(titled_name(ctx, p) + (f"（代表{p.represents}）" if p.represents else "")
+                                             for p in people)))
+    chosen = [p for p in r.people if p.role in wanted]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(p.source, p.quote) for p in chosen])),
+                 notes=record_notes(chosen), tools=["event_info"], about_people=True)
+
+
+def exchange(ctx: Context, frame: Frame) -> Reply | None:
+    outlet = frame.keys("outlet")
+    person = frame.keys("person")
+    r = T.exchanges(ctx.deps, outlet=outlet[0] if outlet else None, person=person[0] if person and not outlet else None,
+                    topic=frame.reading.topic or None)
+    if r.not_found:
+        return None
+    people = {p.name: p for p in ctx.tables.facts.people}
+    lines = []
+    for x in r.exchanges[:4]:
+        who = people.get(x.answered_by)
+        lines.append(ctx.say("exchange", outlet=x.outlet, question=x.question,
+                             answered=titled_name(ctx, who) if who else x.answered_by))
+    return Reply("\n\n".join(lines), ctx.evidence(r.citations[:4]), tools=["exchanges"], about_people=True)

@@ -1,0 +1,55 @@
+"""The statement answerer: what a speaker or a document says about a topic, or every point a speaker made."""
+
+from __future__ import annotations
+
+from assistant import tools as T
+from assistant.offline.answer_people import titled_name
+from assistant.offline.records import content_of, document_of, pick, record_notes, speaker_of
+from assistant.offline.reply import Context, Reply
+from assistant.understanding.dialogue import Frame
+from retrieval.facts import Person, Statement
+
+_MAX_POINTS = 10
+_POINT_SCORE = 1.5  # a point that shares at least the topic's main word with the ask
+_SUBJECTS = ("chain", "term", "problem", "city", "action", "mechanism")
+_SUBJECT_CHARS = 3
+
+
+def statement(ctx: Context, frame: Frame) -> Reply | None:
+    topic = content_of(frame)
+    speaker = speaker_of(ctx, frame)
+    r = T.statements(ctx.deps, topic, speaker=speaker, source=document_of(frame), limit=8)
+    if r.not_found and speaker:
+        r = T.statements(ctx.deps, topic, source=document_of(frame), limit=8)
+    chosen = [s for s in pick(ctx, frame, r) if isinstance(s, Statement)]
+    if not chosen or r.matches[0].score < 2:
+        return None
+    people = {p.name: p for p in ctx.tables.facts.people}
+    if speaker in people and "list" in frame.reading.answer_types:
+        return _speakers_points(ctx, frame, people[speaker], topic)
+    lines = [ctx.say("statement", who=titled_name(ctx, people[s.speaker]) if s.speaker in people else
+                     f"《{ctx.tables.meta(s.source).title}》", fact=s.fact) for s in chosen]
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in chosen])),
+                 notes=record_notes(chosen), tools=["statements"])
+
+
+def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> Reply | None:
+    """"袁德芳讲了哪几条": everything the speaker said that touches the topic, in the document's order."""
+    # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
+    if any(frame.slots.get(k) for k in _SUBJECTS) or len(frame.reading.topic) >= _SUBJECT_CHARS:
+        r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(frame), limit=_MAX_POINTS)
+        points = [m.record for m in r.matches if isinstance(m.record, Statement) and m.score >= _POINT_SCORE]
+    else:
+        source = document_of(frame)
+        points = [s for s in ctx.tables.facts.statements if s.speaker == person.name and
+                  (source is None or s.source == source)]
+    if not points:
+        return None
+    text = ctx.deps.documents.get(points[0].source)
+    points.sort(key=lambda s: text.text.find(s.quote) if text else 0)
+    total, points = len(points), points[:_MAX_POINTS]
+    items = "\n".join(f"{i}. **{s.topic}**：{s.fact}" for i, s in enumerate(points, 1))
+    lead = ctx.say("statement_list" if total == len(points) else "statement_list_more", who=titled_name(ctx, person),
+                   count=len(points), total=total, items=items)
+    return Reply(lead, ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in points[:1]])),
+                 notes=record_notes(points), tools=["statements"])

@@ -1,0 +1,105 @@
+"""Choosing the narrative records (statements, figures, mechanisms) for an ask: what the ask is about,
+the speaker and document it names, the best records and the close ones that add something, their notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant import tools as T
+from assistant.offline.reply import Context
+from assistant.understanding.dialogue import Frame
+from retrieval.facts import Fact, Figure
+from retrieval.normalize import fold
+from retrieval.overlap import grams, overlap
+
+_CLOSE = 0.8  # a second match within this share of the best score is shown too
+_CLOSE_LIST = 0.5
+_NAMED = {"city", "person", "leader", "chain", "department", "outlet"}  # what a second record must name too
+MIN_COVERAGE = 0.3  # a record must share at least this share of the ask's topic bigrams
+
+
+def record_notes(records: Sequence[Fact]) -> list[str]:
+    return list(dict.fromkeys(r.note for r in records if r.status == "inferred" and r.note))
+
+
+def _said_before(ctx: Context, record: Fact) -> bool:
+    """Already stated in the previous answer ("他还提到了哪条走廊？" wants another one)."""
+    last = ctx.dialogue.last
+    if last is None or not last.answer:
+        return False
+    said = fold(last.answer)
+    return any(len(p) >= 6 and fold(p[:12]) in said for p in (record.quote, getattr(record, "fact", "")))
+
+
+def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
+    """The best records, and the next ones close to them; more for a list ("讲了哪几条"), and none the
+    ask shares too little with."""
+    records = [m for m in result.matches if not (frame.reading.again and _said_before(ctx, m.record))]
+    want = grams(_topical(frame))
+    records = [m for m in records if want and overlap(want, record_text(m.record)) / len(want) >= MIN_COVERAGE]
+    if not records:
+        return []
+    listing = "list" in frame.reading.answer_types
+    best = records[0].score
+    close = _CLOSE_LIST if listing else _CLOSE
+    chosen = [m.record for m in records if m.score >= best * close][: 6 if listing else 3]
+    return _distinct(frame, chosen, listing)
+
+
+def _distinct(frame: Frame, records: list, listing: bool) -> list:
+    """The best record, and others only when they add something: not the same number again, and naming
+    what the best one names of the ask (孝感's statement, not another speaker's on 传统产业)."""
+    text = fold(record_text(records[0]))
+    named = {frame.reading.folded[m.start : m.end] for m in frame.reading.mentions if m.kind in _NAMED}
+    named = {n for n in named if n and n in text}
+    out = records[:1]
+    for r in records[1:]:
+        if all(n in fold(record_text(r)) for n in named) and (listing or not any(_same(r, kept) for kept in out)):
+            out.append(r)
+    return out
+
+
+def _same(a, b) -> bool:
+    """The same number again, or another number of the same sentence (the ask wants one of them)."""
+    if isinstance(a, Figure) and isinstance(b, Figure):
+        return (a.value == b.value and a.unit == b.unit) or a.quote == b.quote
+    return False
+
+
+def _topical(frame: Frame) -> str:
+    """The ask's content without the words that only say how it is asked (提到, 说了 … the intent's cues)."""
+    text = content_of(frame)
+    for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
+        text = text.replace(fold(cue), "")
+    return text or content_of(frame)
+
+
+def content_of(frame: Frame) -> str:
+    """What the ask is about, its entities included (生物医药, 孝感): the record search wants them."""
+    return frame.reading.content or frame.reading.topic or frame.reading.folded
+
+
+def speaker_of(ctx: Context, frame: Frame) -> str | None:
+    """The person named, or the one speaker of the event or document asked about who speaks for the
+    department named ("发布会上发改委怎么说" is what 省发改委's speaker said)."""
+    names = frame.keys("person") or frame.keys("leader")
+    if names:
+        return names[0]
+    departments, documents = set(frame.keys("department")), set(frame.keys("document"))
+    if not departments or not documents:
+        return None
+    speakers = {p.name for p in ctx.tables.facts.people if p.source in documents and departments & {
+        m.key for m in ctx.deps.gazetteer.scan(p.org) if m.kind == "department"}}
+    return speakers.pop() if len(speakers) == 1 else None
+
+
+def document_of(frame: Frame) -> str | None:
+    """The document the ask names, if any."""
+    docs = frame.keys("document")
+    if docs:
+        return docs[0]
+    return None
+
+
+def record_text(record: Fact) -> str:
+    return " ".join(str(getattr(record, f, "") or "") for f in ("topic", "what", "name", "fact", "quote"))

@@ -1,0 +1,92 @@
+"""The chain-table answerers: a chain's leader, lead department (with the press conference's confirmation) and
+liaison, a leader's, a division's or a department's chains, the chief leaders, the list of chains, a column,
+and the refusals for a chain or a column a province's table does not have."""
+
+from __future__ import annotations
+
+from assistant.offline import answer_chains as A
+from assistant.policy import RefusalReason
+
+
+def test_a_chains_leader_with_post_row_and_suggestions(asked):
+    reply = A.chain_leader(*asked("湖北芯片这条链谁是链长？", "chain_leader"))
+    assert "**曹广晶**（副省长）" in reply.lead and reply.tools == ["chain_leader"] and reply.about_people
+    assert [e.citation.doc_id for e in reply.evidence] == ["hubei_scheme"] and reply.notes == []
+    assert "曹广晶还负责哪些产业链？" in reply.suggestions and not any("{" in s for s in reply.suggestions)
+
+
+def test_a_chain_the_province_does_not_have_is_a_refusal_that_names_it(asked):
+    reply = A.chain_leader(*asked("湖南汽车产业链链长是谁", "chain_leader"))
+    assert reply.refused == RefusalReason.NOT_FOUND and "湖南" in reply.lead and "汽车产业链" in reply.lead
+
+
+def test_english_names_the_leader_in_pinyin_with_the_chinese(asked):
+    reply = A.chain_leader(*asked("Who leads the integrated circuit chain in Hubei?", "chain_leader", lang="en"))
+    assert "Cao Guangjing (曹广晶)" in reply.lead and "Vice Governor" in reply.lead
+
+
+def test_a_lead_department_the_press_conference_confirms(asked):
+    reply = A.lead_department(*asked("湖北汽车产业链牵头部门是哪个", "lead_department"))
+    assert "**省发改委**" in reply.lead and any("袁德芳" in n for n in reply.notes)
+    assert [e.citation.doc_id for e in reply.evidence] == ["hubei_scheme", "hubei_press"]
+    assert "湖北之声" in reply.evidence[1].citation.quote  # the question that names 省发改委 the lead department
+
+
+def test_an_inferred_lead_department_carries_the_merged_cell_note(asked):
+    reply = A.lead_department(*asked("智能制造装备产业链的牵头部门是哪个？", "lead_department"))
+    assert "**省发改委**" in reply.lead and reply.notes and "牵头部门" in reply.notes[0] and "推定" in reply.notes[0]
+
+
+def test_a_column_the_provinces_table_lacks_is_a_refusal_that_shows_the_row(asked):
+    reply = A.lead_department(*asked("湖南工程机械的牵头部门是哪个？", "lead_department"))
+    assert reply.refused == RefusalReason.NOT_FOUND and "牵头部门" in reply.lead and "许达哲" in reply.lead
+    assert [e.citation.doc_id for e in reply.evidence] == ["hunan_plan"]
+
+
+def test_a_liaison_and_division_with_the_merged_division_cell(asked):
+    reply = A.liaison(*asked("湖北大数据链的联络员是谁？", "liaison"))
+    assert "**王梅汉**" in reply.lead and "**智数处**" in reply.lead
+    assert reply.notes and "省经信厅联络处室" in reply.notes[0]
+
+
+def test_a_divisions_chains(asked):
+    reply = A.liaison(*asked("原材料处对接哪几条产业链", "liaison"))
+    assert reply.tools == ["chains_of_division"] and "现代化工产业链、新材料产业链" in reply.lead
+    assert len(reply.evidence) == 2
+
+
+def test_a_leaders_chains_with_the_merged_leader_cell(asked):
+    reply = A.leader_chains(*asked("曹广晶负责哪些产业链？", "leader_chains"))
+    assert "2 条" in reply.lead and "集成电路产业链、光通信产业链" in reply.lead and reply.about_people
+    assert reply.notes and "链长姓名" in reply.notes[0]  # 光通信's leader cell is merged
+
+
+def test_a_departments_chains(asked):
+    reply = A.department_chains(*asked("省委军民融合办牵头哪些产业链", "department_chains"))
+    assert "船舶和海洋工程装备产业链、航空航天产业链" in reply.lead and reply.tools == ["chains_of_department"]
+
+
+def test_the_chief_chain_leaders_or_what_a_province_says_instead(asked):
+    named = A.general_leader(*asked("湖北省产业链的总链长由谁来当", "general_leader"))
+    assert "**应勇**" in named.lead and "**王晓东**" in named.lead and "2 位" in named.lead
+    unnamed = A.general_leader(*asked("湖南的总链长是谁", "general_leader"))
+    assert "挂帅" in unnamed.lead and "应勇" not in unnamed.lead
+    assert [e.citation.doc_id for e in unnamed.evidence] == ["hunan_plan"]
+
+
+def test_lists_name_every_row(answer):
+    a = answer("湖南一共有哪些产业链？")
+    assert "**22**" in a.answer and "许达哲" in a.answer and len(a.citations) == 22
+
+
+def test_a_list_narrowed_to_an_industry_group(asked):
+    reply = A.list_chains(*asked("湖南材料产业有哪些集群", "list_chains"))
+    assert "（材料）" in reply.lead and "**5**" in reply.lead and len(reply.evidence) == 5
+    assert "先进陶瓷材料（黄兰香）" in reply.lead and "碳基材料（陈飞※）" in reply.lead and "工程机械" not in reply.lead
+
+
+def test_a_column_asked_by_name(asked):
+    kind = A.chain_column(*asked("工程机械是世界级还是国家级集群", "chain_column"))
+    assert "**世界级产业集群**" in kind.lead
+    post = A.chain_column(*asked("湖北汽车产业链链长是什么职务", "chain_column"))
+    assert "**李乐成**" in post.lead and "**省委常委、常务副省长**" in post.lead

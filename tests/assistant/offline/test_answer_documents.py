@@ -1,0 +1,94 @@
+"""The document and glossary answerers: a term (or its counterpart in the province asked about), comparisons
+(prepared points, document facts side by side, or each province's mechanism), a section's items, a
+document's facts, and what the assistant covers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.offline import answer_documents as D
+
+
+def _own(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith(">"))
+
+
+def test_a_term_with_its_defining_sentence(asked):
+    reply = D.define_term(*asked("什么是五图作业？", "define_term"))
+    assert reply.lead.startswith("**“五图作业”**") and "技术结构图、应用领域图、产业布局图、发展路线图和招商目标图" in reply.lead
+    assert [e.citation.doc_id for e in reply.evidence] == ["hubei_scheme"] and reply.tools == ["define"]
+
+
+def test_a_term_asked_of_the_other_province_is_its_counterpart(asked):
+    reply = D.define_term(*asked("湖南的七个一是什么", "define_term"))
+    assert reply.lead.startswith("**“八个一”**") and any("“七个一”" in n for n in reply.notes)
+    assert [e.citation.doc_id for e in reply.evidence] == ["hunan_plan"]
+
+
+def test_a_prepared_comparison_cites_both_sides(asked):
+    reply = D.compare(*asked("湖北的七个一和湖南的八个一有什么区别？", "compare"))
+    assert reply.lead.startswith("**工作模式**") and "湖北：“七个一”" in reply.lead and "湖南：“八个一”" in reply.lead
+    assert [e.citation.doc_id for e in reply.evidence] == ["hubei_scheme", "hunan_plan"]
+
+
+def test_a_point_only_one_province_has_says_so_and_gives_the_nearest(asked):
+    reply = D.compare(*asked("湖北和湖南的五图作业有什么不同", "compare"))
+    assert "只见于湖北的方案" in reply.lead and "产业长板短板动态表" in reply.lead
+    assert {e.citation.doc_id for e in reply.evidence} == {"hubei_scheme", "hunan_plan"}
+
+
+def test_which_provinces_scheme_came_first_compares_the_dates(answer, service):
+    a = answer("两个省的方案哪个先出台？")
+    metas = sorted((service.deps.tables.meta(p.scheme) for p in service.deps.tables.provinces), key=lambda m: m.date)
+    first = a.answer.splitlines()[0]
+    assert first.startswith(metas[0].province) and first.index(metas[0].title) < first.index(metas[-1].title)
+    assert {c.doc_id for c in a.citations} == {m.id for m in metas}
+
+
+def test_a_document_fact_of_both_provinces_cites_each_issuer_line(answer, service):
+    a = answer("两省的链长制方案分别是哪个单位印发的？")
+    for p in service.deps.tables.provinces:
+        meta = service.deps.tables.meta(p.scheme)
+        assert meta.issuer in a.answer
+        quote = next(c.quote for c in a.citations if c.doc_id == meta.id)
+        assert "办公厅" in quote and quote in service.deps.documents.get(meta.id).text
+
+
+@pytest.mark.parametrize("first, follow, expected", [
+    ("什么是七个一", "湖南有类似的吗", "八个一"),
+    ("湖北的专家咨询是怎么安排的？", "湖南也有类似安排吗", "智囊团队"),
+])
+def test_a_similar_arrangement_is_the_one_the_last_question_asked_about(answer, after, first, follow, expected):
+    a = answer(follow, after(first))
+    assert "compare" in a.tools_used and expected in _own(a.answer)
+
+
+def test_a_sections_items_and_a_documents_parts(asked):
+    tasks = D.outline(*asked("湖北方案的重点任务有哪几项", "outline"))
+    assert "“重点任务”部分共 **5** 项" in tasks.lead and tasks.body.startswith("1. 推进产业基础再造，提升自主创新能力")
+    mechanisms = D.outline(*asked("湖北方案建立了哪些工作机制", "outline"))
+    assert "5. 建立调度督导机制" in mechanisms.body
+    parts = D.outline(*asked("湖北方案有哪几部分", "outline"))
+    assert "共分 **6** 个部分" in parts.lead and parts.body.splitlines()[-1] == "6. 六、保障措施"
+
+
+def test_a_documents_facts_each_cited(asked):
+    number = D.document_info(*asked("湖北方案的文号是什么？", "document_info"))
+    assert "**鄂政办发〔2021〕23号**" in number.lead and number.evidence[0].citation.quote == "鄂政办发〔2021〕23号"
+    validity = D.document_info(*asked("湖北方案的有效期是哪几年", "document_info"))
+    assert "**2021—2023年**" in validity.lead
+    effective = D.document_info(*asked("湖南方案什么时候开始施行", "document_info"))
+    assert "自发布之日起施行" in effective.lead and "2021年8月17日" in effective.lead
+    supersedes = D.document_info(*asked("湖南方案废止了哪个文件", "document_info"))
+    assert "湘办发〔2020〕7号" in supersedes.lead and "湘办发〔2020〕7号" in supersedes.evidence[0].citation.quote
+
+
+def test_what_the_assistant_covers(asked, tables):
+    reply = D.capabilities(*asked("我可以问你什么"))
+    assert all(p in reply.lead for p in tables.province_names)
+    assert all(f"《{d.title}》" in reply.lead for d in tables.documents)
+    assert reply.body.count("- ") == 6 and len(reply.suggestions) == 3 and reply.evidence == []
+
+
+def test_a_known_topic_is_a_glossary_term_in_the_text(context):
+    assert D.known_topic(context(), "七个一是什么") and not D.known_topic(context(), "明天天气")

@@ -1,0 +1,34 @@
+"""The mechanism answerer: the mechanism asked about in each province asked about, with its parts, frequency
+and who reports to whom; "有没有" answered yes first; a counterpart asked of another province."""
+
+from __future__ import annotations
+
+from assistant.offline import answer_mechanisms as M
+
+
+def test_a_mechanism_with_frequency_reporting_line_and_parts(asked):
+    reply = M.mechanism(*asked("湖北的调度督导机制是怎样的", "mechanism"))
+    assert "湖北的**调度督导机制**" in reply.lead and "频次：按季调度、半年通报、年度会商" in reply.lead
+    assert "报送：各产业链牵头部门→领导小组办公室" in reply.lead
+    assert reply.body.startswith("1. ") and reply.body.count("\n") == 3
+    assert [e.citation.doc_id for e in reply.evidence] == ["hubei_scheme"]
+
+
+def test_a_yes_no_ask_is_answered_yes_first(asked):
+    reply = M.mechanism(*asked("湖北有没有问题办理机制", "mechanism"))
+    assert reply.lead.startswith("有。") and "**问题办理机制**" in reply.lead
+
+
+def test_the_frequency_asked_for(asked):
+    reply = M.mechanism(*asked("湖南综合协调机制多久报告一次", "mechanism"))
+    assert "湖南的**综合协调机制**" in reply.lead and "频次：每季度" in reply.lead
+
+
+def test_each_province_asked_about_gets_its_own(asked):
+    reply = M.mechanism(*asked("两省的调度机制分别是怎样的", "mechanism"))
+    assert reply.lead.index("湖北的**") < reply.lead.index("湖南的**") and len(reply.evidence) == 2
+
+
+def test_the_same_ask_of_the_other_province_finds_its_counterpart(asked, after):
+    reply = M.mechanism(*asked("湖南呢？", "mechanism", after("湖北的调度督导机制是怎样的")))
+    assert "湖南的**综合协调机制**" in reply.lead and "每季度" in reply.lead

@@ -1,0 +1,52 @@
+"""The people and events answerers: who a person is (every role, in every document), an event's host and
+date, who spoke at it in which role, the press questions and who answered them."""
+
+from __future__ import annotations
+
+from assistant.offline import answer_people as P
+
+
+def test_a_person_with_roles_in_two_documents(asked):
+    reply = P.person_profile(*asked("郭涛是谁？", "person_profile"))
+    assert "发布人" in reply.lead and "集成电路产业链、光通信产业链的省经信厅联络员（电子处）" in reply.lead
+    assert "不同文件" in reply.lead  # the sources do not say the two 郭涛 are one person
+    assert [e.citation.doc_id for e in reply.evidence][:2] == ["hubei_press", "hubei_scheme"] and reply.about_people
+
+
+def test_a_chief_chain_leader(asked):
+    reply = P.person_profile(*asked("应勇是谁", "person_profile"))
+    assert "总链长" in reply.lead and "省委书记、省人大常委会主任" in reply.lead
+
+
+def test_the_host_rests_on_an_inference_and_says_so(asked):
+    reply = P.event_info(*asked("发布会是谁主持的？", "event_info"))
+    assert "**张修富**主持" in reply.lead and reply.about_people
+    assert reply.notes and "推断" in reply.notes[0]
+
+
+def test_an_events_date_and_organiser_or_the_report_line_when_undated(asked):
+    dated = P.event_info(*asked("新闻发布会哪天开的", "event_info"))
+    assert "**2021年4月30日**" in dated.lead and "省政府新闻办" in dated.lead and not dated.about_people
+    undated = P.event_info(*asked("政协会议是哪天开的", "event_info"))
+    assert "未载明会议日期" in undated.lead and "2022年07月15日" in undated.lead
+
+
+def test_an_events_speakers_of_a_role_in_their_order(asked):
+    reply = P.event_people(*asked("发布会一共几位发布人", "event_people"))
+    assert "共 4 位" in reply.lead and len(reply.evidence) == 4
+    at = [reply.lead.index(name) for name in ("郭涛", "袁德芳", "张志敏", "何书平")]
+    assert at == sorted(at) and "张修富" not in reply.lead
+
+
+def test_a_speakers_title_names_the_organisation_once(answer):
+    a = answer("省政协那次会议上谁作的主题发言？")
+    lead = a.answer.split("\n\n")[0]
+    assert "彭军" in lead and "省政协省政协" not in a.answer
+    assert "的发言人共" not in a.answer  # 主题发言 asks for the keynote speaker, not every speaker
+
+
+def test_a_press_question_by_outlet_or_by_topic(asked):
+    by_outlet = P.exchange(*asked("湖北之声记者问了什么", "exchange"))
+    assert by_outlet.lead.startswith("**湖北之声**") and "**袁德芳**回答" in by_outlet.lead
+    by_topic = P.exchange(*asked("发布会上哪家媒体问了孝感的问题", "exchange"))
+    assert by_topic.lead.startswith("**中新社**") and "**张志敏**回答" in by_topic.lead

@@ -1,0 +1,38 @@
+"""The statement answerer: what a speaker or a document says on a topic, or every point a speaker made on it
+(in the document's order)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.offline import answer_statements as S
+
+
+def test_what_a_speaker_said_on_the_topic(asked):
+    reply = S.statement(*asked("孝感对接的是武汉哪个产业集群", "statement"))
+    assert "**张志敏**表示" in reply.lead and "“965”产业集群" in reply.lead
+    assert [e.citation.doc_id for e in reply.evidence] == ["hubei_press"] and reply.tools == ["statements"]
+
+
+def test_a_speakers_points_on_a_subject(asked):
+    reply = S.statement(*asked("袁德芳讲了汽车产业的哪几点", "statement"))
+    assert "**袁德芳**讲了以下 9 点" in reply.lead
+    assert reply.lead.index("“武襄十随”汉江汽车走廊") < reply.lead.index("沿长江汽车走廊")  # the document's order
+    assert len(reply.evidence) == 1
+
+
+def test_a_departments_speaker_lists_every_point_in_order(answer, service):
+    """"发布会上经信厅讲了哪几点": the department's one speaker at the event, every point, the document's order."""
+    a = answer("新闻发布会上省经信厅讲了哪几点？")
+    lead = a.answer.split("\n\n>")[0]
+    assert "郭涛" in lead.splitlines()[0] and re.search(r"共讲了 \d+ 点，前 \d+ 点", lead)
+    points = re.findall(r"^\d+\. \*\*(.+?)\*\*", lead, re.M)
+    assert len(points) >= 3 and len(a.citations) == 1
+    text = service.deps.documents.get(a.citations[0].doc_id).text
+    speaker = {s.topic: s for s in service.deps.tables.facts.statements if s.speaker == "郭涛"}
+    at = [text.find(speaker[p].quote) for p in points]
+    assert at == sorted(at)
+
+
+def test_an_ask_no_statement_shares_enough_with_is_not_answered(asked):
+    assert S.statement(*asked("天气怎么样")) is None

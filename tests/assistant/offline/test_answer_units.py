@@ -1,0 +1,73 @@
+"""The unit answerers: a unit's duties (or, in a province without a duties list, what its scheme says the unit
+does), which unit handles a problem (by the duties list, or by the province's problem-handling mechanism), the
+actions and who leads them, the units of the duties list."""
+
+from __future__ import annotations
+
+from assistant.offline import answer_units as U
+
+
+def test_a_duty_is_summarised_to_its_first_clauses():
+    assert U.summary("负责甲；参与乙。") == "负责甲；参与乙"
+    long = "甲" * 100 + "；" + "乙" * 50
+    assert U.summary(long) == "甲" * 100 + "等"
+
+
+def test_a_units_duties_from_the_list(asked):
+    reply = U.department_duties(*asked("湖南省统计局在链长制里负责什么？", "department_duties"))
+    assert "**省统计局**（湖南）" in reply.lead and "统计指标体系" in reply.lead
+    assert [e.citation.doc_id for e in reply.evidence] == ["hunan_plan"]
+    assert reply.suggestions and all("湖南" in s for s in reply.suggestions)
+
+
+def test_a_province_without_a_duties_list_answers_from_its_schemes_statements(asked):
+    reply = U.department_duties(*asked("湖北省经信厅的职责是什么", "department_duties"))
+    assert reply.tools == ["statements"] and "省经信厅负责提供各产业链基本情况和工作方案参考" in reply.lead
+    assert {e.citation.doc_id for e in reply.evidence} == {"hubei_scheme"}
+
+
+def test_a_problem_routed_by_the_duties_list(asked):
+    reply = U.problem_department(*asked("湖南园区企业招工难，找谁", "problem_department"))
+    assert "**省人力资源社会保障厅**" in reply.lead and "湖北" not in reply.lead
+    assert any("用工" in e.citation.quote for e in reply.evidence)
+
+
+def test_a_problem_routed_by_the_mechanism_with_the_policy_sentence(asked):
+    reply = U.problem_department(*asked("湖北企业融资难找哪个部门", "problem_department"))
+    assert "**问题办理机制**" in reply.lead and "**省制造强省建设领导小组办公室**" in reply.lead
+    assert "产融对接" in reply.lead and any("产融对接" in e.citation.quote for e in reply.evidence)
+
+
+def test_a_named_chains_lead_department_joins_the_mechanism_route(asked):
+    reply = U.problem_department(*asked("湖北汽车产业链企业融资难找哪个部门", "problem_department"))
+    assert "牵头部门**省发改委**" in reply.lead
+    assert any(e.shown and "汽车产业链" in e.shown for e in reply.evidence)
+
+
+def test_a_problem_without_a_province_is_answered_for_each(asked):
+    reply = U.problem_department(*asked("我们项目用地落实不了，找省里哪个部门？", "problem_department"))
+    assert "在湖北" in reply.lead and "在湖南" in reply.lead and "**省自然资源厅**" in reply.lead
+
+
+def test_an_actions_lead_unit_is_the_one_named_first(asked):
+    reply = U.action_lead(*asked("湖南产业链优质企业培育行动谁牵头？", "action_lead"))
+    assert "由**省工业和信息化厅**牵头" in reply.lead and "省发展改革委、省国资委" in reply.lead
+    assert [e.citation.quote for e in reply.evidence][-1] == "排第一的为牵头单位"
+
+
+def test_all_actions_are_numbered_with_their_leads(asked):
+    reply = U.all_actions(*asked("湖南的六大行动分别是什么", "all_actions"))
+    assert "**6**" in reply.lead and reply.body.count("\n") == 5
+    assert "6. **要素保障行动**：省发展改革委牵头" in reply.body
+
+
+def test_a_units_actions_led_and_joined(asked):
+    reply = U.department_actions(*asked("湖南省工信厅牵头哪些行动", "department_actions"))
+    assert "**省工业和信息化厅**牵头 3 项" in reply.lead and "参与 3 项" in reply.lead
+    assert "产业链优质企业培育行动、产业集群基础能力升级行动、特色产业园区建设行动" in reply.lead
+
+
+def test_the_units_of_a_duties_list(asked):
+    reply = U.list_units(*asked("湖南责任分工涉及多少个单位", "list_units"))
+    assert "**22**" in reply.lead and "人民银行长沙中心支行" in reply.lead
+    assert U.list_units(*asked("湖北责任分工涉及多少个单位", "list_units")) is None  # the scheme has no such list
