@@ -149,7 +149,10 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
               "addressees": m.addressees, "annexes": "；".join(m.annexes) if m.annexes else None,
               "supersedes": r.facts["supersedes"].quote if "supersedes" in r.facts else m.supersedes,
               "effective": m.effective, "published": m.published, "author": m.author}
-    lines = [ctx.say(f"document/{f}", title=m.title, value=values[f]) for f in facets if values.get(f)]
+    # the repeal as the document words it is a whole sentence: it gets the template that does not add one
+    quoted = {"supersedes"} & set(r.facts)
+    lines = [ctx.say(f"document/{f}{'_quoted' if f in quoted else ''}", title=m.title, value=values[f])
+             for f in facets if values.get(f)]
     missing = [f for f in facets if not values.get(f)]
     lines += [ctx.say("doc_missing", title=m.title, what=ctx.say(f"facet/{f}")) for f in missing]
     if r.superseded_by:

@@ -106,7 +106,7 @@ class Extractor:
             if at is not None:
                 lo = max(0, at - 1)
                 text = "".join(clauses[lo : at + 1]).strip()
-                return text.replace(c.span, f"**{c.span}**", 1).rstrip("，,；;：:") + "。"
+                return text.replace(c.span, f"**{c.span}**", 1).rstrip("，,；;：:。") + "。"
         text = c.sentence if len(c.sentence) <= 90 else "".join(clauses[:3])
         return text.rstrip("，,；;：:。") + "。"
 

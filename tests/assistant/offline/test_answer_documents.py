@@ -92,3 +92,9 @@ def test_what_the_assistant_covers(asked, tables):
 
 def test_a_known_topic_is_a_glossary_term_in_the_text(context):
     assert D.known_topic(context(), "七个一是什么") and not D.known_topic(context(), "明天天气")
+
+
+def test_a_repeal_quoted_from_the_document_is_said_once(service):
+    a = service.ask("湖南方案废止了哪个文件")
+    own = "\n".join(line for line in a.answer.splitlines() if not line.startswith(">"))
+    assert "湘办发〔2020〕7号" in own and own.count("同时废止") == 1
