@@ -5,12 +5,10 @@ and a reindex keeps the overlay. Waits are bounded (well over 5× the poll inter
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
 from tests.api.live import ADMIN_KEY, serve
 
@@ -19,19 +17,6 @@ BOUND_S = 60 * POLL_S  # a rebuild takes a fraction of a second; a slow machine 
 QUESTION = "湖北晶圆这条链谁是链长？"
 ALIAS = {"kind": "chain", "target": "集成电路产业链", "province": "湖北", "alias": "晶圆"}
 ADMIN = {"X-API-Key": ADMIN_KEY}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    server = request.getfixturevalue("postgres_url")
-    name = f"r_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from assistant.errors import Conflict, InvalidOverlay, NotFound
 from assistant.store import SqlStore
@@ -17,22 +15,9 @@ from assistant.store import SqlStore
 ALIAS = {"kind": "chain", "target": "集成电路产业链", "alias": "晶圆", "province": "湖北"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'overlay.sqlite3'}"
-    server = request.getfixturevalue("postgres_url")
-    name = f"o_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.fixture
-def store(url):
-    s = SqlStore(url)
+def store(store_url):
+    s = SqlStore(store_url)
     yield s
     s.close()
 
@@ -98,10 +83,10 @@ def test_rollback_to_a_given_version(store):
             store.rollback_overlay("alice", to=bad)
 
 
-def test_writers_at_once_get_distinct_versions(url):
+def test_writers_at_once_get_distinct_versions(store_url):
     """Two replicas (here: threads with their own connections) changing at the same moment: nobody's change
     is lost, the versions are 1..n, each version's `before` is the previous one's `after`."""
-    stores = [SqlStore(url) for _ in range(4)]
+    stores = [SqlStore(store_url) for _ in range(4)]
     errors: list[BaseException] = []
 
     def write(s: SqlStore, i: int) -> None:
@@ -127,24 +112,24 @@ def test_writers_at_once_get_distinct_versions(url):
             s.close()
 
 
-def test_versions_survive_reopening(url):
-    first = SqlStore(url)
+def test_versions_survive_reopening(store_url):
+    first = SqlStore(store_url)
     first.change_overlay(add(ALIAS), "alice")
     first.close()
-    again = SqlStore(url)
+    again = SqlStore(store_url)
     try:
         assert again.overlay() == (1, {"aliases": [ALIAS], "examples": [], "curated": []})
     finally:
         again.close()
 
 
-def test_chainqa_overlay_show_and_versions(url, monkeypatch, capsys):
+def test_chainqa_overlay_show_and_versions(store_url, monkeypatch, capsys):
     from assistant.cli import main
 
-    s = SqlStore(url)
+    s = SqlStore(store_url)
     s.change_overlay(add(ALIAS), "alice")
     s.close()
-    monkeypatch.setenv("CHAINQA_STORE_URL", url)
+    monkeypatch.setenv("CHAINQA_STORE_URL", store_url)
     assert main(["overlay", "show"]) == 0
     assert json.loads(capsys.readouterr().out) == {"version": 1, "overlay": {"aliases": [ALIAS], "examples": [],
                                                                             "curated": []}}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,22 +15,9 @@ from assistant.answer import Answer, Citation
 from assistant.store import SqlStore
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'sub' / 'store.sqlite3'}"
-    server = request.getfixturevalue("postgres_url")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.fixture
-def store(url):
-    s = SqlStore(url)
+def store(store_url):
+    s = SqlStore(store_url)
     yield s
     s.close()
 
@@ -84,11 +70,11 @@ def test_rating_must_be_plus_or_minus_one(store):
         store.add_feedback("q", "a", 0)
 
 
-def test_rows_survive_reopening(url):
-    first = SqlStore(url)
+def test_rows_survive_reopening(store_url):
+    first = SqlStore(store_url)
     first.add_feedback("q", "a", 1)
     del first  # no close: as if the process had died after the commit
-    again = SqlStore(url)
+    again = SqlStore(store_url)
     assert again.feedback(5)[0]["question"] == "q"
     again.close()
 
@@ -124,10 +110,10 @@ def test_retention_deletes_only_old_rows(store):
     assert [r["question"] for r in store.questions(10)] == ["新问题"]
 
 
-def test_an_older_store_is_upgraded_in_place(url):
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    engine, meta = sa.create_engine(url), sa.MetaData()
+def test_an_older_store_is_upgraded_in_place(store_url):
+    if store_url.startswith("sqlite:///"):
+        Path(store_url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    engine, meta = sa.create_engine(store_url), sa.MetaData()
     old = sa.Table("question_log", meta,  # the question log as the previous release created it
                    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
                    sa.Column("question", sa.Text, nullable=False), sa.Column("answer", sa.Text, nullable=False),
@@ -139,7 +125,7 @@ def test_an_older_store_is_upgraded_in_place(url):
         conn.execute(sa.insert(old).values(question="q", answer="a", refused=False, engine="offline", latency_ms=1.0,
                                            citations=[], created_at=dt.datetime.now(dt.UTC)))
     engine.dispose()
-    store = SqlStore(url)
+    store = SqlStore(store_url)
     try:
         assert store.questions(5)[0]["aborted"] is False
         store.log_question("新", _answer("答"), aborted=True)
