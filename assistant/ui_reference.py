@@ -99,10 +99,6 @@ def columns_for(service, province: str) -> list[str]:
     return [f for f in COLUMNS if province not in have or f in have[province]]
 
 
-def _departments(service, text: str) -> set[str]:
-    return {m.key for m in service.deps.gazetteer.scan(text) if m.kind == "department"}
-
-
 def _row_filter(service, needle: str):
     """A predicate on chain rows: an alias of a chain, a leader or a department in `needle` (as the tools
     resolve them), or else the text itself in one of the row's cells."""
@@ -115,7 +111,7 @@ def _row_filter(service, needle: str):
     def keep(row) -> bool:
         if (row.chain, row.province) in chains or squash(row.leader) in leaders:
             return True
-        if departments and row.lead_department and departments & _departments(service, row.lead_department):
+        if departments and row.lead_department and departments & service.deps.gazetteer.keys(row.lead_department, "department"):
             return True
         return any(folded in fold(getattr(row, f) or "") for f in COLUMNS)
 

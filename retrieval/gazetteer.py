@@ -139,6 +139,10 @@ class Gazetteer:
         low = text.lower()
         return [w for phrase, words in self.english.items() if phrase in low for w in words]
 
+    def keys(self, text: str, kind: str) -> set[str]:
+        """The keys of the mentions of one kind in `text` (the department families 省经信厅 and 工信厅 share)."""
+        return {m.key for m in self.scan(text) if m.kind == kind}
+
     def scan(self, text: str) -> list[Mention]:
         """All non-overlapping mentions, longest first, left to right."""
         folded = fold_words(text)

@@ -86,14 +86,9 @@ def _confirmers(ctx: Context, f: T.ChainFact, field: str):
     if field != "lead_department" or not f.lead_department:
         return []
     short = fold(f.chain.removesuffix("产业链"))
-    dept = {m.key for m in ctx.deps.gazetteer.scan(f.lead_department) if m.kind == "department"}
-    out = []
-    for p in ctx.tables.facts.people:
-        text = fold(p.represents or "")
-        if short in text and dept & {m.key for m in ctx.deps.gazetteer.scan(p.org + (p.represents or ""))
-                                     if m.kind == "department"}:
-            out.append(p)
-    return out
+    dept = ctx.deps.gazetteer.keys(f.lead_department, "department")
+    return [p for p in ctx.tables.facts.people if short in fold(p.represents or "")
+            and dept & ctx.deps.gazetteer.keys(p.org + (p.represents or ""), "department")]
 
 
 def _confirmations(ctx: Context, facts: list[T.ChainFact], field: str) -> list[str]:

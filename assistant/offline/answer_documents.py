@@ -8,9 +8,9 @@ from dataclasses import replace
 from assistant import tools as T
 from assistant.offline.answer_mechanisms import mechanism
 from assistant.offline.reply import Context, Evidence, Reply
-from assistant.understanding.dialogue import Frame
+from assistant.understanding.dialogue import Frame, facets_of
 from retrieval.gazetteer import headings
-from retrieval.normalize import fold, fold_words
+from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
 
 _DOC_FACETS = ("doc_number", "date", "issuer", "validity", "addressees", "annexes", "supersedes", "effective",
@@ -80,8 +80,7 @@ def _compare(ctx: Context, frame: Frame) -> Reply | None:
 def _compare_documents(ctx: Context, frame: Frame) -> Reply | None:
     """"哪个省的方案先出台": a document fact (date, issuer, period …) of each province's scheme side by side."""
     spec = next((i for i in ctx.tables.catalog.intents if i.answerer == "document_info"), None)
-    cued = {f for f, cues in spec.facets.items() if any(fold_words(c) in frame.reading.folded for c in cues)} \
-        if spec else set()
+    cued = facets_of(spec, frame.reading.folded) if spec else set()
     if not cued:
         return None
     provinces = frame.provinces if len(frame.provinces) > 1 else ctx.tables.province_names

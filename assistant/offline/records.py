@@ -88,8 +88,8 @@ def speaker_of(ctx: Context, frame: Frame) -> str | None:
     departments, documents = set(frame.keys("department")), set(frame.keys("document"))
     if not departments or not documents:
         return None
-    speakers = {p.name for p in ctx.tables.facts.people if p.source in documents and departments & {
-        m.key for m in ctx.deps.gazetteer.scan(p.org) if m.kind == "department"}}
+    speakers = {p.name for p in ctx.tables.facts.people
+                if p.source in documents and departments & ctx.deps.gazetteer.keys(p.org, "department")}
     return speakers.pop() if len(speakers) == 1 else None
 
 

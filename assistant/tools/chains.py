@@ -138,9 +138,9 @@ def chains_of_division(deps: ToolDeps, division: str) -> ChainResult:
 
 def chains_of_department(deps: ToolDeps, department: str, province: str | None = None) -> ChainResult:
     """Which chains a department is the lead department (牵头部门) of."""
-    families = {m.key for m in deps.gazetteer.scan(department) if m.kind == "department"}
+    families = deps.gazetteer.keys(department, "department")
     rows = [r for r in deps.tables.chains if r.lead_department and (province is None or r.province == province)
-            and ({m.key for m in deps.gazetteer.scan(r.lead_department) if m.kind == "department"} & families
+            and (deps.gazetteer.keys(r.lead_department, "department") & families
                  or fold(department) in fold(r.lead_department))]
     if not rows:
         depts = sorted({r.lead_department for r in deps.tables.chains if r.lead_department})

@@ -34,7 +34,7 @@ class ActionResult(BaseModel):
 
 
 def families(deps: ToolDeps, text: str) -> set[str]:
-    return {m.key for m in deps.gazetteer.scan(text) if m.kind == "department"}
+    return deps.gazetteer.keys(text, "department")
 
 
 def unit_matches(deps: ToolDeps, department: str, pool: list[str]) -> list[str]:

@@ -64,7 +64,7 @@ class Dialogue:
         return self.frames[-1] if self.frames else None
 
 
-def _facets(intent: IntentSpec, folded: str) -> set[str]:
+def facets_of(intent: IntentSpec, folded: str) -> set[str]:
     """The facets whose cues occur in the ask, longest cue first: "主题发言" cues 主题发言人, not also 发言人."""
     cues = sorted(((fold_words(c), f) for f, cs in intent.facets.items() for c in cs if c), key=lambda x: -len(x[0]))
     taken = [False] * len(folded)
@@ -157,7 +157,7 @@ class Resolver:
         provinces = self._provinces(reading, dialogue if follow else None, slots)
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
-        facets = _facets(intent, reading.folded) if intent else set()
+        facets = facets_of(intent, reading.folded) if intent else set()
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
     def _leans_on(self, reading: Reading, dialogue: Dialogue) -> bool:
@@ -179,7 +179,7 @@ class Resolver:
         """"哪家媒体？" after a question about a document's date asks another facet of the same thing."""
         if reading.strong_kinds:
             return False
-        return any(fold_words(c) in reading.folded for cues in intent.facets.values() for c in cues)
+        return bool(facets_of(intent, reading.folded))
 
     def _inherit(self, slots: dict[str, list[Mention]], top: Ranked, reading: Reading, dialogue: Dialogue) -> None:
         for kind in top.inherits:

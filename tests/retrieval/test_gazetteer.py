@@ -53,3 +53,9 @@ def test_entities_of_the_narrative_facts_places_and_documents(gazetteer, text, k
 def test_covered_provinces_are_not_other_regions(gazetteer):
     assert not [m for m in gazetteer.scan("湖北和湖南") if m.kind == "region"]
     assert {m.key for m in gazetteer.scan("湖北和湖南") if m.kind == "province"} == {"湖北", "湖南"}
+
+
+def test_keys_of_one_kind(gazetteer):
+    """省经信厅 and 工信厅 are one department family; a chain in the same text is not a department."""
+    assert gazetteer.keys("湖北省经信厅", "department") == gazetteer.keys("湖南省工信厅", "department") != set()
+    assert gazetteer.keys("芯片这条链找省经信厅", "chain") == {"集成电路产业链"}
