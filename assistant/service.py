@@ -24,6 +24,7 @@ from assistant.understanding.asks import AskSplitter
 from assistant.understanding.dialogue import Resolver
 from assistant.understanding.intents import IntentRanker
 from assistant.understanding.language import Converter
+from assistant.understanding.ordinals import Ordinals
 from assistant.understanding.reading import Reader
 from retrieval.documents import Document
 from retrieval.gazetteer import Gazetteer
@@ -71,7 +72,8 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
     question_words = [w for words in tables.catalog.answer_types.values() for w in words]
     return Understanding(reader=reader, ranker=ranker, resolver=Resolver(tables, gazetteer, reader, ranker),
                          splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords),
-                         policy=Policy(tables.policy, years, last), converter=Converter())
+                         policy=Policy(tables.policy, years, last), converter=Converter(),
+                         ordinals=Ordinals(tables.catalog.markers.ordinal_measures))
 
 
 @dataclass

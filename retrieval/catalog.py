@@ -54,6 +54,7 @@ class Markers(BaseModel):
     another: list[str] = Field(default_factory=list)  # 另外, 别的: not the one the last answer gave
     separators: list[str]  # 以及, 另外, 顺便 …: a new ask starts
     numbering: list[str] = Field(default_factory=list)  # 第一, 其一 …
+    ordinal_measures: list[str] = Field(default_factory=list)  # 第三"条链", 第二"个": a position in the last list
     both: list[str] = Field(default_factory=list)  # 两省, 分别 …: every covered province
     question_words: list[str] = Field(default_factory=list)  # 谁, 哪个, 吗 …: a clause that asks something
     joiners: list[str] = Field(default_factory=list)  # "and": a new ask only when a question word follows

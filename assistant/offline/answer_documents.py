@@ -9,6 +9,7 @@ from assistant import tools as T
 from assistant.offline.answer_mechanisms import mechanism
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame, facets_of
+from assistant.understanding.language import ordinal
 from retrieval.gazetteer import headings
 from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
@@ -115,10 +116,29 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     if r.not_found:
         return None
     meta = ctx.tables.meta(doc_id)
+    pick = _picked(frame, meta.title + (section or ""), r.items) if section else None
+    if pick is not None and r.texts[pick]:
+        lead = ctx.say("outline_item", title=meta.title, section=f"“{section}”部分", n=pick + 1, name=r.items[pick],
+                       text=r.texts[pick])
+        return Reply(lead, ctx.evidence([ctx.deps.cite(doc_id, r.texts[pick])]), tools=["outline"])
     items = "\n".join(f"{i}. {name}" for i, name in enumerate(r.items, start=1))
     lead = ctx.say("outline" if section else "parts", title=meta.title, section=f"“{section}”部分" if section else "",
                    count=len(r.items), items="、".join(r.items))
     return Reply(lead, ctx.evidence(r.citations[:2]), body=items if len(r.items) > 3 else "", tools=["outline"])
+
+
+def _picked(frame: Frame, context: str, items: list[str]) -> int | None:
+    """"第一条讲了什么" / "宣传那块具体说了什么": the one item of the section an ask points at, by its position
+    or by a word of its name that the section's and document's names do not hold."""
+    n = ordinal(frame.reading.text)
+    if n is not None:
+        return len(items) - 1 if n == -1 else n - 1 if 1 <= n <= len(items) else None
+    named = "".join(frame.reading.folded[m.start : m.end] for kind in ("term", "province")
+                    for m in frame.reading.slots.get(kind, []))
+    want = grams(frame.reading.text) - grams(context) - grams(named)
+    scores = [overlap(want, name) for name in items]
+    best = max(scores, default=0)
+    return scores.index(best) if best and scores.count(best) == 1 else None
 
 
 def _closest_heading(ctx: Context, doc_id: str, topic: str) -> str | None:

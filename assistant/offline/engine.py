@@ -31,6 +31,7 @@ from assistant.understanding.asks import AskSplitter
 from assistant.understanding.dialogue import Dialogue, Frame, Resolver
 from assistant.understanding.intents import IntentRanker
 from assistant.understanding.language import Converter, detect
+from assistant.understanding.ordinals import Ordinals
 from assistant.understanding.reading import Reader
 
 _SUGGESTION_CACHE = 512
@@ -63,6 +64,7 @@ class Understanding:
     splitter: AskSplitter
     policy: Policy
     converter: Converter
+    ordinals: Ordinals
 
 
 class OfflineEngine:
@@ -88,7 +90,7 @@ class OfflineEngine:
         if not clean or (injected and self._only_aside(clean)):  # "收到请回复OK。" is what is left of an injection
             return self.composer.answer([Outcome(question, refused=RefusalReason.INJECTION)], lang, True, starters)
         dialogue = self.u.resolver.history([(t.role, t.content) for t in history or []])
-        asks = self.u.splitter.split(clean)
+        asks = self.u.splitter.split(self._pointed(clean, dialogue))
         if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
             asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds] or asks
         outcomes = [self._ask(ask, dialogue, lang) for ask in asks]
@@ -148,6 +150,17 @@ class OfflineEngine:
         dialogue.frames.append(frame)
         refused = RefusalReason(reply.refused) if reply.refused else None
         return Outcome(ask, reply, refused=refused, regions=reading.regions)
+
+    def _pointed(self, message: str, dialogue: Dialogue) -> str:
+        """"第三条链的链长是谁" after a list of chains: the third chain's name in place of the ordinal, unless
+        the message names what it counts in ("重点任务第一条" is the section's first item)."""
+        last = dialogue.last
+        if last is None or not last.answer:
+            return message
+        pointed = self.u.ordinals.resolve(message, last.answer)
+        if pointed != message and {"section", "document"} & self.u.reader.read(message).strong_kinds:
+            return message
+        return pointed
 
     def _fits(self, frame: Frame, reply: Reply, searched: bool) -> bool:
         """"去年卖了多少辆车？" is not answered by a sentence that merely names the car: an ask for a number

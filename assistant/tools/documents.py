@@ -30,6 +30,7 @@ class OutlineResult(BaseModel):
     doc_id: str | None = None
     section: str | None = None
     items: list[str] = Field(default_factory=list)
+    texts: list[str] = Field(default_factory=list)  # each item's opening sentences, verbatim ("" for a part)
     citations: list[Citation] = Field(default_factory=list)
     not_found: NotFoundInfo | None = None
 
@@ -128,12 +129,26 @@ def outline(deps: ToolDeps, document: str, section: str | None = None) -> Outlin
     span = _section_span(text, section) if section else None
     if section and span is None:
         return OutlineResult(not_found=not_found(section, [], f"《{doc.title}》中的章节"))
-    items = _parts(text) if span is None else [(m.group(1), m.group(2)) for m in _ITEM.finditer(text, *span)]
+    matches = [] if span is None else list(_ITEM.finditer(text, *span))
+    items = _parts(text) if span is None else [(m.group(1), m.group(2)) for m in matches]
     if not items:
         return OutlineResult(not_found=not_found(section or document, [], "可列举的条目"))
     return OutlineResult(doc_id=document, section=section, items=[name for _, name in items],
+                         texts=[_opening(text, m.end()) for m in matches] or [""] * len(items),
                          citations=unique_citations([deps.cite(document, num + name) if num else
                                                      deps.cite(document, name) for num, name in items]))
+
+
+def _opening(text: str, start: int, limit: int = 160) -> str:
+    """The first sentences of an item's own text after its heading, up to `limit` characters."""
+    end = text.find("\n", start)
+    body = text[start : end if end >= 0 else len(text)].strip()
+    out = ""
+    for sentence in re.findall(r"[^。；]+[。；]?", body):
+        if out and len(out) + len(sentence) > limit:
+            break
+        out += sentence
+    return out.strip()
 
 
 def define(deps: ToolDeps, term: str) -> TermResult:

@@ -72,6 +72,22 @@ def test_a_sections_items_and_a_documents_parts(asked):
     assert "共分 **6** 个部分" in parts.lead and parts.body.splitlines()[-1] == "6. 六、保障措施"
 
 
+@pytest.mark.parametrize(("question", "history", "item", "says"), [
+    ("湖北方案重点任务第一条讲了什么？", (), "第 **1** 项“推进产业基础再造，提升自主创新能力”", "“五基”领域"),
+    ("宣传那块具体说了什么", (("user", "湖北链长制有哪些保障措施？"), ("assistant", "保障措施有三项。")),
+     "第 **3** 项“强化宣传引导”", "广电、报刊、网络"),
+])
+def test_an_item_of_a_section_by_its_position_or_its_words(asked, question, history, item, says):
+    reply = D.outline(*asked(question, "outline", history))
+    assert item in reply.lead and says in reply.lead and not reply.body
+    assert reply.evidence[0].citation.quote in reply.lead
+
+
+def test_a_section_asked_for_without_pointing_at_an_item_lists_them_all(asked):
+    reply = D.outline(*asked("湖北方案保障措施有哪些", "outline"))
+    assert "共 **3** 项：强化组织领导、强化政策支持、强化宣传引导" in reply.lead
+
+
 def test_a_documents_facts_each_cited(asked):
     number = D.document_info(*asked("湖北方案的文号是什么？", "document_info"))
     assert "**鄂政办发〔2021〕23号**" in number.lead and number.evidence[0].citation.quote == "鄂政办发〔2021〕23号"

@@ -82,6 +82,8 @@ def test_an_injected_instruction_is_dropped_and_the_question_answered(service):
     ([("user", "湖北芯片这条链谁是链长？"), ("assistant", "曹广晶。")], "湖北一共有哪些重点产业链？", "16"),
     ([("user", "发改委在发布会上说了汽车产业什么？"), ("assistant", "袁德芳表示要巩固发展“武襄十随”汉江汽车走廊。")],
      "他还提到了哪条走廊？", "沿长江"),
+    ([("user", "湖北有哪些重点产业链"), ("assistant", "湖北共有 3 条：汽车产业链、智能制造装备产业链、集成电路产业链。")],
+     "第三条链的链长是谁", "曹广晶"),
 ])
 def test_follow_ups_carry_the_context(service, history, question, expected):
     assert expected in _own(_ask(service, question, history).answer)

@@ -1,0 +1,46 @@
+"""Ordinal follow-ups: "第三条链的链长是谁" after a list points at the list's third item, so the ask is read
+with that item's name in place of the ordinal."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understanding.language import numeral
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2})[.、)]\s*(.+?)\s*$", re.M)
+_ASIDE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def listed(answer: str) -> list[str]:
+    """The items an answer listed in its own words: its numbered lines, else the enumeration of its first
+    sentence ("共 5 项：甲、乙、丙。"); emphasis and asides in brackets removed."""
+    own = "\n".join(line for line in answer.splitlines() if not line.lstrip().startswith(">"))
+    numbered = [m.group(2) for m in _NUMBERED.finditer(own)]
+    if len(numbered) < 2:
+        head = own.split("\n", 1)[0].split("。", 1)[0]
+        numbered = head.rpartition("：")[2].split("、") if "：" in head else []
+    items = [_ASIDE.sub("", i).replace("*", "").strip(" 。；;") for i in numbered]
+    return [i for i in items if i] if len(items) >= 2 else []
+
+
+class Ordinals:
+    """Reads "第二个", "其三", "最后一条" followed by a measure word (knowledge/intents.yaml `ordinal_measures`)."""
+
+    def __init__(self, measures: list[str]) -> None:
+        alts = "|".join(re.escape(m) for m in sorted(measures, key=len, reverse=True)) or r"(?!)"
+        self._pointer = re.compile(
+            rf"(?:第\s*([0-9]{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:{alts})|其([一二三四五六七八九十])(?:{alts})?"
+            rf"|最后一\s*(?:{alts}))(?!问)")
+
+    def resolve(self, ask: str, last_answer: str) -> str:
+        """The ask with its ordinal replaced by the item of the last answer's list it points at; the ask itself
+        when it names no position or the last answer listed nothing that far."""
+        m = self._pointer.search(ask)
+        items = listed(last_answer) if m else []
+        if m is None or not items:
+            return ask
+        digits = m.group(1) or m.group(2)
+        n = numeral(digits) if digits else len(items)
+        if n is None or not 1 <= n <= len(items):
+            return ask
+        return ask[: m.start()] + items[n - 1] + ask[m.end() :]

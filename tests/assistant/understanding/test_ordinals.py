@@ -1,0 +1,37 @@
+"""Ordinal follow-ups: a position in the last answer's list is replaced by the item it points at."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.understanding.ordinals import Ordinals, listed
+
+_MEASURES = ["条链", "个", "项", "条", "位"]
+
+
+def test_the_items_of_a_numbered_list_without_quotes_emphasis_or_asides():
+    answer = "共 3 项：\n\n1. **甲机制**（每季度）\n2. 乙机制\n> 3. 引文里的第三项\n3. 丙机制。"
+    assert listed(answer) == ["甲机制", "乙机制", "丙机制"]
+
+
+def test_the_enumeration_of_the_first_sentence_when_nothing_is_numbered():
+    assert listed("湖北共有 **3** 条重点产业链：汽车产业链（李乐成）、集成电路产业链（曹广晶）、纺织产业链。其余略。") == [
+        "汽车产业链", "集成电路产业链", "纺织产业链"]
+    assert listed("链长是**曹广晶**。") == []
+
+
+@pytest.mark.parametrize(("ask", "expected"), [
+    ("第二条链的链长是谁", "乙链的链长是谁"),
+    ("其三呢", "丙链呢"),
+    ("最后一个谁牵头", "丙链谁牵头"),
+    ("第3项是什么", "丙链是什么"),
+    ("第四条呢", "第四条呢"),  # the list has three items
+    ("第一次会议在哪开", "第一次会议在哪开"),  # 次 is no measure of a list
+    ("第一个问题：谁是链长", "第一个问题：谁是链长"),  # numbering the user's own questions
+])
+def test_a_position_is_replaced_by_the_item_when_the_list_has_it(ask, expected):
+    assert Ordinals(_MEASURES).resolve(ask, "共 3 条：甲链、乙链、丙链。") == expected
+
+
+def test_no_list_no_replacement():
+    assert Ordinals(_MEASURES).resolve("第二条呢", "链长是曹广晶。") == "第二条呢"
