@@ -236,13 +236,20 @@ def _group(frame: Frame, facts: list[T.ChainFact]) -> str | None:
     return None
 
 
+_OWN_ANSWERER = ("leader", "lead_department", "liaison", "division")
+
+
 def chain_column(ctx: Context, frame: Frame) -> Reply | None:
     """A column of the table asked about by name (类型, 产业, 职务 …), for the chains named, or for every
     chain of the province when none is named."""
     facts, missing = chain_facts(ctx, frame)
     if not facts and not frame.slots.get("chain"):
         facts = [f for p in frame.provinces for f in T.list_chains(ctx.deps, p)]
-    fields = [f for f in frame.facets if f in T.ChainFact.model_fields]
+    fields = [f for f in T.ChainFact.model_fields if f in frame.facets]  # in the table's order
+    if "leader_post" in fields and "leader" in fields:  # "链长分别是什么职务": the post line names the leader
+        fields.remove("leader")
+    if len(fields) == 1 and fields[0] in _OWN_ANSWERER:
+        return None  # one of these alone is a question for its own answerer (chain_leader, liaison …)
     if not facts or not fields:
         return _no_chain(ctx, frame, missing) if missing and frame.slots.get("chain") else None
     lines, shown = [], []

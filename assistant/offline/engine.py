@@ -93,7 +93,7 @@ class OfflineEngine:
         asks = self.u.splitter.split(self._pointed(clean, dialogue))
         if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
             asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds] or asks
-        outcomes = [self._ask(ask, dialogue, lang) for ask in asks]
+        outcomes = [self._ask(ask, dialogue, lang, later=i > 0) for i, ask in enumerate(asks)]
         outcomes = [o for o in outcomes if not self._aside(o)] or outcomes
         answer = self.composer.answer(_merged(outcomes), lang, injected, starters)
         answer.suggestions = [x for x in answer.suggestions if self._answerable(x, answer.answer)]
@@ -127,11 +127,13 @@ class OfflineEngine:
             yield answer.answer[i : i + 24]
         yield answer
 
-    def _ask(self, ask: str, dialogue: Dialogue, lang: str) -> Outcome:
+    def _ask(self, ask: str, dialogue: Dialogue, lang: str, later: bool = False) -> Outcome:
         reason = self.u.policy.reason(ask)
         if reason is not None:
             return Outcome(ask, refused=reason)
         reading = self.u.reader.read(ask)
+        # "现代化工链牵头部门是哪个，经信厅对口哪个处": a later ask of one message continues the earlier ones
+        reading.follow_up = reading.follow_up or later
         last = dialogue.last
         if not reading.regions and not reading.provinces and last is not None and not reading.strong_kinds:
             reading.regions = list(last.reading.regions)  # "浙江有哪些链？链长都是谁？": still about 浙江

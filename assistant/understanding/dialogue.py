@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.understanding.intents import REFERS, IntentRanker, Ranked
+from assistant.understanding.intents import REFERS, IntentRanker, Ranked, facets_of
 from assistant.understanding.reading import Reader, Reading
 from retrieval.catalog import IntentSpec
 from retrieval.gazetteer import Gazetteer, Mention
@@ -64,21 +64,6 @@ class Dialogue:
         return self.frames[-1] if self.frames else None
 
 
-def facets_of(intent: IntentSpec, folded: str) -> set[str]:
-    """The facets whose cues occur in the ask, longest cue first: "主题发言" cues 主题发言人, not also 发言人."""
-    cues = sorted(((fold_words(c), f) for f, cs in intent.facets.items() for c in cs if c), key=lambda x: -len(x[0]))
-    taken = [False] * len(folded)
-    out: set[str] = set()
-    for cue, facet in cues:
-        start = folded.find(cue)
-        while start >= 0:
-            if not any(taken[start : start + len(cue)]):
-                out.add(facet)
-                taken[start : start + len(cue)] = [True] * len(cue)
-            start = folded.find(cue, start + 1)
-    return out
-
-
 def _repeats(frame: Frame, last: Frame) -> bool:
     """The same intent over the same entities, asking the same facets, as the last frame ("现在还有效吗" after
     the date of a document asks another facet of it)."""
@@ -130,10 +115,12 @@ class Resolver:
             needed = tuple(k for k in previous.needs if not reading.has(k))
             if previous.needs_any and not any(reading.has(k) for k in previous.needs_any):
                 needed += tuple(previous.needs_any[:1])
-            ranked = [Ranked(previous, max(again.score, ranked[0].score), again.slots, again.cues,
-                             again.similarity, needed), *ranked]
-            if not reading.topic and self._elliptical(reading, ranked[1]):
-                ranked = ranked[:1]  # "那<省>呢" asks the last question again, or nothing: no other intent
+            bare = not reading.topic and self._elliptical(reading, ranked[0])
+            # "那<省>呢" asks the last question again, or nothing: no other intent, whatever its own cues
+            score = max(again.score, ranked[0].score, self.threshold if bare else -1.0)
+            ranked = [Ranked(previous, score, again.slots, again.cues, again.similarity, needed), *ranked]
+            if bare:
+                ranked = ranked[:1]
         chosen: list[Ranked] = []
         for r in ranked:
             if r.score >= self.threshold and all(c.intent.name != r.intent.name for c in chosen):

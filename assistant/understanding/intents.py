@@ -11,6 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from assistant.understanding.reading import Reader, Reading, phrases
 from retrieval.catalog import Catalog, IntentSpec
+from retrieval.normalize import fold_words
 
 # Slot fit is mostly a gate (a needed slot nobody supplies rules an intent out); among the intents an ask
 # can fill, cues and similarity decide.
@@ -36,6 +37,7 @@ class Weights:
     no_cue: float = -1.5  # an intent that requires a cue, without one
     continuity: float = 0.3  # a follow-up naming nothing new leans towards the previous question's intent
     pronoun: float = 0.6  # a typed pronoun ("他", "该部门") is an entity too: the intent should have its slot
+    facets: float = 1.0  # per facet beyond the first: "链长和联络员各是谁" asks several columns of one row
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class IntentRanker:
         self.w = weights or Weights()
         self._cues = {i.name: phrases(i.cues) for i in catalog.intents}
         self._avoid = {i.name: phrases(i.avoid) for i in catalog.intents}
+        self._facet_cues = {i.name: _facet_cues(i) for i in catalog.intents}
         examples = [(i.name, reader.read(e).delex) for i in catalog.intents for e in i.examples]
         self._labels = np.array([name for name, _ in examples])
         self._tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
@@ -79,6 +82,7 @@ class IntentRanker:
             score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]
             score += self.w.continuity if intent.name == previous else 0.0
             score += self.w.pronoun * _pronoun_fit(intent, reading)
+            score += self.w.facets * max(0, len(_facets_in(self._facet_cues[intent.name], reading.folded)) - 1)
             ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))
         return sorted(ranked, key=lambda r: -r.score)
 
@@ -127,6 +131,28 @@ class IntentRanker:
         if self._avoid[intent.name].search(reading.folded):
             score += self.w.avoid
         return score
+
+
+def facets_of(intent: IntentSpec, folded: str) -> set[str]:
+    """The facets whose cues occur in the ask, longest cue first: "主题发言" cues 主题发言人, not also 发言人."""
+    return _facets_in(_facet_cues(intent), folded)
+
+
+def _facet_cues(intent: IntentSpec) -> list[tuple[str, str]]:
+    return sorted(((fold_words(c), f) for f, cs in intent.facets.items() for c in cs if c), key=lambda x: -len(x[0]))
+
+
+def _facets_in(cues: list[tuple[str, str]], folded: str) -> set[str]:
+    taken = [False] * len(folded)
+    out: set[str] = set()
+    for cue, facet in cues:
+        start = folded.find(cue)
+        while start >= 0:
+            if not any(taken[start : start + len(cue)]):
+                out.add(facet)
+                taken[start : start + len(cue)] = [True] * len(cue)
+            start = folded.find(cue, start + 1)
+    return out
 
 
 def _pronoun_fit(intent: IntentSpec, reading: Reading) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from assistant.offline import answer_chains as A
 from assistant.policy import RefusalReason
+from assistant.understanding.dialogue import Dialogue
 
 
 def test_a_chains_leader_with_post_row_and_suggestions(asked):
@@ -90,3 +91,17 @@ def test_a_column_asked_by_name(asked):
     assert "**世界级产业集群**" in kind.lead
     post = A.chain_column(*asked("湖北汽车产业链链长是什么职务", "chain_column"))
     assert "**李乐成**" in post.lead and "**省委常委、常务副省长**" in post.lead
+
+
+def test_several_columns_of_one_row_in_one_ask(asked, understanding):
+    question = "湖北人工智能链的链长、牵头部门、经信厅联络员分别是？"
+    frame = understanding.resolver.resolve(understanding.reader.read(question), Dialogue())
+    assert frame.intent.name == "chain_column"
+    reply = A.chain_column(*asked(question, "chain_column"))
+    assert [line.rsplit("**", 2)[-2] for line in reply.lead.splitlines() if line] == ["肖菊华", "省科技厅", "蔡小勇"]
+    inferred = A.chain_column(*asked("湖北节能环保链的链长和经信厅联络员各是谁？", "chain_column"))
+    assert "**赵海山**" in inferred.lead and "**陈恺民**" in inferred.lead and any("推定" in n for n in inferred.notes)
+
+
+def test_one_main_column_alone_is_left_to_its_own_answerer(asked):
+    assert A.chain_column(*asked("湖南各产业链链长一般通过什么方式协调解决问题", "chain_column")) is None
