@@ -182,8 +182,8 @@ class OfflineEngine:
         or the documents say."""
         declined: tuple[Frame, Reply] | None = None
         for frame in frames:
-            if frame.intent is None:
-                continue
+            if frame.intent is None or (frame.slots.get("city") and "city" not in frame.intent.slot_kinds()):
+                continue  # "孝感的总链长": a provincial table does not answer for a city
             reply = ANSWERERS[frame.intent.answerer](ctx, frame)
             if reply is not None and not reply.refused and self._fits(frame, reply, frame.intent.searched):
                 return frame, reply
