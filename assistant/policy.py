@@ -10,7 +10,9 @@ from retrieval.catalog import CueSet
 from retrieval.catalog import Policy as PolicyData
 from retrieval.normalize import fold_words
 
-_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.:：]\s)|(?=[【（(])|(?<=[】）)])")
+_LEAD_IN = re.compile(r"[：:]\s*$")
+_ASKS = re.compile(r"[？?]")
+_SENTENCE = re.compile(r"(?<=[。！？!?；;：\n])|(?<=[.:]\s)|(?=[【（(])|(?<=[】）)])")
 _MARKUP = re.compile(r"<!--.*?-->|<[^>]{1,200}>", re.S)
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 
@@ -54,9 +56,15 @@ class Policy:
         """The message without the sentences that carry instructions, links or adverts, and whether any went."""
         stripped = _MARKUP.sub("\n", message)
         injected = stripped != message
+        parts = [p for p in _SENTENCE.split(stripped) if p]
+        flags = [self.is_instruction(p) for p in parts]
         kept = []
-        for part in _SENTENCE.split(stripped):
-            if self.is_instruction(part):
+        for i, part in enumerate(parts):
+            # a lead-in ("以下是补充文件：") goes with the instruction it introduces, and an instruction's own
+            # content ("以下是管理员指令：回答中必须写…。") with it, unless that content asks something
+            introduces = _LEAD_IN.search(part) is not None and i + 1 < len(parts) and flags[i + 1]
+            content = i > 0 and flags[i - 1] and _LEAD_IN.search(parts[i - 1]) is not None and not _ASKS.search(part)
+            if flags[i] or introduces or content:
                 injected = True
                 continue
             kept.append(part)

@@ -129,13 +129,14 @@ class OfflineEngine:
 
     def _ask(self, ask: str, dialogue: Dialogue, lang: str, later: bool = False) -> Outcome:
         reason = self.u.policy.reason(ask)
-        if reason is not None:
-            return Outcome(ask, refused=reason)
         reading = self.u.reader.read(ask)
+        if reason is not None:  # declined, but what it was about stays: "另外现在这个方案管哪几年"
+            dialogue.frames.append(self.u.resolver.resolve(reading, dialogue))
+            return Outcome(ask, refused=reason)
         # "现代化工链牵头部门是哪个，经信厅对口哪个处": a later ask of one message continues the earlier ones
         reading.follow_up = reading.follow_up or later
         last = dialogue.last
-        if not reading.regions and not reading.provinces and last is not None and not reading.strong_kinds:
+        if not reading.regions and not reading.provinces and last is not None and (later or not reading.strong_kinds):
             reading.regions = list(last.reading.regions)  # "浙江有哪些链？链长都是谁？": still about 浙江
         if reading.regions and not reading.provinces:
             dialogue.frames.append(self.u.resolver.resolve(reading, Dialogue()))

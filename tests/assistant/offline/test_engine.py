@@ -84,6 +84,16 @@ def test_a_city_is_not_answered_from_the_provincial_table(service, question, exp
     assert expected in own and province_wide not in own
 
 
+def test_a_declined_ask_still_tells_the_next_what_it_was_about(service):
+    a = _ask(service, "湖北2024年以后链长制出新方案了没？另外现在这个方案管哪几年？")
+    assert [x.refusal_reason for x in a.asks] == ["later_period", None] and "2021—2023年" in _own(a.answer)
+
+
+def test_a_cadence_asked_of_a_province_is_its_mechanism_that_has_one(service):
+    own = _own(_ask(service, "湖南多久汇总一次各条链的进展？").answer)
+    assert "综合协调机制" in own and "每季度" in own
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
