@@ -34,7 +34,8 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
     wanted = [f for f in ("frequency", "recipient") if f in frame.facets]
     if not candidates and wanted and province:  # "湖南多久汇总一次": the province's mechanism that has a cadence
         rows = [x for x in ctx.tables.facts.mechanisms if x.province == province and all(getattr(x, f) for f in wanted)]
-        candidates = rows[:1] if len(rows) == 1 else [x for x in rows if any(m.record is x for m in r.matches)][:1]
+        ranked = [x for m in r.matches for x in rows if m.record is x]  # best match first
+        candidates = rows[:1] if len(rows) == 1 else ranked[:1]
     chosen = [m for m in candidates if all(getattr(m, f) for f in wanted)][:1] or candidates[:1]
     if not chosen:
         return None
