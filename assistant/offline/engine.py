@@ -173,8 +173,11 @@ class OfflineEngine:
         unit = self._unit.search(frame.reading.folded)
         if unit and not re.search(rf"{_NUMBER.pattern}[^，。；\n]{{0,4}}?{re.escape(unit.group(1))}", reply.lead):
             return False
-        if searched and {"person", "unit"} & set(frame.reading.answer_types):
+        asked = set(frame.reading.answer_types)
+        if searched and {"person", "unit"} & asked:
             return any(m.kind in _NAMES for m in self.deps.gazetteer.scan(reply.lead))
+        if "name" in asked:  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer
+            return any(m.kind in _PERSONS for m in self.deps.gazetteer.scan(reply.lead + reply.body))
         return True
 
     def _first_answer(self, ctx: Context, frames: list[Frame]) -> tuple[Frame, Reply | None]:
@@ -201,6 +204,7 @@ class OfflineEngine:
 
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
+_PERSONS = {"person", "leader", "liaison"}
 
 
 def _merged(outcomes: list[Outcome]) -> list[Outcome]:
