@@ -32,7 +32,7 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
             r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)
         candidates = [m.record for m in r.matches if isinstance(m.record, Mechanism) and m.score >= 2]
     wanted = [f for f in ("frequency", "recipient") if f in frame.facets]
-    if not candidates and wanted and province:  # "湖南多久汇总一次": the province's mechanism that has a cadence
+    if not candidates and wanted and province:  # "<省>多久汇总一次": the province's mechanism that has a cadence
         rows = [x for x in ctx.tables.facts.mechanisms if x.province == province and all(getattr(x, f) for f in wanted)]
         ranked = [x for m in r.matches for x in rows if m.record is x]  # best match first
         candidates = rows[:1] if len(rows) == 1 else ranked[:1]

@@ -105,11 +105,12 @@ class OfflineEngine:
         return not reading.strong_kinds and not self.u.splitter.asks(text)
 
     def _aside(self, outcome: Outcome) -> bool:
-        """"刚调到经信口，想先搞明白": a clause that asks nothing and names nothing is context, not an ask."""
+        """"刚调到经信口，想先搞明白", "读到工信厅厅长的文章": a clause that asks nothing and that nothing
+        answers is context, not an ask, whatever it names."""
         if outcome.refused != RefusalReason.NOT_FOUND or outcome.reply is not None:
             return False
         reading = self.u.reader.read(outcome.text)
-        return not reading.strong_kinds and not reading.answer_types and not self.u.splitter.asks(outcome.text)
+        return not reading.answer_types and not self.u.splitter.asks(outcome.text)
 
     def _answerable(self, suggestion: str, current: str) -> bool:
         """A suggestion is offered only when the engine answers it, with something new."""

@@ -45,7 +45,7 @@ class Dialogue:
         kinds: set[str] = set()
         for f in self.frames[-3:]:
             kinds |= {k for k, v in f.slots.items() if v} | {m.kind for m in f.named}
-            kinds |= {"province"} if f.provinces else set()  # "这个方案管哪几年" after a question about 湖北
+            kinds |= {"province"} if f.provinces else set()  # "这个方案管哪几年" after a question about one province
         if kinds & _PERSONISH:
             kinds |= _PERSONISH
         if self.frames and self.frames[-1].reading.topic:

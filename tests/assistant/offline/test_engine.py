@@ -94,6 +94,11 @@ def test_a_cadence_asked_of_a_province_is_its_mechanism_that_has_one(service):
     assert "综合协调机制" in own and "每季度" in own
 
 
+def test_context_that_names_someone_but_asks_nothing_is_not_an_ask(service):
+    a = _ask(service, "老师您好，我在写一篇课程论文，读到湖南工信厅厅长的文章。想请问：湖南哪两个集群已经被认定为国家级先进制造业集群了？")
+    assert len(a.asks) == 1 and "株洲轨道交通装备" in _own(a.answer) and not a.answer.startswith("**1.")
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
