@@ -99,6 +99,12 @@ def test_context_that_names_someone_but_asks_nothing_is_not_an_ask(service):
     assert len(a.asks) == 1 and "株洲轨道交通装备" in _own(a.answer) and not a.answer.startswith("**1.")
 
 
+@pytest.mark.parametrize("question", ["湖北总链长的姓名和职务", "湖北的总链长是哪几位省领导"])
+def test_the_general_leaders_are_not_a_column_of_the_chain_table(service, question):
+    a = _ask(service, question)
+    assert "general_leaders" in a.tools_used and "应勇" in _own(a.answer) and "李乐成" not in _own(a.answer)
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
