@@ -64,7 +64,7 @@ def _lifespan(injected: Service | None):
         tasks = [asyncio.create_task(_purge_regularly(state)), asyncio.create_task(overlay.poll(state))]
         if injected is not None:
             version, stored = await run_in_threadpool(overlay.stored_or_none, state.store)
-            empty = stored is not None and not (stored.aliases or stored.examples or stored.curated)
+            empty = stored is not None and stored.empty
             state.serve(injected, version if empty else -1)  # an overlay to apply: the first poll does
         elif not await _try_build(state):
             tasks.append(asyncio.create_task(_keep_trying(state)))  # /healthz says not ready meanwhile
