@@ -7,7 +7,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.answer import Answer, Turn
@@ -89,7 +89,7 @@ class Service:
     store: Store | None = None
 
     curated: CuratedAnswers | None = None
-    held: frozenset[str] = frozenset()  # documents held for review (a lexicon hit), out of search
+    held: dict[str, list[str]] = field(default_factory=dict)  # held for review (a lexicon hit) → its terms
 
     @classmethod
     def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: Store | None = None,
@@ -104,20 +104,17 @@ class Service:
         deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=index.documents, section_at=index.section_at)
         prompts = Prompts(settings.prompts_dir)
         safety = _content_policy(settings, prompts, store, overlay)
-        held = frozenset(safety.held({k: d.text for k, d in index.documents.items()},
-                                     overlay.approved if overlay is not None else {}))
-        if held and settings.lexicon_hold_documents:
-            log.warning("held for review, out of search: %s", ", ".join(sorted(held)))
-            index = HeldOut(index, set(held))
+        held = _held(safety, index, overlay)
+        searched = HeldOut(index, set(held)) if held and settings.lexicon_hold_documents else index
         understanding = build_understanding(deps.tables, deps.gazetteer, deps.documents)
-        offline = OfflineEngine(deps, prompts, index.search, understanding, settings.as_of)
+        offline = OfflineEngine(deps, prompts, searched.search, understanding, settings.as_of)
         service = cls(settings, deps, prompts, index, offline, understanding, safety, store=store, held=held)
         if overlay is not None and overlay.curated and settings.curated_answers:
             service.curated = CuratedAnswers(overlay.curated, deps)
         if settings.engine == "llm" and settings.llm_configured:
             from assistant.llm import LLMEngine
 
-            service.llm = LLMEngine.from_settings(settings, deps, prompts, index, offline)
+            service.llm = LLMEngine.from_settings(settings, deps, prompts, searched, offline)
         return service
 
     def validate(self, question: str, history: list[Turn]) -> None:
@@ -235,6 +232,14 @@ def _content_policy(settings: Settings, prompts: Prompts, store: Store | None, o
         else load(settings.resolved_lexicon_file)
     return ContentPolicy(lexicon, prompts.text(settings.content_refusal_template),
                          store.record_hits if store is not None else None, enabled=settings.lexicon_enabled)
+
+
+def _held(safety: ContentPolicy, index: SearchIndex, overlay: Overlay | None) -> dict[str, list[str]]:
+    """The documents held for review (a lexicon hit, not approved as they are now), each with its terms."""
+    found = safety.held({k: d.text for k, d in index.documents.items()}, overlay.approved if overlay else {})
+    if found:
+        log.warning("documents held for review (a lexicon hit): %s", ", ".join(sorted(found)))
+    return {doc_id: sorted({m.term.term for m in hits}) for doc_id, hits in found.items()}
 
 
 def _open_index(settings: Settings) -> SearchIndex:

@@ -142,12 +142,12 @@ def test_a_document_with_a_hit_is_held_out_of_search_until_approved(tmp_path, kn
     settings = Settings(_env_file=None, data_dir=tmp_path, as_of=AS_OF)
     held = Service.build(settings, index=knowledge_index, store=store, overlay=Overlay(lexicon=lexicon))
     assert doc_id in held.held
-    assert all(h.chunk.doc_id != doc_id for h in held.index.search("湖北芯片 链长", k=20))
+    assert all(h.chunk.doc_id != doc_id for h in held.offline.search("湖北芯片 链长", k=20))
     approved = Overlay(lexicon=lexicon, approved={doc_id: fingerprint(text)})
     again = Service.build(settings, index=knowledge_index, store=store, overlay=approved)
     assert doc_id not in again.held
-    assert any(h.chunk.doc_id == doc_id for h in again.index.search("湖北芯片 链长", k=20))
+    assert any(h.chunk.doc_id == doc_id for h in again.offline.search("湖北芯片 链长", k=20))
 
 
 def test_the_fixture_holds_no_knowledge_document(safe):
-    assert safe.held == frozenset() and load(FIXTURE).terms
+    assert safe.held == {} and load(FIXTURE).terms
