@@ -13,7 +13,7 @@ import csv
 import io
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
@@ -110,6 +110,11 @@ def load(path: Path | None) -> Lexicon:
         return Lexicon()
     terms, allow = parse(path.read_text(encoding="utf-8"))
     return Lexicon().merged(terms, allow)
+
+
+def served(stored: dict[str, Any] | None, path: Path | None) -> Lexicon:
+    """The lexicon in force: the one operators edited (stored in the overlay), else the deployment's file."""
+    return Lexicon.model_validate(stored) if stored is not None else load(path)
 
 
 def export(lexicon: Lexicon) -> str:

@@ -16,7 +16,7 @@ from assistant.content_policy import REASON, ContentPolicy, HeldOut
 from assistant.curated import CuratedAnswers
 from assistant.deadline import Budget
 from assistant.errors import EngineError, InputTooLarge, InvalidText, UserInputError
-from assistant.lexicon import Lexicon, load
+from assistant.lexicon import served
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.policy import Policy
 from assistant.prompts import Prompts
@@ -228,8 +228,7 @@ class Service:
 
 def _content_policy(settings: Settings, prompts: Prompts, store: Store | None, overlay: Overlay | None) -> ContentPolicy:
     """The lexicon operators edited (stored in the overlay) or, before the first edit, the deployment's file."""
-    lexicon = Lexicon.model_validate(overlay.lexicon) if overlay is not None and overlay.lexicon is not None \
-        else load(settings.resolved_lexicon_file)
+    lexicon = served(overlay.lexicon if overlay is not None else None, settings.resolved_lexicon_file)
     return ContentPolicy(lexicon, prompts.text(settings.content_refusal_template),
                          store.record_hits if store is not None else None, enabled=settings.lexicon_enabled)
 
