@@ -94,8 +94,9 @@ class Service:
     @classmethod
     def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: Store | None = None,
               overlay: Overlay | None = None) -> Service:
-        """Everything an answer needs, built once. `overlay`: operators' aliases, example questions and curated
-        answers (from the shared store) on top of knowledge/."""
+        """Everything an answer needs, built once. `overlay`: operators' aliases, example questions, curated
+        answers, the edited content-safety lexicon and approved documents (from the shared store) on top of
+        knowledge/. Documents with a lexicon hit that no operator approved are held out of search."""
         index = index if index is not None else _open_index(settings)
         tables, gazetteer = index.tables, index.gazetteer
         if overlay is not None and (overlay.aliases or overlay.examples):

@@ -43,7 +43,7 @@ class ApproveIn(BaseModel):
     doc_id: str = Field(min_length=1, max_length=64)
 
 
-def current(service: Service, before: dict[str, Any]) -> Lexicon:
+def _current(service: Service, before: dict[str, Any]) -> Lexicon:
     """The lexicon a change starts from: the stored one, or the deployment's file before the first edit."""
     stored = Overlay.model_validate(before).lexicon
     return Lexicon.model_validate(stored) if stored is not None else service.safety.lexicon
@@ -52,7 +52,7 @@ def current(service: Service, before: dict[str, Any]) -> Lexicon:
 def _lexicon_change(service: Service, edit) -> Change:
     """`edit(lexicon) → (summary, lexicon)` as an overlay change."""
     def change(_version: int, before: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-        summary, lexicon = edit(current(service, before))
+        summary, lexicon = edit(_current(service, before))
         now = Overlay.model_validate(before)
         now.lexicon = lexicon.model_dump()
         return "lexicon", summary, now.model_dump()
@@ -119,7 +119,7 @@ def approve_change(service: Service, body: ApproveIn) -> Change:
     return change
 
 
-def review(service: Service) -> list[dict[str, Any]]:
+def _review(service: Service) -> list[dict[str, Any]]:
     """The documents held for review: id, title, the terms found, whether search leaves them out."""
     hold = service.settings.lexicon_hold_documents
     return [{"doc_id": doc_id, "title": service.deps.documents[doc_id].title, "terms": terms, "out_of_search": hold}
@@ -129,4 +129,4 @@ def review(service: Service) -> list[dict[str, Any]]:
 def lexicon_view(service: Service) -> dict[str, Any]:
     lexicon = service.safety.lexicon
     return {"enabled": service.settings.lexicon_enabled, "terms": [t.model_dump() for t in lexicon.terms],
-            "allow": list(lexicon.allow), "review": review(service)}
+            "allow": list(lexicon.allow), "review": _review(service)}
