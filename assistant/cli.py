@@ -116,10 +116,33 @@ def _index(settings: Settings, rebuild: bool = False) -> dict:
                                  embedding_options=settings.embedding_options)
 
 
+def _held_for_review(settings: Settings) -> list[str]:
+    """The documents of knowledge/ with a lexicon hit not approved (the lexicon in force), their hits audited."""
+    from assistant.content_policy import ContentPolicy
+    from assistant.lexicon import served
+    from assistant.store import SqlStore
+    from retrieval.documents import load_documents
+    from retrieval.overlay import Overlay
+
+    store = SqlStore(settings.resolved_store_url)
+    try:
+        overlay = Overlay.model_validate(store.overlay()[1])
+        policy = ContentPolicy(served(overlay.lexicon, settings.resolved_lexicon_file), "", store.record_hits,
+                               enabled=settings.lexicon_enabled)
+        texts = {k: d.text for k, d in load_documents(settings.knowledge_dir).items()}
+        held = policy.held(texts, overlay.approved)
+        for doc_id, found in held.items():
+            policy.document_hits(doc_id, texts[doc_id], found)
+        return sorted(held)
+    finally:
+        store.close()
+
+
 def _ingest(args, extra, settings: Settings) -> int:
     started = time.perf_counter()
     stats = dict(_index(settings, args.rebuild))
     stats.setdefault("seconds", round(time.perf_counter() - started, 3))
+    stats["held_for_review"] = _held_for_review(settings)  # content safety: out of search until approved
     print(json.dumps(stats, ensure_ascii=False, default=str))
     return 0
 

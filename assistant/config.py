@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     as_of: dt.date = Field(default_factory=dt.date.today)  # "today" for validity notes (tests pin it)
     curated_answers: bool = True  # serve operators' curated answers (the eval switches them off)
 
+    # content safety (issue 18): the deployment's lexicon file in the import format (README); unset →
+    # knowledge_dir/lexicon.csv when there is one. Once operators edit it, the stored version is served.
+    lexicon_file: Path | None = None
+    lexicon_enabled: bool = True
+    lexicon_hold_documents: bool = True  # a document with a hit stays out of search until approved
+    content_refusal_template: str = "refusals/zh/content_policy"  # the refusal of a blocked question/answer
+    generated_label_template: str = "ui/zh/generated_label"  # the AI label on every answer in /ui and the widget
+
     # engines
     engine: Literal["offline", "llm"] = "offline"
     openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
@@ -111,6 +119,10 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return bool(self.openai_base_url or self.openai_api_key)
+
+    @property
+    def resolved_lexicon_file(self) -> Path:
+        return self.lexicon_file or self.knowledge_dir / "lexicon.csv"
 
     @property
     def resolved_store_url(self) -> str:

@@ -105,3 +105,10 @@ class ReindexFailed(ChainQAError):
 
     code = "reindex_failed"
     public = True
+
+
+class InvalidLexicon(UserInputError):
+    """An import or a change of the content-safety lexicon is malformed (an unknown action, a bad line);
+    the message names every reason and nothing is stored."""
+
+    code = "invalid_lexicon"

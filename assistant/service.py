@@ -7,14 +7,16 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.answer import Answer, Turn
 from assistant.config import Settings
+from assistant.content_policy import REASON, ContentPolicy, HeldOut
 from assistant.curated import CuratedAnswers
 from assistant.deadline import Budget
 from assistant.errors import EngineError, InputTooLarge, InvalidText, UserInputError
+from assistant.lexicon import served
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.policy import Policy
 from assistant.prompts import Prompts
@@ -84,16 +86,19 @@ class Service:
     index: SearchIndex
     offline: OfflineEngine
     understanding: Understanding
+    safety: ContentPolicy
     llm: Engine | None = None
     store: Store | None = None
 
     curated: CuratedAnswers | None = None
+    held: dict[str, list[str]] = field(default_factory=dict)  # held for review (a lexicon hit) → its terms
 
     @classmethod
     def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: Store | None = None,
               overlay: Overlay | None = None) -> Service:
-        """Everything an answer needs, built once. `overlay`: operators' aliases, example questions and curated
-        answers (from the shared store) on top of knowledge/."""
+        """Everything an answer needs, built once. `overlay`: operators' aliases, example questions, curated
+        answers, the edited content-safety lexicon and approved documents (from the shared store) on top of
+        knowledge/. Documents with a lexicon hit that no operator approved are held out of search."""
         index = index if index is not None else _open_index(settings)
         tables, gazetteer = index.tables, index.gazetteer
         if overlay is not None and (overlay.aliases or overlay.examples):
@@ -101,15 +106,18 @@ class Service:
             gazetteer = Gazetteer(tables, {k: d.text for k, d in index.documents.items()})
         deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=index.documents, section_at=index.section_at)
         prompts = Prompts(settings.prompts_dir)
+        safety = _content_policy(settings, prompts, store, overlay)
+        held = _held(safety, index, overlay)
+        searched = HeldOut(index, set(held)) if held and settings.lexicon_hold_documents else index
         understanding = build_understanding(deps.tables, deps.gazetteer, deps.documents)
-        offline = OfflineEngine(deps, prompts, index.search, understanding, settings.as_of)
-        service = cls(settings, deps, prompts, index, offline, understanding, store=store)
+        offline = OfflineEngine(deps, prompts, searched.search, understanding, settings.as_of)
+        service = cls(settings, deps, prompts, index, offline, understanding, safety, store=store, held=held)
         if overlay is not None and overlay.curated and settings.curated_answers:
             service.curated = CuratedAnswers(overlay.curated, deps)
         if settings.engine == "llm" and settings.llm_configured:
             from assistant.llm import LLMEngine
 
-            service.llm = LLMEngine.from_settings(settings, deps, prompts, index, offline)
+            service.llm = LLMEngine.from_settings(settings, deps, prompts, searched, offline)
         return service
 
     def validate(self, question: str, history: list[Turn]) -> None:
@@ -126,35 +134,42 @@ class Service:
         if sum(len(t.content) for t in history) > s.max_history_chars:
             raise InputTooLarge(f"history is longer than {s.max_history_chars} characters")
 
-    def ask(self, question: str, history: list[Turn] | None = None, *, engine: str | None = None) -> Answer:
+    def ask(self, question: str, history: list[Turn] | None = None, *, engine: str | None = None,
+            request_id: str = "") -> Answer:
         history = history or []
         self.validate(question, history)
         started = time.perf_counter()
-        answer = (self.curated.answer(question) if self.curated and not history else None) or \
-            self._budget(engine).call(self._engine(engine).answer, question, history)
+        screened = self.safety.question(question, history, request_id)
+        if screened.blocked:  # no retrieval, no model call
+            answer = self.safety.refused(self._engine(engine).name)
+        else:
+            answer = (self.curated.answer(question) if self.curated and not history else None) or \
+                self._budget(engine).call(self._engine(engine).answer, question, history)
+            answer = self.safety.answer(answer, request_id)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        self._log(question, answer)
+        self._log(screened.logged, answer)
         return answer
 
-    def stream(self, question: str, history: list[Turn] | None = None, *,
-               engine: str | None = None) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer. A stream closed early (the client went away) is logged too,
-        with what was sent so far."""
+    def stream(self, question: str, history: list[Turn] | None = None, *, engine: str | None = None,
+               request_id: str = "") -> Iterator[str | Answer]:
+        """Text deltas, then the final Answer. The deltas pass the content-safety gate (only text already
+        checked is sent; an answer with a blocked term ends as the refusal). A stream closed early (the client
+        went away) is logged too, with what was sent so far."""
         history = history or []
         self.validate(question, history)
         started, sent, answer, logged = time.perf_counter(), [], None, False
         chosen = self._engine(engine)
+        screened = self.safety.question(question, history, request_id)
         try:
-            for item in _within(self._budget(engine), iter(chosen.stream(question, history))):
+            for item in self._gated(chosen, question, history, screened.blocked, request_id):
                 if isinstance(item, Answer):
                     answer = item
                     continue
                 sent.append(item)
                 yield item
-            if answer is None:
-                raise EngineError("the engine ended its stream without an answer")
+            assert answer is not None  # _gated ends with the Answer or raises
             answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-            self._log(question, answer)
+            self._log(screened.logged, answer)
             logged = True
             yield answer
         except GeneratorExit:
@@ -162,8 +177,36 @@ class Service:
                 raise
             partial = answer or Answer(answer="".join(sent), engine=chosen.name)
             partial.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-            self._log(question, partial, aborted=True)
+            self._log(screened.logged, partial, aborted=True)
             raise
+
+    def _gated(self, chosen: Engine, question: str, history: list[Turn], blocked: bool,
+               request_id: str) -> Iterator[str | Answer]:
+        """The engine's stream through the gate; a blocked question never reaches the engine."""
+        if blocked:
+            yield self.safety.refusal
+            yield self.safety.refused(chosen.name)
+            return
+        gate, answer, released = self.safety.gate(request_id), None, False
+        for item in _within(self._budget(chosen.name), iter(chosen.stream(question, history))):
+            if isinstance(item, Answer):
+                answer = item
+                continue
+            if out := gate.feed(item):
+                released = True
+                yield out
+            if gate.blocked:  # stop reading the model: nothing more of this answer is sent
+                break
+        if gate.blocked:  # the safety check below refuses it and records the hit
+            answer = Answer(answer=gate.text, engine=chosen.name)
+        elif answer is None:
+            raise EngineError("the engine ended its stream without an answer")
+        if rest := gate.finish():
+            yield rest
+        final = self.safety.answer(answer, request_id)
+        if final.refusal_reason == REASON and not released:
+            yield final.answer
+        yield final
 
     @property
     def uses_llm(self) -> bool:
@@ -184,6 +227,21 @@ class Service:
                 self.store.log_question(question, answer, aborted=aborted)
             except Exception:  # the answer matters more than its log line
                 log.exception("could not log the question")
+
+
+def _content_policy(settings: Settings, prompts: Prompts, store: Store | None, overlay: Overlay | None) -> ContentPolicy:
+    """The lexicon operators edited (stored in the overlay) or, before the first edit, the deployment's file."""
+    lexicon = served(overlay.lexicon if overlay is not None else None, settings.resolved_lexicon_file)
+    return ContentPolicy(lexicon, prompts.text(settings.content_refusal_template),
+                         store.record_hits if store is not None else None, enabled=settings.lexicon_enabled)
+
+
+def _held(safety: ContentPolicy, index: SearchIndex, overlay: Overlay | None) -> dict[str, list[str]]:
+    """The documents held for review (a lexicon hit, not approved as they are now), each with its terms."""
+    found = safety.held({k: d.text for k, d in index.documents.items()}, overlay.approved if overlay else {})
+    if found:
+        log.warning("documents held for review (a lexicon hit): %s", ", ".join(sorted(found)))
+    return {doc_id: sorted({m.term.term for m in hits}) for doc_id, hits in found.items()}
 
 
 def _open_index(settings: Settings) -> SearchIndex:

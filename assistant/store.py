@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from assistant import audit
 from assistant.answer import Answer
 from assistant.errors import Conflict, NotFound, UserInputError
 from assistant.privacy import mask
@@ -59,6 +60,10 @@ class Store(Protocol):
     def unanswered(self, limit: int = 100) -> list[dict[str, Any]]: ...
 
     def purge(self, older_than: dt.timedelta) -> int: ...
+
+    def record_hits(self, hits: list[audit.Hit]) -> None: ...
+
+    def hits(self, limit: int = 500) -> list[dict[str, Any]]: ...
 
     def overlay(self) -> tuple[int, dict[str, Any]]: ...
 
@@ -189,6 +194,7 @@ class SqlStore:
         self.url = url
         self.engine = _engine(url)
         self._meta, self._feedback, self._questions, self._overlays = _schema()
+        self._audit = audit.table(self._meta)
         _create(self.engine, self._meta)
 
     def add_feedback(self, question: str, answer: str, rating: int, comment: str | None = None) -> int:
@@ -210,10 +216,18 @@ class SqlStore:
             return _key(result)
 
     def purge(self, older_than: dt.timedelta) -> int:
-        """Delete question-log rows older than `older_than`; returns how many."""
-        q = self._questions
+        """Delete question-log rows (and content-safety audit rows) older than `older_than`; returns how many."""
+        q, before = self._questions, _now() - older_than
         with self.engine.begin() as conn:
-            return int(conn.execute(delete(q).where(q.c.created_at < _now() - older_than)).rowcount or 0)
+            gone = int(conn.execute(delete(q).where(q.c.created_at < before)).rowcount or 0)
+        return gone + audit.purge(self.engine, self._audit, before)
+
+    def record_hits(self, hits: list[audit.Hit]) -> None:
+        audit.record(self.engine, self._audit, hits)
+
+    def hits(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Content-safety audit rows, newest first."""
+        return audit.rows(self.engine, self._audit, limit)
 
     def feedback(self, limit: int = 100) -> list[dict[str, Any]]:
         f = self._feedback

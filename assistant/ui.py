@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html import escape, unescape
 from typing import Any
 
 import gradio as gr
@@ -46,7 +47,7 @@ class UiText:
         return cls(tuple(provinces), tuple(q for q in prompts.text("ui/zh/starters").splitlines() if q.strip()),
                    prompts.render("ui/zh/subtitle", provinces=names), prompts.render("ui/zh/placeholder", provinces=names))
 
-GENERATED = '<span class="generated">机器生成 · 请以政策原文为准</span>\n\n'
+_LABEL = re.compile(r'^<span class="generated">([^<]*)</span>\n\n')  # the AI label this UI puts first
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)")  # [text](url), the text may hold \] escapes
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<>#|])")  # what ui_reference.md escaped
 SOURCES = "\n\n**出处**（点击在新标签页打开原文，引用处已标出）\n\n"
@@ -61,14 +62,19 @@ def _text(message: dict) -> str:
     return content if isinstance(content, str) else ""
 
 
+def label_markdown(label: str) -> str:
+    """The AI label (the `generated_label_template` wording) as the first line of an answer."""
+    return f'<span class="generated">{escape(label, quote=False)}</span>\n\n'
+
+
 def own_words(content: str) -> str:
     """An answer as the engine wrote it: without the label and the source links this UI adds."""
-    return content.removeprefix(GENERATED).split(SOURCES, 1)[0]
+    return _LABEL.sub("", content, count=1).split(SOURCES, 1)[0]
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer, the machine-generated label, and each citation as a link to the viewer at the quote."""
-    text = (GENERATED if answer.generated else "") + answer.answer
+def answer_markdown(answer: Answer, label: str) -> str:
+    """The answer, the AI label, and each citation as a link to the viewer at the quote."""
+    text = (label_markdown(label) if answer.generated else "") + answer.answer
     if answer.citations:
         links = [f"{i}. [《{md(c.doc_title)}》{' · ' + md(c.section) if c.section else ''}]"
                  f"({viewer_url(c.doc_id, c.start, c.end)})" for i, c in enumerate(answer.citations, 1)]
@@ -87,7 +93,8 @@ def history_turns(messages: list[dict], max_turns: int, max_chars: int) -> list[
 
 
 def conversation_text(messages: list[dict] | None) -> str:
-    """The whole conversation to copy, each turn labelled 用户 or 助手, source links as plain titles."""
+    """The whole conversation to copy, each turn labelled 用户 or 助手, the AI label kept (a copied answer
+    still says it was generated), source links as plain titles."""
     out = []
     for m in messages or []:
         if m.get("role") not in ("user", "assistant") or not _text(m):
@@ -95,7 +102,8 @@ def conversation_text(messages: list[dict] | None) -> str:
         if m["role"] == "user":
             out.append("用户：" + _text(m).strip())
             continue
-        body = _text(m).removeprefix(GENERATED).replace(SOURCES, "\n\n出处：\n")
+        body = _LABEL.sub(lambda label: f"〔{unescape(label.group(1))}〕\n", _text(m), count=1)
+        body = body.replace(SOURCES, "\n\n出处：\n")
         body = _ESCAPED.sub(r"\1", _LINK.sub(r"\1", body).replace("**", ""))  # Markdown → plain text
         out.append("助手：" + body.strip())
     return "\n\n".join(out)
@@ -115,6 +123,7 @@ def respond(get_service: GetService, question: str, messages: list[dict] | None)
         return
     service = get_service()
     s = service.settings
+    label = service.prompts.text(s.generated_label_template)
     history = history_turns(messages, s.max_history_turns, s.max_history_chars)
     messages += [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
     yield messages, "", _suggestions()
@@ -125,14 +134,14 @@ def respond(get_service: GetService, question: str, messages: list[dict] | None)
                 answer = item
             else:
                 text += item
-                messages[-1] = {"role": "assistant", "content": GENERATED + text}
+                messages[-1] = {"role": "assistant", "content": label_markdown(label) + text}
                 yield messages, "", _suggestions()
     except ChainQAError as exc:
         messages[-1] = {"role": "assistant", "content": f"【提示】{error_text(exc, s.max_question_chars)}"}
         yield messages, question, _suggestions()
         return
     if answer is not None:
-        messages[-1] = {"role": "assistant", "content": answer_markdown(answer)}
+        messages[-1] = {"role": "assistant", "content": answer_markdown(answer, label)}
     yield messages, "", _suggestions(answer.suggestions if answer else [])
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import Settings
-from eval import bench_e5
+from eval import bench_e5, bench_lexicon
 from eval.process import free_port, http_ok, running, venv_bin
 from eval.stats import p50_p95
 
@@ -185,6 +185,7 @@ def run(settings: Settings, plan: Plan) -> tuple[dict, dict]:
         questions = [c["question"] for c in load_questions(plan.questions)]
         served = api_run(settings, workdir / f"data-{plan.factors[0]}x", plan, questions)
         e5 = bench_e5.measure(settings.knowledge_dir, workdir, questions, plan.e5_cold)
+    lexicon = bench_lexicon.measure(questions)
     report = {
         "answer_latency_ms": base["answer_latency_ms"], "retrieval_latency_ms": base["retrieval_latency_ms"],
         "ingest_s": base["ingest_s"],
@@ -198,7 +199,8 @@ def run(settings: Settings, plan: Plan) -> tuple[dict, dict]:
               "make_run_ready_s": served["make_run_ready_s"],
               "api_requests": served["api"]["requests"], "questions": base["questions"],
               "synthetic": [s["factor"] for s in scale if s["synthetic"]], "load_avg_1m": load,
-              "filtered_retrieval_p95_ms": [s["filtered_retrieval_latency_ms"]["p95"] for s in scale], "e5": e5}
+              "filtered_retrieval_p95_ms": [s["filtered_retrieval_latency_ms"]["p95"] for s in scale], "e5": e5,
+              "lexicon": lexicon}
     extras["goals"] = goals(report, extras)
     return report, extras
 
@@ -231,6 +233,7 @@ def render(report: dict, extras: dict) -> str:
         lines.append(f"  {s['docs']:5d} {s['chunks']:7d} {s['ingest_s']:8.2f} {s['retrieval_p95_ms']:8.2f} | "
                      f"{filt:8.2f} {s['answer_p95_ms']:8.2f} {s['peak_rss_mb']:8.1f}")
     lines.append(bench_e5.render(extras["e5"]))
+    lines.append(bench_lexicon.render(extras["lexicon"]))
     lines.append(f"load average at start: {extras['load_avg_1m']} ({os.cpu_count()} cores)")
     lines += [f"goal {name}: {'met' if ok else 'not measured' if ok is None else 'NOT met'}"
               for name, ok in extras["goals"].items()]

@@ -4,6 +4,8 @@ knowledge base; nothing in knowledge/ changes, so a rollback is dropping the ove
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from retrieval.errors import KnowledgeFileError
@@ -37,6 +39,14 @@ class Overlay(BaseModel):
     aliases: list[Alias] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
     curated: list[Curated] = Field(default_factory=list)
+    # the content-safety lexicon as operators edited it (assistant/lexicon.py validates it); None: not edited,
+    # the deployment's file is served
+    lexicon: dict[str, Any] | None = None
+    approved: dict[str, str] = Field(default_factory=dict)  # documents approved after review → text fingerprint
+
+    @property
+    def empty(self) -> bool:
+        return not (self.aliases or self.examples or self.curated or self.lexicon is not None or self.approved)
 
 
 def problems(tables: Tables, overlay: Overlay, texts: dict[str, str]) -> list[str]:

@@ -12,11 +12,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from assistant.answer import Answer
+from assistant.api.admin_safety_page import SafetyData, section
 from assistant.api.overlay_edits import KIND_LABELS
 
 TITLE = "问答运维 · 未答问题处理"
 REASONS = {"refused": "拒答", "thumbs_down": "👎 差评"}
-ACTIONS = {"alias": "加别名", "example": "加例句", "curated": "人工答案", "rollback": "回滚"}
+ACTIONS = {"alias": "加别名", "example": "加例句", "curated": "人工答案", "rollback": "回滚", "lexicon": "敏感词",
+           "approve": "文件审核"}
 
 HEAD = """<!DOCTYPE html>
 <html lang="zh-CN">
@@ -51,6 +53,7 @@ class PageData:
     done: dict[str, Any] | None = None  # the version a fix just made
     errors: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # what the failed form held
+    safety: SafetyData | None = None  # the content-safety section
 
 
 def _attr(value: Any) -> str:
@@ -233,4 +236,4 @@ def page(data: PageData) -> str:
            '<button type="submit">试答并处理</button></form>')
     message = _messages(data) if not data.question else ""
     return (HEAD.format(title=escape(TITLE), who=who) + f"<h1>{escape(TITLE)}</h1>{message}{ask}"
-            + _fix(data) + _unanswered(data) + _versions(data) + TAIL)
+            + _fix(data) + _unanswered(data) + (section(data.safety) if data.safety else "") + _versions(data) + TAIL)

@@ -4,6 +4,7 @@ of text deltas and then the final Answer, closed deterministically when the clie
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -21,25 +22,28 @@ BUSY = "offline (llm busy)"
 PIECE = 24  # characters per delta of an answer computed whole
 
 
-async def answer(state: AppState, service: Service, question: str, history: list[Turn]) -> Answer:
+async def answer(state: AppState, service: Service, question: str, history: list[Turn],
+                 request_id: str = "") -> Answer:
+    ask = functools.partial(service.ask, request_id=request_id)
     if not service.uses_llm:
-        return await run_in_threadpool(service.ask, question, history)
+        return await run_in_threadpool(ask, question, history)
     if state.pool.try_slot():
-        return await state.pool.run(service.ask, question, history)
-    busy = await run_in_threadpool(lambda: service.ask(question, history, engine="offline"))
+        return await state.pool.run(ask, question, history)
+    busy = await run_in_threadpool(lambda: ask(question, history, engine="offline"))
     busy.engine = BUSY
     return busy
 
 
-async def events(state: AppState, service: Service, question: str, history: list[Turn]) -> AsyncIterator[str | Answer]:
+async def events(state: AppState, service: Service, question: str, history: list[Turn],
+                 request_id: str = "") -> AsyncIterator[str | Answer]:
     """Deltas, then the Answer (the route has validated the input: bad input is a JSON 4xx, not a broken
     stream). Offline, the answer is computed (and logged) whole before the first delta; with the LLM,
     the service logs the stream when it ends, aborted or not."""
     if service.uses_llm and state.pool.try_slot():
-        async for item in state.pool.iterate(service.stream(question, history)):
+        async for item in state.pool.iterate(service.stream(question, history, request_id=request_id)):
             yield item
         return
-    whole = await answer(state, service, question, history)
+    whole = await answer(state, service, question, history, request_id)
     for i in range(0, len(whole.answer), PIECE):
         yield whole.answer[i : i + PIECE]
     yield whole

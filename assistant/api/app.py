@@ -23,6 +23,7 @@ from assistant.api import (
     routes_documents,
     routes_feedback,
     routes_health,
+    routes_lexicon,
     routes_openai,
     routes_overlay,
     routes_static,
@@ -64,7 +65,7 @@ def _lifespan(injected: Service | None):
         tasks = [asyncio.create_task(_purge_regularly(state)), asyncio.create_task(overlay.poll(state))]
         if injected is not None:
             version, stored = await run_in_threadpool(overlay.stored_or_none, state.store)
-            empty = stored is not None and not (stored.aliases or stored.examples or stored.curated)
+            empty = stored is not None and stored.empty
             state.serve(injected, version if empty else -1)  # an overlay to apply: the first poll does
         elif not await _try_build(state):
             tasks.append(asyncio.create_task(_keep_trying(state)))  # /healthz says not ready meanwhile
@@ -157,7 +158,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     state = app.state.chainqa = _state(settings)
     errors.install(app)
     for module in (routes_health, routes_chat, routes_openai, routes_tools, routes_documents, routes_feedback,
-                   routes_admin, routes_overlay, routes_admin_page, routes_static):
+                   routes_admin, routes_overlay, routes_lexicon, routes_admin_page, routes_static):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_read_timeout_s,
                        caps={ui_mount.PATH: settings.ui_max_body_bytes})

@@ -100,6 +100,7 @@ class Guard:
         started = time.perf_counter()
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id  # request.state.request_id: the audit's
         client = clients.resolve(scope, self.trusted)
         reply = _Reply(send, lambda ctype: [*self._headers(scope["path"], ctype), (b"x-request-id", request_id.encode())],
                        rewrite=scope["method"] != "HEAD")  # a HEAD response has no body to replace

@@ -39,7 +39,8 @@ def usable(tables: Tables, overlay: Overlay, texts: dict[str, str]) -> tuple[Ove
 
     kept = Overlay(aliases=[a for a in overlay.aliases if fits(aliases=[a])],
                    examples=[e for e in overlay.examples if fits(examples=[e])],
-                   curated=[c for c in overlay.curated if fits(curated=[c])])
+                   curated=[c for c in overlay.curated if fits(curated=[c])],
+                   lexicon=overlay.lexicon, approved=dict(overlay.approved))
     return kept, wrong
 
 
@@ -72,7 +73,7 @@ def start(settings: Settings, store: Store | None) -> tuple[Service, int]:
     """The service at start-up, with the stored overlay, and the overlay version it serves."""
     service = Service.build(settings, store=store)
     version, overlay = stored_or_none(store)
-    if overlay is not None and (overlay.aliases or overlay.examples or overlay.curated):
+    if overlay is not None and not overlay.empty:
         service = build(settings, service.index, store, overlay)
     return service, version
 

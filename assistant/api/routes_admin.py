@@ -102,8 +102,10 @@ async def reindex(state: StateDep, force: bool = False) -> dict[str, Any]:
     to them in one assignment: requests already running finish on the old service, new ones get the new."""
     with _exclusive(state.reindex_lock):
         started = time.perf_counter()
+        before = state.service
         service = await run_in_threadpool(_rebuilt, state, force)
         state.serve(service)
+        await run_in_threadpool(audit_held, service, before)
     seconds = round(time.perf_counter() - started, 2)
     log.info("reindexed in %.2f s", seconds)
     return {"status": "reindexed", "documents": len(service.deps.documents), "seconds": seconds}
@@ -115,6 +117,7 @@ class DocumentStored(BaseModel):
     file: str
     documents: int
     seconds: float
+    held_for_review: bool = False  # a lexicon hit: listed on the admin page, out of search until approved
 
 
 @router.post("/documents", status_code=201, response_model=DocumentStored,
@@ -125,13 +128,22 @@ async def upload_document(body: DocumentIn, state: StateDep) -> DocumentStored:
     atomically), then reindex and switch to the new index in one assignment. On any failure knowledge/
     is restored and the previous index keeps serving."""
     with _exclusive(state.reindex_lock):
-        started = time.perf_counter()
+        started, before = time.perf_counter(), state.service
         service = await run_in_threadpool(_add_and_rebuild, state, body)
         state.serve(service)
+        await run_in_threadpool(audit_held, service, before)
     seconds = round(time.perf_counter() - started, 2)
     log.info("document %s added and reindexed in %.2f s", body.id, seconds)
     return DocumentStored(id=body.id, file=file_of(body.id), documents=len(service.deps.documents),
-                          seconds=seconds)
+                          seconds=seconds, held_for_review=body.id in service.held)
+
+
+def audit_held(service: Service, before: Service | None) -> None:
+    """Record the hits of documents newly held for review (an upload, or a reindex of a changed knowledge/)."""
+    known = before.held if before is not None else {}
+    for doc_id in service.held.keys() - known.keys():
+        text = service.deps.documents[doc_id].text
+        service.safety.document_hits(doc_id, text, service.safety.matcher.find(text))
 
 
 def _add_and_rebuild(state: AppState, body: DocumentIn) -> Service:

@@ -15,14 +15,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from assistant import audit
 from assistant.api import admin_auth as auth
 from assistant.api import admin_page as html
+from assistant.api import lexicon_edits as lex
 from assistant.api import overlay_edits as edits
+from assistant.api.admin_safety_page import SafetyData
 from assistant.api.errors import describe_validation
 from assistant.api.limits import admin_rate_limit
+from assistant.api.routes_lexicon import csv_response
 from assistant.api.routes_overlay import targets
 from assistant.api.state import AppState, app_state
 from assistant.errors import ChainQAError, NotFound, UserInputError
+from assistant.store import Change
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(admin_rate_limit)])
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -65,13 +70,16 @@ def _try_answer(state: AppState, question: str):
 
 
 def _data(state: AppState, request: Request, name: str, question: str | None) -> html.PageData:
-    store = edits.store_of(state)
+    store, service = edits.store_of(state), edits.serving(state)
     stored, _ = store.overlay()
+    csrf = auth.csrf_token(state.settings, request.cookies[auth.COOKIE])
+    view = lex.lexicon_view(service)
+    safety = SafetyData(csrf=csrf, enabled=view["enabled"], terms=view["terms"], allow=view["allow"],
+                        review=view["review"], hits=store.hits(50))
     return html.PageData(
-        key_name=name, csrf=auth.csrf_token(state.settings, request.cookies[auth.COOKIE]),
-        rows=store.unanswered(300), targets=targets(edits.serving(state)), versions=store.overlay_versions(50),
-        stored_version=stored, serving_version=state.overlay_version, poll_s=state.settings.overlay_poll_s,
-        question=question or None)
+        key_name=name, csrf=csrf, rows=store.unanswered(300), targets=targets(service),
+        versions=store.overlay_versions(50), stored_version=stored, serving_version=state.overlay_version,
+        poll_s=state.settings.overlay_poll_s, question=question or None, safety=safety)
 
 
 def _render(state: AppState, request: Request, name: str, question: str | None, done: str | None = None,
@@ -172,7 +180,10 @@ def _change(model: type[BaseModel], build, fields: tuple[str, ...]):
 
 
 def _extra(model: type[BaseModel], form: dict[str, str]) -> dict[str, Any]:
-    """The alias form's one select says kind, province and target at once: `kind|province|target`."""
+    """The alias form's one select says kind, province and target at once: `kind|province|target`; the
+    enable/disable button posts `enabled` as text."""
+    if model is lex.ToggleIn:
+        return {"enabled": form.get("enabled") == "true"}
     if model is not edits.AliasIn:
         return {}
     kind, province, target = (form.get("target", "").split("|", 2) + ["", "", ""])[:3]
@@ -198,3 +209,29 @@ async def fix_curated(request: Request) -> Response:
 @router.post("/rollback")
 async def undo(request: Request) -> Response:
     return await _posted(request, lambda state, name, _form: edits.rollback(state, name))
+
+
+_LEXICON_FORMS: dict[str, tuple[type[BaseModel], Callable[..., Change], tuple[str, ...]]] = {
+    "add": (lex.TermIn, lex.add_change, ("term", "category", "action")),
+    "import": (lex.ImportIn, lex.import_change, ("text",)),
+    "remove": (lex.TermRef, lex.remove_change, ("term",)),
+    "toggle": (lex.ToggleIn, lex.toggle_change, ("term",)),
+    "approve": (lex.ApproveIn, lex.approve_change, ("doc_id",))}
+
+
+@router.post("/lexicon/{form}")
+async def lexicon_form(request: Request, form: str) -> Response:
+    """The content-safety section's forms: the same checked changes as the admin API (routes_lexicon.py)."""
+    if form not in _LEXICON_FORMS:
+        raise NotFound(f"no form '{form}'")
+    return await _posted(request, _change(*_LEXICON_FORMS[form]))
+
+
+@router.get("/audit.csv")
+async def audit_csv(request: Request) -> Response:
+    """The audit trail as CSV, for the signed-in operator (the cookie, not the API key)."""
+    state, name = _signed_in(request)
+    if name is None:
+        return _back()
+    rows = await run_in_threadpool(edits.store_of(state).hits, 100000)
+    return csv_response(audit.as_csv(rows))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,19 +24,24 @@ class ChatRequest(BaseModel):
 
 @router.post("/api/chat", response_model=Answer, dependencies=[Depends(rate_limit)],
              responses={422: {"description": "invalid body, or text with a lone surrogate"}})
-async def chat(body: ChatRequest, state: StateDep, service: ServiceDep) -> Answer:
+async def chat(body: ChatRequest, request: Request, state: StateDep, service: ServiceDep) -> Answer:
     """Answer one question; the client sends the conversation so far as `history`."""
-    return await answering.answer(state, service, body.question, body.history)
+    return await answering.answer(state, service, body.question, body.history, request_id(request))
 
 
 @router.post("/api/chat/stream", response_class=StreamingResponse, dependencies=[Depends(rate_limit)],
              responses={200: {"content": {"text/event-stream": {}},
                               "description": 'events `data: {"delta": "..."}`, then one `data: {"answer": {...}}`'}})
-async def chat_stream(body: ChatRequest, state: StateDep, service: ServiceDep) -> StreamingResponse:
+async def chat_stream(body: ChatRequest, request: Request, state: StateDep, service: ServiceDep) -> StreamingResponse:
     """The same answer as `/api/chat`, streamed as server-sent events."""
     service.validate(body.question, body.history)  # bad input is a JSON 4xx, not a broken stream
-    items = answering.events(state, service, body.question, body.history)
+    items = answering.events(state, service, body.question, body.history, request_id(request))
     return StreamingResponse(answering.framed(items, _event), media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+def request_id(request: Request) -> str:
+    """The id the guard gave this request (assistant/api/guard.py), recorded with content-safety hits."""
+    return str(getattr(request.state, "request_id", ""))
 
 
 def _event(item: str | Answer) -> str:

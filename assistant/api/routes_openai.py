@@ -8,13 +8,14 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, Turn
 from assistant.api import answering
 from assistant.api.limits import rate_limit
+from assistant.api.routes_chat import request_id
 from assistant.api.routes_common import SSE_HEADERS, ServiceDep, StateDep, sse
 from assistant.errors import UserInputError
 
@@ -73,13 +74,14 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
 
 @router.post("/v1/chat/completions", dependencies=[Depends(rate_limit)],
              responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}})
-async def chat_completions(body: CompletionRequest, state: StateDep, service: ServiceDep):
+async def chat_completions(body: CompletionRequest, request: Request, state: StateDep, service: ServiceDep):
     """OpenAI Chat Completions; the full Answer (citations, refusal) rides along as `chainqa`."""
     question, history = split_messages(body.messages)
+    rid = request_id(request)
     if not body.stream:
-        return completion(await answering.answer(state, service, question, history), body.model)
+        return completion(await answering.answer(state, service, question, history, rid), body.model)
     service.validate(question, history)
-    items = answering.events(state, service, question, history)
+    items = answering.events(state, service, question, history, rid)
     return StreamingResponse(_chunks(items, body.model), media_type="text/event-stream", headers=SSE_HEADERS)
 
 

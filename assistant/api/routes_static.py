@@ -50,12 +50,14 @@ def widget(request: Request) -> Response:
 
 
 def widget_text(settings: Settings) -> dict[str, object]:
-    """The widget's texts that depend on the knowledge base: its provinces, its starter questions."""
+    """The widget's texts that depend on the knowledge base (its provinces, its starter questions) and the
+    deployment's wording of the AI label."""
     prompts = Prompts(settings.prompts_dir)
     names = "、".join(configured_provinces(settings.knowledge_dir))
     starters = [q for q in prompts.text("ui/zh/widget_starters").splitlines() if q.strip()]  # a short panel: three
     return {"STARTERS": starters, "GREETING": prompts.render("ui/zh/greeting", provinces=names),
-            "NOTE": prompts.render("ui/zh/note", provinces=names)}
+            "NOTE": prompts.render("ui/zh/note", provinces=names),
+            "GENERATED": prompts.text(settings.generated_label_template)}  # the AI label on every answer
 
 
 def widget_script(api_base: str, max_chars: int, text: dict[str, object]) -> str:

@@ -2,7 +2,7 @@
  * ("Info", "Error"), the connection-lost notice, copy buttons, the screen-reader labels of messages.
  * A MutationObserver rewrites those strings wherever Gradio puts them. Only Gradio's own chrome is
  * touched: text nodes inside toasts and buttons, and aria-label/title/placeholder attributes, never the
- * text of a message. */
+ * text of a message. A selection copied from an answer gets the answer's AI label appended. */
 (function () {
   "use strict";
   var TEXT = {
@@ -79,4 +79,12 @@
   }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true,
     attributeFilter: ATTRIBUTES });
   if (document.body) fix(document.body);
+  document.addEventListener("copy", function (e) { // a copied part of an answer keeps its AI label
+    var sel = document.getSelection(), chosen = sel ? sel.toString() : "";
+    var node = sel && sel.anchorNode, at = node && (node.nodeType === 1 ? node : node.parentElement);
+    var message = at && at.closest("[data-testid=bot]"), label = message && message.querySelector(".generated");
+    if (!chosen || !label || chosen.indexOf(label.textContent) >= 0 || !e.clipboardData) return;
+    e.clipboardData.setData("text/plain", chosen + "\n\n" + label.textContent);
+    e.preventDefault();
+  });
 })();

@@ -132,3 +132,19 @@ def test_an_older_store_is_upgraded_in_place(store_url):
         assert store.questions(1)[0]["aborted"] is True
     finally:
         store.close()
+
+
+def test_content_safety_hits_are_stored_listed_and_purged_with_the_log(store):
+    from assistant.audit import Hit
+
+    store.record_hits([Hit("question", "违法", "军火", "block", "买**，电话 13812345678", "req-1"),
+                       Hit("document", "自定义", "某词", "flag", "……**……", subject="hubei_scheme")])
+    newest, oldest = store.hits(10)
+    assert (newest["where"], newest["subject"], newest["request_id"]) == ("document", "hubei_scheme", "")
+    assert (oldest["term"], oldest["action"], oldest["request_id"]) == ("军火", "block", "req-1")
+    assert "13812345678" not in oldest["excerpt"] and oldest["created_at"]  # personal data masked too
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE safety_audit SET created_at = :t WHERE term = '军火'"),
+                     {"t": dt.datetime.now(dt.UTC) - dt.timedelta(days=91)})
+    assert store.purge(dt.timedelta(days=90)) == 1
+    assert [h["term"] for h in store.hits(10)] == ["某词"]

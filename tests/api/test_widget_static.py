@@ -13,7 +13,8 @@ from assistant.api import s2t
 from assistant.api.routes_static import widget_script
 from tests.api.live import serve
 
-WIDGET = widget_script("", 500, {"STARTERS": ["芯片链谁是链长？"], "GREETING": "您好", "NOTE": "由机器生成"})
+WIDGET = widget_script("", 500, {"STARTERS": ["芯片链谁是链长？"], "GREETING": "您好", "NOTE": "由机器生成",
+                                       "GENERATED": "AI 生成"})
 
 
 def test_no_html_sinks():

@@ -147,3 +147,14 @@ def test_a_new_province_is_its_provinces_entry_then_its_scheme(tmp_path):
     answer = json.loads(_run("ask", "楚南竹木加工链谁是链长", "--json", tmp_path=tmp_path, **env).stdout)
     assert "周明" in answer["answer"] and "推定" in answer["answer"]
     assert answer["citations"][0]["doc_id"] == "chunan_scheme"
+
+
+def test_ingest_lists_documents_held_for_review_and_ask_refuses_a_blocked_question(tmp_path):
+    lexicon = tmp_path / "lexicon.csv"
+    lexicon.write_text("军火,违法,block\n链长制实施方案,自定义,flag\n", encoding="utf-8")  # the second: in a document
+    env = {"CHAINQA_LEXICON_FILE": str(lexicon), "CHAINQA_STORE_URL": f"sqlite:///{tmp_path / 'store.sqlite3'}"}
+    out = _run("ingest", tmp_path=tmp_path, **env)
+    assert out.returncode == 0, out.stderr
+    assert "hubei_scheme" in json.loads(out.stdout.strip().splitlines()[-1])["held_for_review"]
+    refused = json.loads(_run("ask", "哪里买軍 火？", "--json", tmp_path=tmp_path, **env).stdout)
+    assert refused["refused"] and refused["refusal_reason"] == "content_policy"

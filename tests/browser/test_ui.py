@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.api.live import LiveServer, make_settings, shared_data_dir
+from tests.browser.test_widget import LABEL
 
 pytestmark = pytest.mark.browser
 QUESTION = "湖北芯片这条链谁是链长？"
@@ -50,7 +51,7 @@ def test_chat_shows_labelled_answer_with_source_links(page, server_url, artifact
     ask(page, QUESTION)
     chat = page.locator("#chat")
     expect(chat).to_contain_text("曹广晶")
-    expect(chat.locator(".generated")).to_have_text("机器生成 · 请以政策原文为准")
+    expect(chat.locator(".generated")).to_have_text(LABEL)
     link = chat.locator('a[href^="/documents/hubei_scheme?"]').first
     expect(link).to_contain_text("湖北省制造业产业链链长制实施方案")
     expect(link).to_have_attribute("href", re.compile(r"^/documents/hubei_scheme\?start=\d+&end=\d+$"))
@@ -63,7 +64,7 @@ def test_chat_shows_labelled_answer_with_source_links(page, server_url, artifact
     expect(page.locator("#feedback-status")).to_contain_text("已记录")
     rows = httpx.get(f"{server_url}/api/admin/feedback", headers={"X-API-Key": admin_key}).json()
     mine = next(r for r in rows if r["question"] == QUESTION and r["rating"] == -1)
-    assert "曹广晶" in mine["answer"] and "机器生成" not in mine["answer"] and "/documents/" not in mine["answer"]
+    assert "曹广晶" in mine["answer"] and "AI 生成" not in mine["answer"] and "/documents/" not in mine["answer"]
 
 
 def test_conversation_copies_with_chinese_labels(page, server_url):

@@ -102,10 +102,22 @@ async function sendFeedback(question, answer, rating) {
     return false;
   }
 }
+function keepLabelOnCopy(msg) { // a copied part of an answer still says it was generated (the AI label)
+  msg.addEventListener("copy", function (e) {
+    var sel = root.getSelection ? root.getSelection() : document.getSelection();
+    var chosen = sel ? sel.toString() : "";
+    if (!chosen || chosen.indexOf(GENERATED) >= 0 || !e.clipboardData) return;
+    e.clipboardData.setData("text/plain", chosen + "\n\n" + GENERATED);
+    e.preventDefault();
+  });
+}
 function renderAnswer(msg, question, answer) {
   msg.replaceChildren();
   msg.classList.remove("streaming");
-  if (answer.generated !== false) msg.append(el("p", { "class": "generated" }, ["机器生成 · 请以政策原文为准"]));
+  if (answer.generated !== false) {
+    msg.append(el("p", { "class": "generated" }, [GENERATED])); // the wording: generated_label_template
+    if (!msg.dataset.labelled) { keepLabelOnCopy(msg); msg.dataset.labelled = "1"; }
+  }
   renderMarkdown(msg, answer.answer);
   renderCitations(msg, answer.citations);
   renderRating(msg, question, answer);
