@@ -15,6 +15,7 @@ from retrieval.overlap import grams, overlap
 _CLOSE = 0.8  # a second match within this share of the best score is shown too
 _CLOSE_LIST = 0.5
 _NAMED = {"city", "person", "leader", "chain", "department", "outlet"}  # what a second record must name too
+_WHERE = ("event", "document", "outlet")
 MIN_COVERAGE = 0.3  # a record must share at least this share of the ask's topic bigrams
 
 
@@ -71,6 +72,10 @@ def _topical(frame: Frame) -> str:
     text = content_of(frame)
     for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
         text = text.replace(fold(cue), "")
+    # where it was said (政协常委会的发言里) narrows the search already; it is not what was said
+    for m in frame.reading.mentions:
+        if m.kind in _WHERE:
+            text = text.replace(frame.reading.folded[m.start : m.end], "")
     return text or content_of(frame)
 
 

@@ -105,6 +105,11 @@ def test_the_general_leaders_are_not_a_column_of_the_chain_table(service, questi
     assert "general_leaders" in a.tools_used and "应勇" in _own(a.answer) and "李乐成" not in _own(a.answer)
 
 
+def test_where_it_was_said_is_not_what_was_said(service):
+    own = _own(_ask(service, "政协常委会的发言里有没有提到要完善链长制？").answer)
+    assert "完善产业链链长制度" in own
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
