@@ -24,8 +24,8 @@ def lookup(ctx: Context, frame: Frame) -> Reply | None:
     if len(want) < 2:
         return None
     province = frame.provinces[0] if len(frame.provinces) == 1 else None
-    found = [T.statements(ctx.deps, topic, speaker=speaker_of(ctx, frame), source=document_of(frame), limit=1),
-             T.figures(ctx.deps, topic, province=province, source=document_of(frame), limit=1),
+    found = [T.statements(ctx.deps, topic, speaker=speaker_of(ctx, frame), source=document_of(ctx, frame), limit=1),
+             T.figures(ctx.deps, topic, province=province, source=document_of(ctx, frame), limit=1),
              T.mechanisms(ctx.deps, topic, province=province, limit=1)]
     best = max((m for r in found for m in r.matches), key=lambda m: m.score, default=None)
     if best is None or best.score < _MIN_SCORE or overlap(want, record_text(best.record)) / len(want) < MIN_COVERAGE:

@@ -15,7 +15,7 @@ def figure(ctx: Context, frame: Frame) -> Reply | None:
     topic = content_of(frame)
     province = frame.provinces[0] if len(frame.provinces) == 1 else None
     kind = next((k for k in ("target", "figure") if k in frame.facets), None)
-    r = T.figures(ctx.deps, topic, province=province, source=document_of(frame), kind=kind, limit=5)
+    r = T.figures(ctx.deps, topic, province=province, source=document_of(ctx, frame), kind=kind, limit=5)
     chosen = [f for f in pick(ctx, frame, r) if isinstance(f, Figure)]
     if not chosen or r.matches[0].score < 3:
         return None

@@ -18,9 +18,9 @@ _SUBJECT_CHARS = 3
 def statement(ctx: Context, frame: Frame) -> Reply | None:
     topic = content_of(frame)
     speaker = speaker_of(ctx, frame)
-    r = T.statements(ctx.deps, topic, speaker=speaker, source=document_of(frame), limit=8)
+    r = T.statements(ctx.deps, topic, speaker=speaker, source=document_of(ctx, frame), limit=8)
     if r.not_found and speaker:
-        r = T.statements(ctx.deps, topic, source=document_of(frame), limit=8)
+        r = T.statements(ctx.deps, topic, source=document_of(ctx, frame), limit=8)
     chosen = [s for s in pick(ctx, frame, r) if isinstance(s, Statement)]
     if not chosen or r.matches[0].score < 2:
         return None
@@ -37,10 +37,10 @@ def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> 
     """"袁德芳讲了哪几条": everything the speaker said that touches the topic, in the document's order."""
     # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
     if any(frame.slots.get(k) for k in _SUBJECTS) or len(frame.reading.topic) >= _SUBJECT_CHARS:
-        r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(frame), limit=_MAX_POINTS)
+        r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(ctx, frame), limit=_MAX_POINTS)
         points = [m.record for m in r.matches if isinstance(m.record, Statement) and m.score >= _POINT_SCORE]
     else:
-        source = document_of(frame)
+        source = document_of(ctx, frame)
         points = [s for s in ctx.tables.facts.statements if s.speaker == person.name and
                   (source is None or s.source == source)]
     if not points:

@@ -36,7 +36,7 @@ def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     """The best records, and the next ones close to them; more for a list ("讲了哪几条"), and none the
     ask shares too little with."""
     records = [m for m in result.matches if not (frame.reading.again and _said_before(ctx, m.record))]
-    want = grams(_topical(frame))
+    want = _topical(frame)
     records = [m for m in records if want and overlap(want, record_text(m.record)) / len(want) >= MIN_COVERAGE]
     if not records:
         return []
@@ -67,16 +67,16 @@ def _same(a, b) -> bool:
     return False
 
 
-def _topical(frame: Frame) -> str:
-    """The ask's content without the words that only say how it is asked (提到, 说了 … the intent's cues)."""
+def _topical(frame: Frame) -> set[str]:
+    """The bigrams of the ask's content without the words that only say how it is asked (提到, 说了 … the
+    intent's cues) or where it was said (政协常委会的发言里: naming the event narrows the search already)."""
     text = content_of(frame)
     for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
         text = text.replace(fold(cue), "")
-    # where it was said (政协常委会的发言里) narrows the search already; it is not what was said
-    for m in frame.reading.mentions:
-        if m.kind in _WHERE:
-            text = text.replace(frame.reading.folded[m.start : m.end], "")
-    return text or content_of(frame)
+    # with one character either side: the bigrams straddling the name ("省政协开常委会时") are not content either
+    where = set().union(*(grams(frame.reading.folded[max(0, m.start - 1) : m.end + 1]) for m in frame.reading.mentions
+                          if m.kind in _WHERE))
+    return (grams(text) - where) or grams(text or content_of(frame))
 
 
 def content_of(frame: Frame) -> str:
@@ -98,12 +98,13 @@ def speaker_of(ctx: Context, frame: Frame) -> str | None:
     return speakers.pop() if len(speakers) == 1 else None
 
 
-def document_of(frame: Frame) -> str | None:
-    """The document the ask names, if any."""
+def document_of(ctx: Context, frame: Frame) -> str | None:
+    """The document the ask names, or the one reporting the event it names ("政协会上" → the CPPCC report)."""
     docs = frame.keys("document")
     if docs:
         return docs[0]
-    return None
+    events = {e.id: e.source for e in ctx.tables.facts.events}
+    return next((events[k] for k in frame.keys("event") if k in events), None)
 
 
 def record_text(record: Fact) -> str:

@@ -110,6 +110,11 @@ def test_where_it_was_said_is_not_what_was_said(service):
     assert "完善产业链链长制度" in own
 
 
+def test_an_event_named_narrows_the_search_to_its_report(service):
+    a = _ask(service, "湖北政协会上关于打造生物医药集群有哪些建议")
+    assert "省政协" in _own(a.answer) and {c.doc_id for c in a.citations} == {"hubei_cppcc"}
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
