@@ -10,11 +10,13 @@ from assistant.offline.records import content_of, document_of, pick, record_note
 
 def test_the_speaker_named_or_the_one_who_speaks_for_the_department_named(asked):
     ctx, frame = asked("发布会上发改委怎么说")
-    assert speaker_of(ctx, frame) == "袁德芳" and document_of(frame) == "hubei_press"
+    assert speaker_of(ctx, frame) == "袁德芳" and document_of(ctx, frame) == "hubei_press"
     ctx, frame = asked("郭涛说了什么")
-    assert speaker_of(ctx, frame) == "郭涛" and document_of(frame) is None
+    assert speaker_of(ctx, frame) == "郭涛" and document_of(ctx, frame) is None
     ctx, frame = asked("湖北方案说了什么")
-    assert speaker_of(ctx, frame) is None and document_of(frame) == "hubei_scheme"
+    assert speaker_of(ctx, frame) is None and document_of(ctx, frame) == "hubei_scheme"
+    ctx, frame = asked("政协常委会上有哪些建议")
+    assert document_of(ctx, frame) == "hubei_cppcc"  # the event's report
 
 
 def test_the_ask_keeps_its_entities_for_the_record_search(asked):
@@ -33,7 +35,7 @@ def test_again_excludes_what_the_last_answer_said(asked):
     """"他还提到了哪条走廊？" after 汉江汽车走廊: the other corridor, not the one already said."""
     history = [("user", "发改委在发布会上说了汽车产业什么？"), ("assistant", "袁德芳表示要巩固发展“武襄十随”汉江汽车走廊。")]
     ctx, frame = asked("他还提到了哪条走廊？", "statement", history)
-    found = T.statements(ctx.deps, content_of(frame), speaker=speaker_of(ctx, frame), source=document_of(frame), limit=8)
+    found = T.statements(ctx.deps, content_of(frame), speaker=speaker_of(ctx, frame), source=document_of(ctx, frame), limit=8)
     assert found.matches[0].record.topic == "“武襄十随”汉江汽车走廊"
     assert [r.topic for r in pick(ctx, frame, found)] == ["沿长江汽车走廊"]
 
