@@ -13,12 +13,14 @@ _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 
 def listed(answer: str) -> list[str]:
     """The items an answer listed in its own words: its numbered lines, else the enumeration of its first
-    sentence ("共 5 项：甲、乙、丙。"); emphasis and asides in brackets removed."""
+    sentence ("共 5 项：甲、乙、丙。", or three or more items bare); emphasis and asides in brackets removed."""
     own = "\n".join(line for line in answer.splitlines() if not line.lstrip().startswith(">"))
     numbered = [m.group(2) for m in _NUMBERED.finditer(own)]
     if len(numbered) < 2:
-        head = own.split("\n", 1)[0].split("。", 1)[0]
-        numbered = head.rpartition("：")[2].split("、") if "：" in head else []
+        head = own.strip().split("\n", 1)[0].split("。", 1)[0]
+        numbered = head.rpartition("：")[2].split("、")
+        if "：" not in head and len(numbered) < 3:  # "甲、乙" alone may be a pair of names, not a list
+            numbered = []
     items = [_ASIDE.sub("", i).replace("*", "").strip(" 。；;") for i in numbered]
     return [i for i in items if i] if len(items) >= 2 else []
 

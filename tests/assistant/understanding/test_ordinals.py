@@ -18,6 +18,8 @@ def test_the_enumeration_of_the_first_sentence_when_nothing_is_numbered():
     assert listed("湖北共有 **3** 条重点产业链：汽车产业链（李乐成）、集成电路产业链（曹广晶）、纺织产业链。其余略。") == [
         "汽车产业链", "集成电路产业链", "纺织产业链"]
     assert listed("链长是**曹广晶**。") == []
+    assert listed("省领导领衔推进机制、决策咨询机制、问题办理机制。") == ["省领导领衔推进机制", "决策咨询机制", "问题办理机制"]
+    assert listed("李乐成、曹广晶。") == []  # a bare pair is no list
 
 
 @pytest.mark.parametrize(("ask", "expected"), [
