@@ -145,6 +145,7 @@ class Resolver:
         provinces = self._provinces(reading, dialogue if follow else None, slots)
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
+            self._stay_in_city(reading, slots, dialogue.last)
         facets = facets_of(intent, reading.folded) if intent else set()
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
@@ -208,6 +209,16 @@ class Resolver:
         if dialogue is not None and dialogue.last is not None:
             return list(dialogue.last.provinces)
         return []
+
+    def _stay_in_city(self, reading: Reading, slots: dict[str, list[Mention]], last: Frame) -> None:
+        """"新兴的那5条是哪些" after 孝感's chains is still about 孝感, unless it names a place or anyone else."""
+        cities = last.slots.get("city")
+        if not cities or reading.provinces or slots.get("city") or reading.strong_kinds - {"term"}:
+            return
+        slots["city"] = list(cities)
+        if "city" not in reading.extra:
+            reading.content = "".join(last.reading.folded[m.start : m.end] for m in cities) + reading.content
+            reading.extra["city"] = "inherited"
 
     def _move_to(self, provinces: list[str], slots: dict[str, list[Mention]], last: Frame) -> None:
         """A follow-up naming another province asks about that province's counterpart of the last chain."""

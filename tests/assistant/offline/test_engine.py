@@ -115,6 +115,13 @@ def test_an_event_named_narrows_the_search_to_its_report(service):
     assert "省政协" in _own(a.answer) and {c.doc_id for c in a.citations} == {"hubei_cppcc"}
 
 
+def test_a_follow_up_stays_in_the_city_unless_it_names_someone(service):
+    history = [("user", "孝感一共定了多少条产业链？"), ("assistant", "孝感确立了10条产业链：5条传统产业链和5条战略性新兴产业链。")]
+    assert "光电子信息" in _own(_ask(service, "新兴的那5条是哪些", history).answer)
+    a = _ask(service, "孝感有多少位市级领导当链长？郭涛在发布会上的职务是什么？")
+    assert "13" in _own(a.answer) and "副厅长" in _own(a.answer)
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
