@@ -142,10 +142,11 @@ class Resolver:
                     and "merged" not in reading.extra):
                 reading.topic = last.reading.topic + reading.topic  # "传统的是哪几条？" after 孝感的新兴产业链
                 reading.extra["merged"] = "topic"
+        if follow and dialogue.last is not None:
+            self._stay_in_city(reading, slots, dialogue.last)
         provinces = self._provinces(reading, dialogue if follow else None, slots)
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
-            self._stay_in_city(reading, slots, dialogue.last)
         facets = facets_of(intent, reading.folded) if intent else set()
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
@@ -203,6 +204,9 @@ class Resolver:
             and bool(dialogue.last.provinces)  # 卫健委 is printed in one province's documents, not only its
         if reading.implied and not weak:
             return list(reading.implied)
+        cities = {m.province for m in slots.get("city", []) if m.province}
+        if cities:  # the province of the city the ask stays in (a problem word is printed in both tables)
+            return sorted(cities)
         inherited = {m.province for ms in slots.values() for m in ms if m.province}
         if len(inherited) == 1:
             return list(inherited)
@@ -213,7 +217,7 @@ class Resolver:
     def _stay_in_city(self, reading: Reading, slots: dict[str, list[Mention]], last: Frame) -> None:
         """"新兴的那5条是哪些" after 孝感's chains is still about 孝感, unless it names a place or anyone else."""
         cities = last.slots.get("city")
-        if not cities or reading.provinces or slots.get("city") or reading.strong_kinds - {"term"}:
+        if not cities or reading.provinces or slots.get("city") or reading.strong_kinds - {"term", "problem"}:
             return
         slots["city"] = list(cities)
         if "city" not in reading.extra:
