@@ -108,4 +108,6 @@ def document_of(ctx: Context, frame: Frame) -> str | None:
 
 
 def record_text(record: Fact) -> str:
-    return " ".join(str(getattr(record, f, "") or "") for f in ("topic", "what", "name", "fact", "quote"))
+    """What a record says, its curated keywords included (清欠 names the figure 累计清偿账款 stands for)."""
+    own = " ".join(str(getattr(record, f, "") or "") for f in ("topic", "what", "name", "fact", "quote"))
+    return own + " " + " ".join(getattr(record, "keywords", None) or [])
