@@ -16,6 +16,7 @@ from assistant.offline import (
     answer_documents,
     answer_facts,
     answer_figures,
+    answer_inference,
     answer_mechanisms,
     answer_people,
     answer_statements,
@@ -51,6 +52,7 @@ ANSWERERS: dict[str, Answerer] = {
     "define_term": answer_documents.define_term, "compare": answer_documents.compare,
     "outline": answer_documents.outline, "document_info": answer_documents.document_info,
     "capabilities": answer_documents.capabilities, "counterpart_chain": answer_counterparts.counterpart_chain,
+    "inference": answer_inference.inference,
 }
 
 
