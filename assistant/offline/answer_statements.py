@@ -11,6 +11,7 @@ from retrieval.facts import Person, Statement
 
 _MAX_POINTS = 10
 _POINT_SCORE = 1.5  # a point that shares at least the topic's main word with the ask
+_RELATIVE = 0.4  # … and at least this share of the best point's score
 _SUBJECTS = ("chain", "term", "problem", "city", "action", "mechanism")
 _SUBJECT_CHARS = 3
 
@@ -38,7 +39,9 @@ def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> 
     # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
     if any(frame.slots.get(k) for k in _SUBJECTS) or len(frame.reading.topic) >= _SUBJECT_CHARS:
         r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(ctx, frame), limit=_MAX_POINTS)
-        points = [m.record for m in r.matches if isinstance(m.record, Statement) and m.score >= _POINT_SCORE]
+        best = r.matches[0].score if r.matches else 0.0  # a point sharing only "包括" with the ask is not on it
+        points = [m.record for m in r.matches if isinstance(m.record, Statement)
+                  and m.score >= max(_POINT_SCORE, best * _RELATIVE)]
     else:
         source = document_of(ctx, frame)
         points = [s for s in ctx.tables.facts.statements if s.speaker == person.name and

@@ -122,6 +122,12 @@ def test_a_follow_up_stays_in_the_city_unless_it_names_someone(service):
     assert "13" in _own(a.answer) and "副厅长" in _own(a.answer)
 
 
+def test_what_a_speaker_said_on_a_point_is_the_points_on_it_not_his_chains(service):
+    a = _ask(service, "郭涛说当好联络员具体包括哪几件事？")
+    own = _own(a.answer)
+    assert "statements" in a.tools_used and "调度会商" in own and "决策咨询" in own and "重点任务" not in own
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
