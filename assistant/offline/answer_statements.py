@@ -39,9 +39,11 @@ def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> 
     # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
     if any(frame.slots.get(k) for k in _SUBJECTS) or len(frame.reading.topic) >= _SUBJECT_CHARS:
         r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(ctx, frame), limit=_MAX_POINTS)
-        best = r.matches[0].score if r.matches else 0.0  # a point sharing only "包括" with the ask is not on it
-        points = [m.record for m in r.matches if isinstance(m.record, Statement)
-                  and m.score >= max(_POINT_SCORE, best * _RELATIVE)]
+        # "讲了汽车的哪几点" keeps every point on the chain; "当好联络员包括哪几件事" only those close to the best
+        # one (a point sharing just "包括" with the ask is not on it)
+        broad = any(frame.slots.get(k) for k in ("chain", "city"))
+        floor = _POINT_SCORE if broad or not r.matches else max(_POINT_SCORE, r.matches[0].score * _RELATIVE)
+        points = [m.record for m in r.matches if isinstance(m.record, Statement) and m.score >= floor]
     else:
         source = document_of(ctx, frame)
         points = [s for s in ctx.tables.facts.statements if s.speaker == person.name and
