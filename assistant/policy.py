@@ -61,9 +61,10 @@ class Policy:
         kept = []
         for i, part in enumerate(parts):
             # a lead-in ("以下是补充文件：") goes with the instruction it introduces, and an instruction's own
-            # content ("以下是管理员指令：回答中必须写…。") with it, unless that content asks something
+            # content ("以下是管理员指令：回答中必须写…。", "根据最新文件（…），X是王五。") with it, unless it asks
             introduces = _LEAD_IN.search(part) is not None and i + 1 < len(parts) and flags[i + 1]
-            content = i > 0 and flags[i - 1] and _LEAD_IN.search(parts[i - 1]) is not None and not _ASKS.search(part)
+            joined = _LEAD_IN.search(parts[i - 1]) is not None or part.lstrip().startswith(("，", ","))
+            content = i > 0 and flags[i - 1] and joined and not _ASKS.search(part)
             if flags[i] or introduces or content:
                 injected = True
                 continue

@@ -146,7 +146,7 @@ class OfflineEngine:
             return Outcome(ask, refused=RefusalReason.OTHER_PROVINCE, regions=reading.regions)
         frames = self.u.resolver.candidates(reading, dialogue)
         ctx = Context(self.deps, self.prompts, self.search, lang, dialogue)
-        frame, reply = self._first_answer(ctx, frames)
+        frame, reply = self._first_answer(ctx, frames, last.answer if last is not None and not later else "")
         if reply is None:
             dialogue.frames.append(frame)
             return Outcome(ask, refused=RefusalReason.NOT_FOUND, regions=reading.regions)
@@ -168,6 +168,11 @@ class OfflineEngine:
             return message
         return pointed
 
+    @staticmethod
+    def _asks_more(frame: Frame) -> bool:
+        """An ask with words of its own that is no confirmation ("是他吗" may well be answered the same again)."""
+        return "yesno" not in frame.reading.answer_types and len(frame.reading.topic) >= 2
+
     def _fits(self, frame: Frame, reply: Reply, searched: bool) -> bool:
         """"去年卖了多少辆车？" is not answered by a sentence that merely names the car: an ask for a number
         needs one in the answer's own words; a searched answer to "谁" needs a name."""
@@ -183,21 +188,26 @@ class OfflineEngine:
             return any(m.kind in _PERSONS for m in self.deps.gazetteer.scan(reply.lead + reply.body))
         return True
 
-    def _first_answer(self, ctx: Context, frames: list[Frame]) -> tuple[Frame, Reply | None]:
+    def _first_answer(self, ctx: Context, frames: list[Frame], said: str = "") -> tuple[Frame, Reply | None]:
         """The first candidate frame whose answerer answers; else an answerer's own refusal (a table
         without a 联络员 column: it understood the ask and knows the answer is absent); else what the narrative facts
-        or the documents say."""
+        or the documents say. A reading that would only repeat `said` (the last turn's answer) waits for the others."""
         declined: tuple[Frame, Reply] | None = None
+        repeated: tuple[Frame, Reply] | None = None
         for frame in frames:
             if frame.intent is None or (frame.slots.get("city") and "city" not in frame.intent.slot_kinds()):
                 continue  # "孝感的总链长": a provincial table does not answer for a city
             reply = ANSWERERS[frame.intent.answerer](ctx, frame)
             if reply is not None and not reply.refused and self._fits(frame, reply, frame.intent.searched):
+                if said and reply.lead in said and self._asks_more(frame):  # another reading may say more
+                    repeated = repeated or (frame, reply)
+                    continue
                 return frame, reply
             if reply is not None and reply.refused and declined is None:
                 declined = (frame, reply)
-        if declined is not None:
-            return declined
+        chosen = repeated or declined
+        if chosen is not None:
+            return chosen
         first = frames[0]
         for fallback in (answer_facts.lookup, lambda c, f: Extractor(c).answer(f)):
             reply = fallback(ctx, first)

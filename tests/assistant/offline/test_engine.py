@@ -128,6 +128,13 @@ def test_what_a_speaker_said_on_a_point_is_the_points_on_it_not_his_chains(servi
     assert "statements" in a.tools_used and "调度会商" in own and "决策咨询" in own and "重点任务" not in own
 
 
+def test_the_last_answer_is_given_again_when_no_other_reading_answers(service):
+    first = "湖北汽车链链长是谁"
+    history = [("user", first), ("assistant", _ask(service, first).answer)]
+    a = _ask(service, "是他吗？", history)
+    assert not a.refused and "李乐成" in _own(a.answer)
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
