@@ -4,6 +4,7 @@ answerer (a typed tool) or by typed extraction from the documents, and the answe
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -150,6 +151,7 @@ class OfflineEngine:
         if reply is None:
             dialogue.frames.append(frame)
             return Outcome(ask, refused=RefusalReason.NOT_FOUND, regions=reading.regions)
+        reply = self._verdict(ctx, frame, reply)
         frame.named = [m for m in self.deps.gazetteer.scan(reply.lead + reply.body)
                        if m.kind not in ("province", "city", "region")]
         frame.answer = reply.lead + reply.body
@@ -167,6 +169,18 @@ class OfflineEngine:
         if pointed != message and {"section", "document"} & self.u.reader.read(message).strong_kinds:
             return message
         return pointed
+
+    def _verdict(self, ctx: Context, frame: Frame, reply: Reply) -> Reply:
+        """"是肖菊华吗" / "汽车链链长是李乐成吗": yes or no first, by whether the answer names the one the ask
+        checks (a name the intent does not need: the one it is about, "曹广晶负责汽车链吗", is no check)."""
+        if reply.refused or frame.intent is None or "yesno" not in frame.reading.answer_types:
+            return reply
+        about = {*frame.intent.needs, *frame.intent.needs_any}
+        asked = {m.key for m in frame.reading.mentions if m.kind in _CHECKED and m.kind not in about}
+        said = {m.key for m in self.deps.gazetteer.scan(reply.lead) if m.kind in _CHECKED}
+        if not asked or not said:
+            return reply
+        return dataclasses.replace(reply, lead=ctx.say("confirm_yes" if asked & said else "confirm_no") + reply.lead)
 
     @staticmethod
     def _asks_more(frame: Frame) -> bool:
@@ -218,6 +232,7 @@ class OfflineEngine:
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
 _PERSONS = {"person", "leader", "liaison"}
+_CHECKED = {"person", "leader", "liaison", "department"}  # what "是X吗" checks against the answer
 
 
 def _merged(outcomes: list[Outcome]) -> list[Outcome]:

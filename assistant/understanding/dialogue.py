@@ -16,6 +16,8 @@ from retrieval.normalize import fold_words
 from retrieval.registry import Tables
 
 _SHORT_TOPIC = 4
+_NAMEABLE = {"person", "leader", "liaison", "department", "division"}  # what a "是X吗" check names
+_SHORT_CONFIRMATION = 4  # "是他吗", "确定是X吗": what is left without the name and the question words
 _PERSONISH = {"person", "leader", "liaison"}
 
 
@@ -106,12 +108,13 @@ class Resolver:
     def candidates(self, reading: Reading, dialogue: Dialogue, limit: int = 3) -> list[Frame]:
         """The frames this ask may mean, best first: an answerer that cannot answer hands over to the next.
         The first has intent None when no intent reaches the threshold."""
-        follow = self._leans_on(reading, dialogue)
+        confirm = self._confirms(reading, dialogue)
+        follow = confirm or self._leans_on(reading, dialogue)
         last = dialogue.last
         previous = last.intent if follow and last is not None else None
         ranked = self.ranker.rank(reading, dialogue.available() if follow else set(),
                                   previous=previous.name if previous and not reading.strong_kinds else None)
-        if previous is not None and (self._elliptical(reading, ranked[0]) or self._facet_of(previous, reading)):
+        if previous is not None and (confirm or self._elliptical(reading, ranked[0]) or self._facet_of(previous, reading)):
             again = next(r for r in ranked if r.intent.name == previous.name)
             needed = tuple(k for k in previous.needs if not reading.has(k))
             if previous.needs_any and not any(reading.has(k) for k in previous.needs_any):
@@ -160,6 +163,15 @@ class Resolver:
                                     for m in reading.slots.get("term", [])):
             strong = strong - {"term"}
         return bool(reading.pronouns) or reading.follow_up or not strong
+
+    def _confirms(self, reading: Reading, dialogue: Dialogue) -> bool:
+        """"是肖菊华吗？" after "光通信链长是谁": a yes/no check of a name against the last answer asks the last
+        question again (its answer says who it is)."""
+        last = dialogue.last
+        if last is None or last.intent is None or "yesno" not in reading.answer_types:
+            return False
+        names = {m.kind for m in reading.mentions if m.kind not in ("province", "city", "region")}
+        return bool(names) and names <= _NAMEABLE and len(reading.topic) <= _SHORT_CONFIRMATION
 
     def _elliptical(self, reading: Reading, top: Ranked) -> bool:
         """"那X省呢", "光通信呢": no cue of its own, so the previous question is asked again."""

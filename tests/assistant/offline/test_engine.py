@@ -135,6 +135,17 @@ def test_the_last_answer_is_given_again_when_no_other_reading_answers(service):
     assert not a.refused and "李乐成" in _own(a.answer)
 
 
+@pytest.mark.parametrize(("check", "verdict", "fact"), [("是肖菊华吗？", "不是。", "曹广晶"), ("是曹广晶吗", "是的。", "曹广晶")])
+def test_a_name_checked_against_the_last_answer_gets_yes_or_no_then_the_fact(service, check, verdict, fact):
+    history = [("user", "湖北光通信产业链链长是谁？"), ("assistant", "副省长曹广晶。")]
+    a = _ask(service, check, history)
+    assert a.answer.startswith(verdict) and fact in _own(a.answer)
+
+
+def test_a_name_the_ask_is_about_is_no_check(service):
+    assert not _ask(service, "曹广晶负责汽车链吗").answer.startswith(("是的", "不是"))
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
