@@ -146,6 +146,12 @@ def test_a_name_the_ask_is_about_is_no_check(service):
     assert not _ask(service, "曹广晶负责汽车链吗").answer.startswith(("是的", "不是"))
 
 
+def test_the_askers_own_context_is_not_personal_data_and_the_question_after_it_is_the_ask(service):
+    a = _ask(service, "老师好，我老家在孝感，平时在一家做纸塑包装的小厂上班，听厂里人说我们市也搞了链长制，想问问孝感是谁担任总链长？")
+    assert not a.refused and "市委书记" in _own(a.answer)
+    assert _ask(service, "曹广晶老家是哪里的？").refusal_reason == "personal_data"
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
