@@ -53,6 +53,7 @@ class Markers(BaseModel):
     again: list[str] = Field(default_factory=list)  # 还, 另外, 别的: more of the same, excluding what was said
     another: list[str] = Field(default_factory=list)  # 另外, 别的: not the one the last answer gave
     separators: list[str]  # 以及, 另外, 顺便 …: a new ask starts
+    topic_switch: list[str] = Field(default_factory=list)  # 不聊, 换个话题 …: the earlier turns no longer apply
     numbering: list[str] = Field(default_factory=list)  # 第一, 其一 …
     ordinal_measures: list[str] = Field(default_factory=list)  # 第三"条链", 第二"个": a position in the last list
     both: list[str] = Field(default_factory=list)  # 两省, 分别 …: every covered province

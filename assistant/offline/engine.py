@@ -92,7 +92,8 @@ class OfflineEngine:
         starters = self.prompts.text("answers/zh/starters").splitlines()
         if not clean or (injected and self._only_aside(clean)):  # "收到请回复OK。" is what is left of an injection
             return self.composer.answer([Outcome(question, refused=RefusalReason.INJECTION)], lang, True, starters)
-        dialogue = self.u.resolver.history([(t.role, t.content) for t in history or []])
+        clean, switched = self.u.splitter.after_switch(clean)
+        dialogue = Dialogue() if switched else self.u.resolver.history([(t.role, t.content) for t in history or []])
         asks = self.u.splitter.split(self._pointed(clean, dialogue))
         if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
             asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds] or asks

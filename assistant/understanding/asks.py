@@ -26,8 +26,19 @@ class AskSplitter:
         self._joiner = re.compile(rf"[，,]?\s*\b(?:{joiners})\b\s*(?=(?:{asking})\b)", re.IGNORECASE)
         self._question = re.compile("|".join(re.escape(w) for w in sorted(question_words, key=len, reverse=True))
                                     or r"(?!)", re.IGNORECASE)
+        switches = "|".join(re.escape(w) for w in sorted(markers.topic_switch, key=len, reverse=True)) or r"(?!)"
+        self._switch = re.compile(rf"(?:{switches})[^，,。；;！!？?]*[，,。；;！!？?]?", re.IGNORECASE)
         filler = sorted({*question_words, *stopwords}, key=len, reverse=True)
         self._filler = re.compile("|".join(re.escape(w) for w in filler) or r"(?!)", re.IGNORECASE)
+
+    def after_switch(self, message: str) -> tuple[str, bool]:
+        """"不聊孝感了，湖北食品链牵头部门是哪个": the message after its last change of subject (the clause that
+        changes it dropped), and whether the subject changed: what came before no longer applies."""
+        found = list(self._switch.finditer(message))
+        if not found:
+            return message, False
+        rest = message[found[-1].end() :].strip()
+        return rest or message, True
 
     def split(self, message: str) -> list[str]:
         asks: list[str] = []

@@ -152,6 +152,12 @@ def test_the_askers_own_context_is_not_personal_data_and_the_question_after_it_i
     assert _ask(service, "曹广晶老家是哪里的？").refusal_reason == "personal_data"
 
 
+def test_a_change_of_subject_leaves_the_earlier_turns_behind(service):
+    history = [("user", "孝感在发布会上发言的副市长叫什么？"), ("assistant", "张志敏。")]
+    own = _own(_ask(service, "不聊孝感了，湖北食品产业链牵头部门是哪个？", history).answer)
+    assert "省农业农村厅" in own and "张志敏" not in own
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own

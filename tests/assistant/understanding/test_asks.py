@@ -21,3 +21,12 @@ def split(understanding):
 ])
 def test_split(split, message, asks):
     assert split(message) == asks
+
+
+@pytest.mark.parametrize(("message", "rest", "switched"), [
+    ("不聊孝感了，湖北食品产业链牵头部门是哪个？", "湖北食品产业链牵头部门是哪个？", True),
+    ("好的谢谢。换个话题，湖南方案哪天印发的", "湖南方案哪天印发的", True),
+    ("湖北食品产业链牵头部门是哪个？", "湖北食品产业链牵头部门是哪个？", False),
+])
+def test_a_change_of_subject_drops_what_came_before(understanding, message, rest, switched):
+    assert understanding.splitter.after_switch(message) == (rest, switched)
