@@ -4,34 +4,52 @@ from __future__ import annotations
 
 from assistant import tools as T
 from assistant.offline.answer_people import titled_name
-from assistant.offline.records import content_of, document_of, pick, record_notes, speaker_of
+from assistant.offline.records import (
+    content_of,
+    document_of,
+    pick,
+    record_notes,
+    said_before,
+    speaker_of,
+    topical,
+)
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Person, Statement
+from retrieval.overlap import grams
 
 _MAX_POINTS = 10
 _POINT_SCORE = 1.5  # a point that shares at least the topic's main word with the ask
 _RELATIVE = 0.4  # … and at least this share of the best point's score
 _SUBJECTS = ("chain", "term", "problem", "city", "action", "mechanism")
 _SUBJECT_CHARS = 3
+_PEOPLE = ("person", "leader", "liaison")
 
 
 def statement(ctx: Context, frame: Frame) -> Reply | None:
     topic = content_of(frame)
     speaker = speaker_of(ctx, frame)
+    people = {p.name: p for p in ctx.tables.facts.people}
+    if speaker in people and not _subject(frame, speaker):  # "郭涛在发布会上说了什么": all his points
+        return _speakers_points(ctx, frame, people[speaker], topic)
     r = T.statements(ctx.deps, topic, speaker=speaker, source=document_of(ctx, frame), limit=8)
     if r.not_found and speaker:
         r = T.statements(ctx.deps, topic, source=document_of(ctx, frame), limit=8)
     chosen = [s for s in pick(ctx, frame, r) if isinstance(s, Statement)]
     if not chosen or r.matches[0].score < 2:
         return None
-    people = {p.name: p for p in ctx.tables.facts.people}
     if speaker in people and "list" in frame.reading.answer_types:
         return _speakers_points(ctx, frame, people[speaker], topic)
     lines = [ctx.say("statement", who=titled_name(ctx, people[s.speaker]) if s.speaker in people else
                      f"《{ctx.tables.meta(s.source).title}》", fact=s.fact) for s in chosen]
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in chosen])),
                  notes=record_notes(chosen), tools=["statements"])
+
+
+def _subject(frame: Frame, speaker: str) -> set[str]:
+    """What the ask is about besides who said it and where."""
+    return topical(frame) - grams(speaker) - grams("".join(frame.reading.folded[m.start : m.end]
+                                                          for m in frame.reading.mentions if m.kind in _PEOPLE))
 
 
 def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> Reply | None:
@@ -48,13 +66,17 @@ def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> 
         source = document_of(ctx, frame)
         points = [s for s in ctx.tables.facts.statements if s.speaker == person.name and
                   (source is None or s.source == source)]
+    if frame.reading.again:  # "还有呢" after his first points: the ones not given yet
+        points = [s for s in points if not said_before(ctx, s)]
     if not points:
         return None
     text = ctx.deps.documents.get(points[0].source)
     points.sort(key=lambda s: text.text.find(s.quote) if text else 0)
     total, points = len(points), points[:_MAX_POINTS]
     items = "\n".join(f"{i}. **{s.topic}**：{s.fact}" for i, s in enumerate(points, 1))
-    lead = ctx.say("statement_list" if total == len(points) else "statement_list_more", who=titled_name(ctx, person),
+    template = "statement_list_rest" if frame.reading.again else \
+        "statement_list" if total == len(points) else "statement_list_more"
+    lead = ctx.say(template, who=titled_name(ctx, person),
                    count=len(points), total=total, items=items)
     return Reply(lead, ctx.evidence(T.unique_citations([ctx.deps.cite(s.source, s.quote) for s in points[:1]])),
                  notes=record_notes(points), tools=["statements"])

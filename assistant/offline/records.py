@@ -23,7 +23,7 @@ def record_notes(records: Sequence[Fact]) -> list[str]:
     return list(dict.fromkeys(r.note for r in records if r.status == "inferred" and r.note))
 
 
-def _said_before(ctx: Context, record: Fact) -> bool:
+def said_before(ctx: Context, record: Fact) -> bool:
     """Already stated in the previous answer ("他还提到了哪条走廊？" wants another one)."""
     last = ctx.dialogue.last
     if last is None or not last.answer:
@@ -35,8 +35,8 @@ def _said_before(ctx: Context, record: Fact) -> bool:
 def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     """The best records, and the next ones close to them; more for a list ("讲了哪几条"), and none the
     ask shares too little with."""
-    records = [m for m in result.matches if not (frame.reading.again and _said_before(ctx, m.record))]
-    want = _topical(frame)
+    records = [m for m in result.matches if not (frame.reading.again and said_before(ctx, m.record))]
+    want = topical(frame)
     records = [m for m in records if want and overlap(want, record_text(m.record)) / len(want) >= MIN_COVERAGE]
     if not records:
         return []
@@ -67,7 +67,7 @@ def _same(a, b) -> bool:
     return False
 
 
-def _topical(frame: Frame) -> set[str]:
+def topical(frame: Frame) -> set[str]:
     """The bigrams of the ask's content without the words that only say how it is asked (提到, 说了 … the
     intent's cues) or where it was said (政协常委会的发言里: naming the event narrows the search already)."""
     text = content_of(frame)

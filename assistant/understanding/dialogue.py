@@ -116,11 +116,15 @@ class Resolver:
                                   previous=previous.name if previous and not reading.strong_kinds else None)
         if previous is not None and (confirm or self._elliptical(reading, ranked[0]) or self._facet_of(previous, reading)):
             again = next(r for r in ranked if r.intent.name == previous.name)
-            needed = tuple(k for k in previous.needs if not reading.has(k))
+            needed: tuple[str, ...] = tuple(k for k in previous.needs if not reading.has(k))
             if previous.needs_any and not any(reading.has(k) for k in previous.needs_any):
                 needed += tuple(previous.needs_any[:1])
             bare = not reading.topic and self._elliptical(reading, ranked[0])
-            # "那<省>呢" asks the last question again, or nothing: no other intent, whatever its own cues
+            # "那<省>呢" asks the last question again, or nothing: no other intent, whatever its own cues;
+            # "还有呢" asks it again about everything it named (the speaker, the section …)
+            if bare and reading.again and last is not None:
+                needed += tuple(k for k, v in last.slots.items() if v and k not in needed and not reading.has(k))
+                reading.topic, reading.content = last.reading.topic, last.reading.content  # "还有呢" has none
             score = max(again.score, ranked[0].score, self.threshold if bare else -1.0)
             ranked = [Ranked(previous, score, again.slots, again.cues, again.similarity, needed), *ranked]
             if bare:

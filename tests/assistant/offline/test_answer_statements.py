@@ -36,3 +36,12 @@ def test_a_departments_speaker_lists_every_point_in_order(answer, service):
 
 def test_an_ask_no_statement_shares_enough_with_is_not_answered(asked):
     assert S.statement(*asked("天气怎么样")) is None
+
+
+def test_what_someone_said_with_no_subject_is_his_points_and_more_of_them_after(answer, after):
+    first = answer("郭涛在发布会上说了什么")
+    assert "**郭涛**共讲了" in first.answer and "statements" in first.tools_used
+    more = answer("还有呢", [("user", "郭涛在发布会上说了什么"), ("assistant", first.answer)])
+    assert "**郭涛**还讲了" in more.answer
+    firsts = {line for line in first.answer.splitlines() if line[:1].isdigit()}
+    assert not firsts & {line for line in more.answer.splitlines() if line[:1].isdigit()} - {""}
