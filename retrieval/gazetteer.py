@@ -153,11 +153,28 @@ class Gazetteer:
                 hits = self._index.get(folded[i : i + size])
                 if hits and _word_ok(folded, i, size):
                     out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
+                    if all(k == "section" for k, _, _ in hits):  # a heading that names its speaker names him too
+                        out.extend(self._people_in(folded, i, i + size))
                     i += size
                     break
             else:
                 i += 1
         return out
+
+
+    def _people_in(self, folded: str, start: int, end: int) -> list[Mention]:
+        """The people named inside a span ("省经信厅党组成员、副厅长郭涛" is a heading and 郭涛)."""
+        out: list[Mention] = []
+        for i in range(start, end):
+            for size in range(min(self._max, end - i), 1, -1):
+                hits = [h for h in self._index.get(folded[i : i + size], []) if h[0] in _PEOPLE]
+                if hits:
+                    out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
+                    break
+        return out
+
+
+_PEOPLE = ("person", "leader", "liaison")
 
 
 def _word_ok(folded: str, i: int, size: int) -> bool:

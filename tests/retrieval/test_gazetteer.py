@@ -59,3 +59,9 @@ def test_keys_of_one_kind(gazetteer):
     """省经信厅 and 工信厅 are one department family; a chain in the same text is not a department."""
     assert gazetteer.keys("湖北省经信厅", "department") == gazetteer.keys("湖南省工信厅", "department") != set()
     assert gazetteer.keys("芯片这条链找省经信厅", "chain") == {"集成电路产业链"}
+
+
+def test_a_heading_that_names_its_speaker_names_him_too(gazetteer):
+    mentions = gazetteer.scan("省经信厅党组成员、副厅长郭涛。")
+    assert {m.kind for m in mentions} >= {"section", "person"}
+    assert any(m.kind == "person" and m.key == "郭涛" for m in mentions)
