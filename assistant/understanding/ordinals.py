@@ -25,11 +25,19 @@ def listed(answer: str) -> list[str]:
     return [i for i in items if i] if len(items) >= 2 else []
 
 
+def _pair(answer: str) -> list[str]:
+    """"现代化工产业链和节能环保产业链。": the two things a short answer joins."""
+    head = answer.strip().split("\n", 1)[0].split("。", 1)[0].rpartition("：")[2]
+    parts = [_ASIDE.sub("", p).replace("*", "").strip(" 。") for p in re.split(r"[和与及、]", head)]
+    return parts if len(parts) == 2 and all(parts) else []
+
+
 class Ordinals:
     """Reads "第二个", "其三", "最后一条" followed by a measure word (knowledge/intents.yaml `ordinal_measures`)."""
 
     def __init__(self, measures: list[str]) -> None:
         alts = "|".join(re.escape(m) for m in sorted(measures, key=len, reverse=True)) or r"(?!)"
+        self._other = re.compile(rf"另一\s*(?:{alts})")
         self._pointer = re.compile(
             rf"(?:第\s*([0-9]{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:{alts})|其([一二三四五六七八九十])(?:{alts})?"
             rf"|最后一\s*(?:{alts}))(?!问)")
@@ -37,6 +45,9 @@ class Ordinals:
     def resolve(self, ask: str, last_answer: str) -> str:
         """The ask with its ordinal replaced by the item of the last answer's list it points at; the ask itself
         when it names no position or the last answer listed nothing that far."""
+        other = self._other.search(ask)
+        if other is not None:
+            return self._the_other(ask, other, listed(last_answer) or _pair(last_answer))
         m = self._pointer.search(ask)
         items = listed(last_answer) if m else []
         if m is None or not items:
@@ -46,3 +57,12 @@ class Ordinals:
         if n is None or not 1 <= n <= len(items):
             return ask
         return ask[: m.start()] + items[n - 1] + ask[m.end() :]
+
+    @staticmethod
+    def _the_other(ask: str, m: re.Match[str], items: list[str]) -> str:
+        """"现代化工的联络员是雷培德，那另一条呢" after a list of two: the one the ask does not name."""
+        named = [i for i in items if i[:2] in ask]
+        if len(items) != 2 or len(named) != 1:
+            return ask
+        other = next(i for i in items if i not in named)
+        return ask[: m.start()] + other + ask[m.end() :]

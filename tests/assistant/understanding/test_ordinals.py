@@ -37,3 +37,11 @@ def test_a_position_is_replaced_by_the_item_when_the_list_has_it(ask, expected):
 
 def test_no_list_no_replacement():
     assert Ordinals(_MEASURES).resolve("第二条呢", "链长是曹广晶。") == "第二条呢"
+
+
+def test_the_other_one_of_a_pair_is_the_one_the_ask_does_not_name():
+    ordinals = Ordinals(_MEASURES)
+    answer = "现代化工产业链和节能环保产业链：现代化工产业链、节能环保产业链。"
+    assert ordinals.resolve("现代化工的联络员是雷培德，那另一条呢？", answer) == "现代化工的联络员是雷培德，那节能环保产业链呢？"
+    assert ordinals.resolve("那另一条呢？", answer) == "那另一条呢？"  # which one is "the other" is unknown
+    assert ordinals.resolve("现代化工的是雷培德，另一条呢", "现代化工产业链和节能环保产业链。") == "现代化工的是雷培德，节能环保产业链呢"
