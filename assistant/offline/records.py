@@ -40,11 +40,28 @@ def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     records = [m for m in records if want and overlap(want, record_text(m.record)) / len(want) >= MIN_COVERAGE]
     if not records:
         return []
+    # "十堰主要发展什么": a record naming the place asked about comes before a better-scoring one that does not,
+    # and one about another place only ("武汉呢" after 孝感's 技改 target) does not answer at all
+    places = {frame.reading.folded[m.start : m.end] for m in frame.reading.mentions if m.kind == "city"}
+    if places:
+        records = [m for m in records if _about(ctx, m.record, places) is not False]
+        records.sort(key=lambda m: not _about(ctx, m.record, places))
+        if not records:
+            return []
     listing = "list" in frame.reading.answer_types
     best = records[0].score
     close = _CLOSE_LIST if listing else _CLOSE
     chosen = [m.record for m in records if m.score >= best * close][: 6 if listing else 3]
     return _distinct(frame, chosen, listing)
+
+
+def _about(ctx: Context, record: Fact, places: set[str]) -> bool | None:
+    """Whether a record names the places asked about; False when it names only other places, None when none."""
+    text = fold(record_text(record))
+    if all(p in text for p in places):
+        return True
+    named = [m for m in ctx.deps.gazetteer.scan(text) if m.kind == "city"]
+    return False if named else None
 
 
 def _distinct(frame: Frame, records: list, listing: bool) -> list:

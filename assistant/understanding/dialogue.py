@@ -67,6 +67,23 @@ class Dialogue:
         return self.frames[-1] if self.frames else None
 
 
+def _own_words(reading: Reading) -> str:
+    """The ask's topic without the places it names: "随州呢" has none, like "湖南呢"."""
+    topic = reading.topic
+    for m in reading.slots.get("city", []):
+        topic = topic.replace(reading.folded[m.start : m.end], "")
+    return topic
+
+
+def _swap_city(reading: Reading, last: Frame) -> None:
+    """"随州呢" after "十堰主要发展什么": the last question, about the city now named."""
+    new = [reading.folded[m.start : m.end] for m in reading.slots.get("city", [])]
+    old = [last.reading.folded[m.start : m.end] for m in last.reading.slots.get("city", [])]
+    if len(new) == 1 and len(old) == 1 and new != old:
+        reading.topic = last.reading.topic.replace(old[0], new[0])
+        reading.content = last.reading.content.replace(old[0], new[0])
+
+
 def _repeats(frame: Frame, last: Frame) -> bool:
     """The same intent over the same entities, asking the same facets, as the last frame ("现在还有效吗" after
     the date of a document asks another facet of it)."""
@@ -119,12 +136,14 @@ class Resolver:
             needed: tuple[str, ...] = tuple(k for k in previous.needs if not reading.has(k))
             if previous.needs_any and not any(reading.has(k) for k in previous.needs_any):
                 needed += tuple(previous.needs_any[:1])
-            bare = not reading.topic and self._elliptical(reading, ranked[0])
+            bare = not _own_words(reading) and self._elliptical(reading, ranked[0])
             # "那<省>呢" asks the last question again, or nothing: no other intent, whatever its own cues;
             # "还有呢" asks it again about everything it named (the speaker, the section …)
             if bare and reading.again and last is not None:
                 needed += tuple(k for k, v in last.slots.items() if v and k not in needed and not reading.has(k))
                 reading.topic, reading.content = last.reading.topic, last.reading.content  # "还有呢" has none
+            if bare and last is not None:
+                _swap_city(reading, last)
             score = max(again.score, ranked[0].score, self.threshold if bare else -1.0)
             ranked = [Ranked(previous, score, again.slots, again.cues, again.similarity, needed), *ranked]
             if bare:

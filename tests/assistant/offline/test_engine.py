@@ -158,6 +158,16 @@ def test_a_change_of_subject_leaves_the_earlier_turns_behind(service):
     assert "省农业农村厅" in own and "张志敏" not in own
 
 
+def test_another_city_asks_the_last_question_of_it_and_is_declined_when_nothing_names_it(service):
+    first = "发布会上说湖北汽车产业里十堰主要发展什么？"
+    history = [("user", first), ("assistant", _ask(service, first).answer)]
+    assert "十堰商用车" in _own(history[1][1])
+    assert "随州专用车" in _own(_ask(service, "随州呢？", history).answer)
+    first = "孝感每年要上多少技改项目"
+    history = [("user", first), ("assistant", _ask(service, first).answer)]
+    assert _ask(service, "武汉呢", history).refused  # the 300 projects are 孝感's
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
