@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant import tools as T
+from assistant.offline.answer_chains import department_chains
 from assistant.offline.chain_rows import chain_facts, inferred_note, row_evidence
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
@@ -37,8 +38,8 @@ def department_duties(ctx: Context, frame: Frame) -> Reply | None:
             lines.append(ctx.say("duties", unit=_name(ctx, d.unit), duty=summary(d.duty),
                                  province=ctx.province_name(d.province)))
         cites += r.citations
-    if not lines:
-        return _role_in_statements(ctx, frame, province)
+    if not lines:  # a province without a duties list: what its scheme says the unit does, or the chains it leads
+        return _role_in_statements(ctx, frame, province) or (department_chains(ctx, frame) if province else None)
     return Reply("\n\n".join(dict.fromkeys(lines)), ctx.evidence(T.unique_citations(cites)),
                  tools=["department_duties"], suggestions=_fill(frame, province))
 
@@ -146,8 +147,8 @@ def department_actions(ctx: Context, frame: Frame) -> Reply | None:
     lines, cites = [], []
     for dept in frame.keys("department"):
         r = T.department_actions(ctx.deps, dept)
-        if r.not_found:
-            continue
+        if r.not_found or (frame.provinces and not {a.province for a in [*r.led, *r.joined]} & set(frame.provinces)):
+            continue  # "湖北省发改委负责什么" is not answered by another province's actions
         unit = next((a.lead_unit for a in r.led), None) or next(
             (p for a in r.joined for p in a.participants if T.units.families(ctx.deps, p) &
              T.units.families(ctx.deps, dept)), dept)

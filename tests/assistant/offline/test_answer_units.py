@@ -71,3 +71,9 @@ def test_the_units_of_a_duties_list(asked):
     reply = U.list_units(*asked("湖南责任分工涉及多少个单位", "list_units"))
     assert "**22**" in reply.lead and "人民银行长沙中心支行" in reply.lead
     assert U.list_units(*asked("湖北责任分工涉及多少个单位", "list_units")) is None  # the scheme has no such list
+
+
+def test_a_department_of_a_province_without_a_duties_list_is_not_given_anothers_actions(answer):
+    own = answer("湖北省发改委在链长制里负责什么").answer
+    assert "汽车产业链" in own and "要素保障行动" not in own  # the 六大行动 are 湖南's
+    assert "人工智能产业链" in answer("湖北省科技厅的职责").answer  # the chains it leads
