@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
@@ -40,6 +40,12 @@ def _sublinear_l2(counts: sparse.spmatrix, idf: np.ndarray | None = None) -> spa
 
 class EmbeddingBase(EmbeddingFunction[Documents]):
     """What every embedding here shares: cosine space and an identity for the index fingerprint."""
+
+    costly: ClassVar[bool] = False  # a model or a remote call: never run on the event loop
+
+    def has_query(self, text: str) -> bool:
+        """Whether the vector of this query is cached (a costly embedding answers it without computing)."""
+        return False
 
     def default_space(self) -> Space:
         return "cosine"
@@ -177,6 +183,8 @@ class LsaEmbedding(EmbeddingBase):
 
 class OpenAIEmbedding(EmbeddingBase):
     """An OpenAI-compatible /embeddings endpoint through the `openai` client."""
+
+    costly = True
 
     def __init__(self, model: str = "text-embedding-3-small", base_url: str | None = None,
                  api_key: str | None = None, batch_size: int = 64, timeout: float = 30.0,

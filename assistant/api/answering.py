@@ -1,13 +1,16 @@
-"""How the HTTP routes get an answer: offline answers on the server's worker threads, LLM answers in the
-bounded pool (assistant/api/pool.py); a full pool answers offline at once. Streams are async iterators
-of text deltas and then the final Answer, closed deterministically when the client goes away."""
+"""How the HTTP routes get an answer. An offline answer takes about a millisecond, less than a hop to a
+thread, so it runs on the event loop; one that needs a query embedding (a model: 12–30 ms) is deferred
+(retrieval/query_vectors.py) and runs again in the bounded worker pool, so it never stalls /healthz or
+the other requests. LLM answers run in their own bounded pool (assistant/api/pool.py); a full pool
+answers offline at once. Streams are async iterators of text deltas and then the final Answer, closed
+deterministically when the client goes away."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
-
-from starlette.concurrency import run_in_threadpool
+from typing import Any, TypeVar
 
 from assistant.answer import Answer, Turn
 from assistant.api.errors import error_body
@@ -15,18 +18,29 @@ from assistant.api.routes_common import sse
 from assistant.api.state import AppState
 from assistant.errors import ChainQAError
 from assistant.service import Service
+from retrieval.query_vectors import EmbeddingDeferred, inline
 
 log = logging.getLogger("chainqa.api")
 BUSY = "offline (llm busy)"
 PIECE = 24  # characters per delta of an answer computed whole
+T = TypeVar("T")
+
+
+async def offloaded(state: AppState, fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` on the event loop, or in the worker pool when it needs a query embedding first."""
+    try:
+        with inline():
+            return fn(*args)
+    except EmbeddingDeferred:
+        return await state.workers.run(fn, *args)
 
 
 async def answer(state: AppState, service: Service, question: str, history: list[Turn]) -> Answer:
     if not service.uses_llm:
-        return await run_in_threadpool(service.ask, question, history)
+        return await offloaded(state, service.ask, question, history)
     if state.pool.try_slot():
         return await state.pool.run(service.ask, question, history)
-    busy = await run_in_threadpool(lambda: service.ask(question, history, engine="offline"))
+    busy = await offloaded(state, functools.partial(service.ask, engine="offline"), question, history)
     busy.engine = BUSY
     return busy
 

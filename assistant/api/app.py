@@ -33,7 +33,7 @@ from assistant.api.body import BodyLimit
 from assistant.api.clients import TrustedProxies
 from assistant.api.guard import Guard
 from assistant.api.limits import make_limiter
-from assistant.api.pool import EnginePool
+from assistant.api.pool import EnginePool, WorkerPool
 from assistant.api.state import AppState, app_state
 from assistant.config import Settings
 from assistant.errors import KnowledgeError
@@ -55,12 +55,13 @@ def _log_to_stderr() -> None:
 def _lifespan(injected: Service | None):
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from assistant.question_log import QueuedLog
         from assistant.store import SqlStore
 
         _log_to_stderr()
         state = app_state(app)
         state.store = injected.store if injected is not None and injected.store else \
-            await run_in_threadpool(SqlStore, state.settings.resolved_store_url)
+            QueuedLog(await run_in_threadpool(SqlStore, state.settings.resolved_store_url))
         tasks = [asyncio.create_task(_purge_regularly(state)), asyncio.create_task(overlay.poll(state))]
         if injected is not None:
             version, stored = await run_in_threadpool(overlay.stored_or_none, state.store)
@@ -75,6 +76,7 @@ def _lifespan(injected: Service | None):
                 task.cancel()
             state.service = None
             state.pool.shutdown()
+            state.workers.shutdown()
             for limiter in (state.limiter, state.admin_limiter):
                 with contextlib.suppress(Exception):  # Redis may be gone already: nothing to close
                     await limiter.close()
@@ -139,8 +141,10 @@ def _state(settings: Settings) -> AppState:
     def rebuild(force: bool = False) -> Service:
         return rebuild_service(state, force)
 
+    tools = routes_tools.tool_specs()
     state = AppState(
-        settings=settings, trusted=trusted, tools=routes_tools.tool_specs(), pool=EnginePool(settings.llm_pool_size),
+        settings=settings, trusted=trusted, tools=tools, catalogue=routes_tools.catalogue(tools),
+        pool=EnginePool(settings.llm_pool_size), workers=WorkerPool(settings.ask_workers),
         limiter=make_limiter(settings.redis_url, settings.rate_per_minute, settings.rate_burst, "chat"),
         admin_limiter=make_limiter(settings.redis_url, settings.admin_rate_per_minute, settings.admin_rate_burst,
                                    "admin"),
