@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer import Answer, Turn
+from assistant.answer_cache import AnswerCache
 from assistant.config import Settings
 from assistant.curated import CuratedAnswers
 from assistant.deadline import Budget
@@ -86,6 +87,7 @@ class Service:
     store: Store | None = None
 
     curated: CuratedAnswers | None = None
+    answers: AnswerCache | None = None  # offline answers to questions without history (settings.answer_cache_size)
 
     @classmethod
     def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: Store | None = None,
@@ -102,6 +104,8 @@ class Service:
         understanding = build_understanding(deps.tables, deps.gazetteer, deps.documents)
         offline = OfflineEngine(deps, prompts, index.search, understanding, settings.as_of)
         service = cls(settings, deps, prompts, index, offline, understanding, store=store)
+        if settings.answer_cache_size > 0:
+            service.answers = AnswerCache(settings.answer_cache_size, lambda: str(getattr(index, "fingerprint", "")))
         if overlay is not None and overlay.curated and settings.curated_answers:
             service.curated = CuratedAnswers(overlay.curated, deps)
         if settings.engine == "llm" and settings.llm_configured:
@@ -128,8 +132,13 @@ class Service:
         history = history or []
         self.validate(question, history)
         started = time.perf_counter()
-        answer = (self.curated.answer(question) if self.curated and not history else None) or \
-            self._budget(engine).call(self._engine(engine).answer, question, history)
+        cache = self.answers if not history and self._engine(engine) is self.offline else None
+        answer = cache.get(question) if cache is not None else None
+        if answer is None:
+            answer = (self.curated.answer(question) if self.curated and not history else None) or \
+                self._budget(engine).call(self._engine(engine).answer, question, history)
+            if cache is not None:
+                cache.put(question, answer)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         self._log(question, answer)
         return answer

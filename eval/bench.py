@@ -121,7 +121,8 @@ def _server_env(settings: Settings, data_dir: Path) -> dict[str, str]:
     # the per-IP rate limit (600/min) would turn a one-client load test into 429s: lift it here only
     env.update(CHAINQA_DATA_DIR=str(data_dir), CHAINQA_KNOWLEDGE_DIR=str(settings.knowledge_dir),
                CHAINQA_EMBEDDING=settings.embedding, CHAINQA_ENGINE="offline",
-               CHAINQA_RATE_PER_MINUTE="100000000", CHAINQA_RATE_BURST="100000000")
+               CHAINQA_RATE_PER_MINUTE="100000000", CHAINQA_RATE_BURST="100000000",
+               CHAINQA_ANSWER_CACHE_SIZE="0")  # the bench measures answering, not the answer cache
     return env
 
 
