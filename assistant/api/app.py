@@ -69,11 +69,15 @@ def _lifespan(injected: Service | None):
             state.serve(injected, version if empty else -1)  # an overlay to apply: the first poll does
         elif not await _try_build(state):
             tasks.append(asyncio.create_task(_keep_trying(state)))  # /healthz says not ready meanwhile
+        ui = contextlib.AsyncExitStack()  # Gradio's lifespan, entered once the UI is built
+        if state.ui is not None:
+            tasks.append(asyncio.create_task(state.ui.build(ui)))  # after the service: /healthz first
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
+            await ui.aclose()
             state.service = None
             state.pool.shutdown()
             state.workers.shutdown()
@@ -169,5 +173,5 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type", "Accept"],
                        expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(Guard, settings=settings, trusted=state.trusted)
-    ui_mount.mount(app, state)
+    state.ui = ui_mount.mount(app, state)
     return app

@@ -20,6 +20,7 @@ from assistant.store import Store
 if TYPE_CHECKING:
     from assistant.api.limits import RateLimiter
     from assistant.api.pool import EnginePool, WorkerPool
+    from assistant.api.ui_mount import LazyUI
     from assistant.tools.schema import ToolSpec
 
 
@@ -42,6 +43,7 @@ class AppState:
     # the overlay version the service was built with; -1: not known (after a reindex), the next poll rebuilds
     overlay_version: int = -1
     overlay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ui: LazyUI | None = None  # /ui, built in the background after the service (assistant/api/ui_mount.py)
 
     def serve(self, service: Service, overlay_version: int = -1, *, reindexed: bool = True) -> None:
         """Swap in `service`. `reindexed`: it was built on a fresh index of knowledge/ (an overlay reload
