@@ -8,18 +8,17 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import Answer, Turn
 from assistant.answer_cache import AnswerCache
+from assistant.budget import Budget
 from assistant.config import Settings
 from assistant.curated import CuratedAnswers
-from assistant.deadline import Budget
 from assistant.errors import EngineError, InputTooLarge, InvalidText, UserInputError
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.policy import Policy
 from assistant.prompts import Prompts
-from assistant.store import Store
 from assistant.tools import ToolDeps
 from assistant.understanding.asks import AskSplitter
 from assistant.understanding.dialogue import Resolver
@@ -32,6 +31,9 @@ from retrieval.overlay import Overlay
 from retrieval.overlay import apply as apply_overlay
 from retrieval.registry import Tables
 from retrieval.search import Hit, Mode
+
+if TYPE_CHECKING:
+    from assistant.store import Store  # SQLAlchemy is not needed to answer (the CLI has no store)
 
 log = logging.getLogger("chainqa.service")
 _YEAR = re.compile(r"(20\d\d)\s*年")

@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chromadb.errors import NotFoundError
 
@@ -27,10 +28,13 @@ from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
-from retrieval.search import ChainQARetriever, FusionWeights, Hit, Mode
+from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.search import search_text as _search_text
 from retrieval.snapshot import Snapshot, read_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged
+
+if TYPE_CHECKING:
+    from retrieval.retriever import ChainQARetriever
 
 log = logging.getLogger(__name__)
 INDEX_FORMAT = "2"  # bump when the snapshot layout or the search text changes
@@ -181,6 +185,8 @@ class KnowledgeIndex:
 
     def retriever(self, k: int = 5, province: str | None = None, doc_id: str | None = None,
                   mode: Mode = "hybrid") -> ChainQARetriever:
+        from retrieval.retriever import ChainQARetriever
+
         return ChainQARetriever(index=self, k=k, province=province, doc_id=doc_id, mode=mode)
 
     @property

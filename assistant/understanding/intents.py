@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from assistant.understanding.reading import Reader, Reading, phrases
 from retrieval.catalog import Catalog, IntentSpec
 from retrieval.embedding_cache import LruCache
+from retrieval.tfidf import CharTfidf
 
 # Slot fit is mostly a gate (a needed slot nobody supplies rules an intent out); among the intents an ask
 # can fill, cues and similarity decide.
@@ -57,11 +57,11 @@ class IntentRanker:
         self._avoid = {i.name: phrases(i.avoid) for i in catalog.intents}
         examples = [(i.name, reader.read(e).delex) for i in catalog.intents for e in i.examples]
         self._labels = np.array([name for name, _ in examples])
-        self._tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        self._tfidf = CharTfidf(ngram_range=(1, 3), sublinear_tf=True)
         self._matrix = self._tfidf.fit_transform([text for _, text in examples])
         self._rows = {i.name: np.flatnonzero(self._labels == i.name) for i in catalog.intents}
-        # many asks share a delexicalised form ("<chain>这条链谁是链长"); sklearn's transform of one
-        # short text costs more than the rest of a table answer
+        # many asks share a delexicalised form ("<chain>这条链谁是链长"); transforming one short text
+        # cost more than the rest of a table answer
         self._similar = LruCache(4096)
 
     def similarities(self, reading: Reading) -> dict[str, float]:
