@@ -113,9 +113,6 @@ class E5Embedding(EmbeddingBase):
                 vectors[i] = vector
         return vectors
 
-    def has_query(self, text: str) -> bool:
-        return self._queries.get(e5_text(text)) is not None
-
     @property
     def loaded(self) -> bool:
         """Whether the model is in memory (it is loaded on the first text it embeds)."""

@@ -42,10 +42,6 @@ class EmbeddingBase(EmbeddingFunction[Documents]):
 
     costly: ClassVar[bool] = False  # a model or a remote call: never run on the event loop
 
-    def has_query(self, text: str) -> bool:
-        """Whether the vector of this query is cached (a costly embedding answers it without computing)."""
-        return False
-
     def default_space(self) -> Space:
         return "cosine"
 

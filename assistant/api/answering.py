@@ -1,7 +1,7 @@
 """How the HTTP routes get an answer. An offline answer takes about a millisecond, less than a hop to a
-thread, so it runs on the event loop; one that needs a query embedding (a model: 12–30 ms) is deferred
-(retrieval/query_vectors.py) and runs again in the bounded worker pool, so it never stalls /healthz or
-the other requests. LLM answers run in their own bounded pool (assistant/api/pool.py); a full pool
+thread, so it runs on the event loop; the query embedding a free-text ask needs (a model: 12–30 ms)
+is computed in the bounded worker pool and the ask then answers on the loop (retrieval/query_vectors.py),
+so a slow ask never stalls /healthz or the other requests. LLM answers run in their own bounded pool (assistant/api/pool.py); a full pool
 answers offline at once. Streams are async iterators of text deltas and then the final Answer, closed
 deterministically when the client goes away."""
 
@@ -24,15 +24,19 @@ log = logging.getLogger("chainqa.api")
 BUSY = "offline (llm busy)"
 PIECE = 24  # characters per delta of an answer computed whole
 T = TypeVar("T")
+_DEFERRALS = 4
 
 
 async def offloaded(state: AppState, fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` on the event loop, or in the worker pool when it needs a query embedding first."""
-    try:
-        with inline():
-            return fn(*args)
-    except EmbeddingDeferred:
-        return await state.workers.run(fn, *args)
+    """`fn(*args)` on the event loop; each query embedding it needs first is computed in the worker pool
+    (an ask needs one or two). Answers are deterministic, so asking again gives the same answer."""
+    for _ in range(_DEFERRALS):
+        try:
+            with inline():
+                return fn(*args)
+        except EmbeddingDeferred as need:
+            await state.workers.run(need.compute)
+    return await state.workers.run(fn, *args)  # still not cached (evicted meanwhile): all of it off the loop
 
 
 async def answer(state: AppState, service: Service, question: str, history: list[Turn]) -> Answer:

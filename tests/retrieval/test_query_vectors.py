@@ -1,4 +1,5 @@
-"""A costly query embedding is deferred inside `inline()` unless cached; cheap ones always compute."""
+"""A costly query embedding is deferred inside `inline()` until the deferral's `compute` has run (off
+the loop) and cached it; cheap embeddings always compute where they are asked."""
 
 from __future__ import annotations
 
@@ -8,31 +9,35 @@ from retrieval.embeddings import HashingEmbedding
 from retrieval.query_vectors import EmbeddingDeferred, QueryVectors, inline
 
 
-class CachedModel(HashingEmbedding):
-    """A costly embedding with a query cache, as e5 is."""
+class CountingModel(HashingEmbedding):
+    """A costly embedding (as a model is) that counts the query vectors it computes."""
 
     costly = True
 
     def __init__(self) -> None:
         super().__init__()
-        self.cached: set[str] = set()
-
-    def has_query(self, text: str) -> bool:
-        return text in self.cached
+        self.computed = 0
 
     def embed_query(self, input):
-        self.cached.update(input)
+        self.computed += len(input)
         return self(input)
 
 
-def test_a_costly_embedding_defers_on_the_loop_until_cached():
-    model = CachedModel()
+def test_a_costly_embedding_defers_on_the_loop_until_computed_once():
+    model = CountingModel()
     vectors = QueryVectors(model)
-    with inline(), pytest.raises(EmbeddingDeferred):
+    with inline(), pytest.raises(EmbeddingDeferred) as deferred:
         vectors("链长制")
-    assert len(vectors("链长制")) == model.dim  # outside inline(): computed, and cached
+    assert deferred.value.query == "链长制" and model.computed == 0
+    deferred.value.compute()  # what the worker pool runs
     with inline():
         assert len(vectors("链长制")) == model.dim
+    assert len(vectors("链长制")) == model.dim and model.computed == 1  # cached: computed once
+
+
+def test_outside_the_loop_a_costly_embedding_computes():
+    model = CountingModel()
+    assert len(QueryVectors(model)("链长制")) == model.dim and model.computed == 1
 
 
 def test_a_deferral_is_not_an_exception_fallbacks_catch():

@@ -86,4 +86,4 @@ def test_healthz_and_table_asks_answer_while_an_ask_waits_for_its_embedding(gate
     embedding.release.set()
     worker.join(60)
     assert slow["r"].status_code == 200 and slow["r"].json()["answer"]
-    assert embedding.calls == 1  # deferred on the loop, computed once in the pool
+    assert embedding.calls == 1  # deferred on the loop, computed once in the pool, then answered on the loop
