@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from chromadb.errors import NotFoundError
 
+from retrieval.chunk_cache import ChunkCache
 from retrieval.chunking import CHUNKER_VERSION, Chunk, chunk_documents
 from retrieval.documents import Document, load_documents
 from retrieval.embeddings import LsaEmbedding, make_embedding
@@ -105,6 +106,7 @@ class KnowledgeIndex:
         self.last_error: str | None = None  # why the index in service is older than knowledge/
         self.stats: dict = {}
         self._tokenizer: Tokenizer | None = None
+        self.build_stats: dict = {}  # of the last build: chunk texts tokenised and embedded anew
 
     @classmethod
     def open(cls, knowledge_dir: Path, data_dir: Path, chroma_url: str | None = None, embedding: str = "hashing",
@@ -264,17 +266,29 @@ class KnowledgeIndex:
         indexed = [c for c in chunks if c.kind != "heading"]
         texts = [_search_text(c, docs[c.doc_id].meta.short_title, docs[c.doc_id].meta.full_title) for c in indexed]
         embedding = self.config.make_embedding(directory)
-        if isinstance(embedding, LsaEmbedding):
+        refit = isinstance(embedding, LsaEmbedding)
+        if refit:
             embedding.fit(texts).save(directory / "lsa.npz")
         self._tokenizer = Tokenizer(registry_words(tables))  # kept: loading the snapshot reuses it
-        LexicalIndex.build(texts, self._tokenizer).save(directory / "lexical")
+        cache = ChunkCache(self._previous_directory(), self._tokenizer.words, None if refit else embedding.identity())
+        tokens = cache.tokenise(texts, self._tokenizer.tokens)  # only new chunk texts are cut
+        LexicalIndex.build(texts, self._tokenizer, tokens=tokens).save(directory / "lexical")
         _write_json(directory / "documents.json", {k: d.model_dump(mode="json") for k, d in docs.items()})
         (directory / "tables.json").write_text(tables.model_dump_json(), encoding="utf-8")
         _write_json(directory / "chunks.json", [c.to_dict() for c in chunks])
-        collection = self.store.create(building, embedding, indexed, texts, metadata={"fingerprint": fp})
+        collection = self.store.create(building, embedding, indexed, texts, metadata={"fingerprint": fp},
+                                       vectors=cache.embedder(embedding))  # only new chunk texts are embedded
         self.store.rename(collection, name)  # complete: give it its final name
+        cache.write(directory, texts)
+        self.build_stats = {"tokenised": cache.tokenised, "embedded": cache.embedded, "chunks": len(texts)}
         _write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(indexed),
                                                "embedding": embedding.identity()})
+
+    def _previous_directory(self) -> Path | None:
+        """The snapshot in service (or last served), whose chunk cache a new build reuses."""
+        pointer = self._read_pointer()
+        directory = self.config.data_dir / "indexes" / pointer["name"] if pointer else None
+        return directory if directory is not None and directory.is_dir() else None
 
     def _switch(self, name: str, fp: str, previous: dict | None) -> None:
         """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it);

@@ -108,9 +108,12 @@ class LexicalIndex:
         self.tokenizer, self._bm25, self.size = tokenizer, bm25, size
 
     @classmethod
-    def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5) -> LexicalIndex:
+    def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5,
+              tokens: list[list[str]] | None = None) -> LexicalIndex:
+        """`tokens`: the texts' tokens when already known (retrieval/chunk_cache.py)."""
         bm25 = bm25s.BM25(k1=k1, b=b)
-        bm25.index([tokenizer.tokens(t) or [""] for t in texts], show_progress=False)
+        cut = tokens if tokens is not None else [tokenizer.tokens(t) for t in texts]
+        bm25.index([t or [""] for t in cut], show_progress=False)
         return cls(tokenizer, bm25, len(texts))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
