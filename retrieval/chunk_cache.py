@@ -1,6 +1,6 @@
 """What a build computed per chunk text, kept in its snapshot so the next build reuses it: the BM25
-tokens (valid for the same tokenizer words) and the vectors (valid for the same embedding identity; not
-for LSA, which is refitted on the whole corpus every build). Adding or changing one document then
+tokens (valid for the same tokenizer words) and the vectors of a model (valid for the same embedding
+identity; not kept for hashing, cheaper to recompute than to store, nor for LSA, refitted every build). Adding or changing one document then
 tokenises and embeds only the chunks whose text is new. Keyed by sha256 of the exact text: a changed
 chunk is a new key, a removed one is simply not asked for."""
 
@@ -61,6 +61,13 @@ class ChunkCache:
 
     def embedder(self, embedding: Callable[[list[str]], Sequence]) -> Callable[[list[str]], np.ndarray]:
         """`embedding` for a batch of texts, computing only the vectors not cached."""
+        if self.identity is None:  # vectors not kept: every text is embedded
+            def embed_all(texts: list[str]) -> np.ndarray:
+                self.embedded += len(texts)
+                return np.asarray(embedding(texts), dtype=np.float32)
+
+            return embed_all
+
         def embed(texts: list[str]) -> np.ndarray:
             keys = [text_key(t) for t in texts]
             missing = [i for i, k in enumerate(keys) if k not in self.vectors]

@@ -270,7 +270,9 @@ class KnowledgeIndex:
         if refit:
             embedding.fit(texts).save(directory / "lsa.npz")
         self._tokenizer = Tokenizer(registry_words(tables))  # kept: loading the snapshot reuses it
-        cache = ChunkCache(self._previous_directory(), self._tokenizer.words, None if refit else embedding.identity())
+        # vectors are kept for a model (hashing recomputes faster than it reads 8 KB a chunk; LSA is refitted)
+        keep = getattr(embedding, "costly", False) and not refit
+        cache = ChunkCache(self._previous_directory(), self._tokenizer.words, embedding.identity() if keep else None)
         tokens = cache.tokenise(texts, self._tokenizer.tokens)  # only new chunk texts are cut
         LexicalIndex.build(texts, self._tokenizer, tokens=tokens).save(directory / "lexical")
         _write_json(directory / "documents.json", {k: d.model_dump(mode="json") for k, d in docs.items()})

@@ -14,7 +14,10 @@ from tests.conftest import KNOWLEDGE
 
 
 class CountingEmbedding(HashingEmbedding):
-    """The hashing embedding, counting the texts it embeds."""
+    """The hashing embedding marked costly, as a model is (only a model's vectors are kept), counting
+    the texts it embeds."""
+
+    costly = True
 
     def __init__(self) -> None:
         super().__init__()
