@@ -37,9 +37,9 @@ class GatedEmbedding(HashingEmbedding):
 
 
 class GatedIndex:
-    """The session's index searched with the gated embedding (the SearchIndex the service needs)."""
+    """The session's index searched with another query embedding (the SearchIndex the service needs)."""
 
-    def __init__(self, index, embedding: GatedEmbedding) -> None:
+    def __init__(self, index, embedding) -> None:
         self.index = index
         self.searcher = dataclasses.replace(index._current.searcher, embed_query=QueryVectors(embedding))
         self.documents, self.tables, self.gazetteer = index.documents, index.tables, index.gazetteer
@@ -87,3 +87,15 @@ def test_healthz_and_table_asks_answer_while_an_ask_waits_for_its_embedding(gate
     worker.join(60)
     assert slow["r"].status_code == 200 and slow["r"].json()["answer"]
     assert embedding.calls == 1  # deferred on the loop, computed once in the pool, then answered on the loop
+
+
+def test_the_model_is_loaded_by_the_first_free_text_ask_not_by_a_table_ask(knowledge_index, tmp_path):
+    from retrieval.e5 import E5Embedding
+
+    e5 = E5Embedding(cache_dir=tmp_path / "cache")
+    service = Service.build(Settings(data_dir=tmp_path, as_of=AS_OF, answer_cache_size=0),
+                            index=GatedIndex(knowledge_index, e5))
+    assert "曹广晶" in service.ask(TABLE).answer
+    assert not e5.loaded  # the lazy handle: a table answer never touches the model
+    service.ask(FREE_TEXT)
+    assert e5.loaded
