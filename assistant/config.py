@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # answers
     as_of: dt.date = Field(default_factory=dt.date.today)  # "today" for validity notes (tests pin it)
     curated_answers: bool = True  # serve operators' curated answers (the eval switches them off)
+    # offline answers to questions without history, per process; a reindex or an overlay change empties
+    # it (a new Service). 0 turns it off (the bench measures answering, not the cache)
+    answer_cache_size: int = Field(default=4096, ge=0)
 
     # content safety (issue 18): the deployment's lexicon file in the import format (README); unset →
     # knowledge_dir/lexicon.csv when there is one. Once operators edit it, the stored version is served.
@@ -89,6 +92,7 @@ class Settings(BaseSettings):
     body_read_timeout_s: float = 15.0  # … and its body within this once the headers are in
     keep_alive_timeout_s: float = 5.0  # an idle keep-alive connection is closed after this
     llm_deadline_s: float = 30.0  # one LLM answer in total: connect, every read and every tool round
+    ask_workers: int = Field(default=2, ge=1)  # asks that need a query embedding run on these threads
     llm_pool_size: int = 8  # LLM answers at once per process; beyond it the offline engine answers
     question_log_retention_days: float | None = 90.0  # older question-log rows are deleted; None keeps all
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from assistant.answer import Answer
 from assistant.tools import ToolDeps
 from retrieval.normalize import fold
 from retrieval.overlay import Curated
+from retrieval.tfidf import CharTfidf
 
 _PUNCT = re.compile(r"[\W_]+")
 THRESHOLD = 0.9  # cosine of character 1–3-grams: near-identical wording only
@@ -24,7 +23,7 @@ class CuratedAnswers:
     def __init__(self, curated: list[Curated], deps: ToolDeps, threshold: float = THRESHOLD) -> None:
         self.items, self.deps, self.threshold = list(curated), deps, threshold
         self._exact = {normalised(c.question): c for c in self.items}
-        self._tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3)) if self.items else None
+        self._tfidf = CharTfidf(ngram_range=(1, 3)) if self.items else None
         self._matrix = self._tfidf.fit_transform([normalised(c.question) for c in self.items]) if self._tfidf else None
 
     def match(self, question: str) -> Curated | None:

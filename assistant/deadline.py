@@ -1,42 +1,21 @@
 """A total deadline for one LLM answer: connect, every read and every tool round together.
 
 `llm_timeout_s` bounds each read of the HTTP client; an endpoint that drips a byte now and then never
-trips it. So every LLM request goes through `DeadlineTransport`, which reads the answer's deadline from a
-context variable, caps each request's timeouts at the time left, stops reading a response once the time
-is up (httpx.ReadTimeout, which the engine reports as "timeout") and refuses to start a request after it.
-
-`Budget(seconds).call(fn, *args)` runs `fn` with the deadline set, in a context of its own, so one
-answer's steps (a generator driven from several threads) share one deadline and nothing leaks out."""
+trips it. So every LLM request goes through `DeadlineTransport`, which reads the answer's deadline
+(assistant/budget.py) from its context variable, caps each request's timeouts at the time left, stops
+reading a response once the time is up (httpx.ReadTimeout, which the engine reports as "timeout") and
+refuses to start a request after it."""
 
 from __future__ import annotations
 
-import contextvars
 import time
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import httpx
 
-T = TypeVar("T")
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("chainqa_llm_deadline", default=None)
+from assistant.budget import Budget, remaining
 
-
-def remaining() -> float | None:
-    """Seconds left for the answer being computed, None when no deadline is set."""
-    deadline = _DEADLINE.get()
-    return None if deadline is None else deadline - time.monotonic()
-
-
-class Budget:
-    """One answer's deadline; every `call` runs inside the same context."""
-
-    def __init__(self, seconds: float | None) -> None:
-        self.context = contextvars.copy_context()
-        if seconds is not None and seconds > 0:
-            self.context.run(_DEADLINE.set, time.monotonic() + seconds)
-
-    def call(self, fn: Callable[..., T], *args: Any) -> T:
-        return self.context.run(fn, *args)
+__all__ = ["Budget", "DeadlineTransport", "http_client", "remaining"]
 
 
 class _DeadlineStream(httpx.SyncByteStream):

@@ -47,7 +47,7 @@ class ChatModel(Protocol):
 def build_tools(deps: ToolDeps, index) -> dict[str, BaseTool]:
     """The registry tools (deps bound, the docstring as the description, the shared argument schema) plus
     `search_documents` over the index (through the LangChain retriever)."""
-    from retrieval.search import ChainQARetriever
+    from retrieval.retriever import ChainQARetriever
 
     def search_documents(query: str, province: str | None = None) -> list[Citation]:
         """Search the text of the chain-leader policy documents for verbatim passages (mechanisms,

@@ -8,19 +8,19 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import Answer, Turn
+from assistant.answer_cache import AnswerCache
+from assistant.budget import Budget
 from assistant.config import Settings
 from assistant.content_policy import REASON, ContentPolicy, HeldOut
 from assistant.curated import CuratedAnswers
-from assistant.deadline import Budget
 from assistant.errors import EngineError, InputTooLarge, InvalidText, UserInputError
 from assistant.lexicon import served
 from assistant.offline.engine import OfflineEngine, Understanding
 from assistant.policy import Policy
 from assistant.prompts import Prompts
-from assistant.store import Store
 from assistant.tools import ToolDeps
 from assistant.understanding.asks import AskSplitter
 from assistant.understanding.dialogue import Resolver
@@ -34,6 +34,9 @@ from retrieval.overlay import Overlay
 from retrieval.overlay import apply as apply_overlay
 from retrieval.registry import Tables
 from retrieval.search import Hit, Mode
+
+if TYPE_CHECKING:
+    from assistant.store import Store  # SQLAlchemy is not needed to answer (the CLI has no store)
 
 log = logging.getLogger("chainqa.service")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -92,6 +95,7 @@ class Service:
 
     curated: CuratedAnswers | None = None
     held: dict[str, list[str]] = field(default_factory=dict)  # held for review (a lexicon hit) → its terms
+    answers: AnswerCache | None = None  # offline answers to questions without history (settings.answer_cache_size)
 
     @classmethod
     def build(cls, settings: Settings, *, index: SearchIndex | None = None, store: Store | None = None,
@@ -112,6 +116,8 @@ class Service:
         understanding = build_understanding(deps.tables, deps.gazetteer, deps.documents)
         offline = OfflineEngine(deps, prompts, searched.search, understanding, settings.as_of)
         service = cls(settings, deps, prompts, index, offline, understanding, safety, store=store, held=held)
+        if settings.answer_cache_size > 0:
+            service.answers = AnswerCache(settings.answer_cache_size, lambda: str(getattr(index, "fingerprint", "")))
         if overlay is not None and overlay.curated and settings.curated_answers:
             service.curated = CuratedAnswers(overlay.curated, deps)
         if settings.engine == "llm" and settings.llm_configured:
@@ -143,9 +149,16 @@ class Service:
         if screened.blocked:  # no retrieval, no model call
             answer = self.safety.refused(self._engine(engine).name)
         else:
-            answer = (self.curated.answer(question) if self.curated and not history else None) or \
-                self._budget(engine).call(self._engine(engine).answer, question, history)
-            answer = self.safety.answer(answer, request_id)
+            cache = self.answers if not history and self._engine(engine) is self.offline else None
+            cached = cache.get(question) if cache is not None else None
+            if cached is not None:  # a cached answer has passed the content check already
+                answer = cached
+            else:
+                answer = (self.curated.answer(question) if self.curated and not history else None) or \
+                    self._budget(engine).call(self._engine(engine).answer, question, history)
+                answer = self.safety.answer(answer, request_id)
+                if cache is not None:
+                    cache.put(question, answer)
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         self._log(screened.logged, answer)
         return answer

@@ -179,6 +179,13 @@ def _add_missing_columns(engine: Engine, meta: MetaData) -> None:
                                   f"NOT NULL DEFAULT {default}"))
 
 
+def _question_row(question: str, answer: Answer, aborted: bool) -> dict[str, Any]:
+    citations = [c.model_dump(include={"doc_id", "doc_title", "section", "quote"}) for c in answer.citations]
+    return {"question": mask(question), "answer": mask(answer.answer), "refused": answer.refused,
+            "engine": answer.engine[:80], "latency_ms": float(answer.latency_ms), "citations": citations,
+            "created_at": _now(), "aborted": aborted}
+
+
 def _key(result) -> int:
     """The id of the row an INSERT added."""
     key = result.inserted_primary_key
@@ -207,13 +214,13 @@ class SqlStore:
             return _key(result)
 
     def log_question(self, question: str, answer: Answer, *, aborted: bool = False) -> int:
-        citations = [c.model_dump(include={"doc_id", "doc_title", "section", "quote"}) for c in answer.citations]
         with self.engine.begin() as conn:
-            result = conn.execute(insert(self._questions).values(
-                question=mask(question), answer=mask(answer.answer), refused=answer.refused,
-                engine=answer.engine[:80], latency_ms=float(answer.latency_ms), citations=citations,
-                created_at=_now(), aborted=aborted))
-            return _key(result)
+            return _key(conn.execute(insert(self._questions).values(_question_row(question, answer, aborted))))
+
+    def log_questions(self, rows: list[tuple[str, Answer, bool]]) -> None:
+        """Several (question, answer, aborted) rows in one transaction (one fsync)."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(self._questions), [_question_row(*row) for row in rows])
 
     def purge(self, older_than: dt.timedelta) -> int:
         """Delete question-log rows (and content-safety audit rows) older than `older_than`; returns how many."""

@@ -33,6 +33,7 @@ def measure(knowledge_dir: Path, workdir: Path, questions: list[str], cold: bool
         model.embed_query([question])
         took.append((time.perf_counter() - started) * 1000)
     return {"query_embedding_ms": p50_p95(took), "first_query_ms": round(load_ms, 1),
+            "embeddings_per_s": round(len(took) / max(sum(took) / 1000, 1e-9), 1),  # one query at a time
             "build_cold_s": builds.get("build_cold_s"), "build_warm_s": builds["build_warm_s"]}
 
 

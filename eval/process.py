@@ -26,6 +26,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """VmHWM (the peak resident set) of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def venv_bin(name: str) -> str:
     """A console script of this environment (chainqa, chroma), else from PATH."""
     local = Path(sys.executable).parent / name

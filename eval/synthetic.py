@@ -134,3 +134,29 @@ def generate(knowledge_dir: Path, out_dir: Path, factor: int) -> dict:
         "Not a source of policy facts.\n", encoding="utf-8")
     return {"docs": len(entries), "real_docs": len(metas), "synthetic_docs": synthetic, "factor": factor,
             "knowledge_dir": str(out_dir)}
+
+
+def add_document(knowledge_dir: Path, out_dir: Path, copy: int) -> str:
+    """Add one more labelled synthetic copy (number `copy`) of the first real document to the corpus in
+    `out_dir`, as an operator adding a document would; returns its id."""
+    knowledge_dir, out_dir = Path(knowledge_dir).resolve(), Path(out_dir).resolve()
+    if out_dir == knowledge_dir or knowledge_dir in out_dir.parents:
+        raise ValueError("the synthetic corpus must be written outside knowledge/")
+    meta = load_manifest(knowledge_dir)[0]
+    rewrite = Rewriter(person_names(knowledge_dir), copy)
+    entry = _entry(meta, rewrite, copy)
+    body = re.sub(r"\A# ", f"# {LABEL}", rewrite((knowledge_dir / meta.file).read_text(encoding="utf-8")), count=1)
+    (out_dir / entry["file"]).parent.mkdir(parents=True, exist_ok=True)
+    (out_dir / entry["file"]).write_text(body, encoding="utf-8")
+    provinces = yaml.safe_load((out_dir / "provinces.yaml").read_text(encoding="utf-8"))
+    real = yaml.safe_load((knowledge_dir / "provinces.yaml").read_text(encoding="utf-8"))["provinces"]
+    known = {p["name"] for p in provinces["provinces"]}
+    provinces["provinces"] += [p for p in _configured(real, rewrite, copy)  # only the copy's own province
+                               if p["name"] not in known and p["scheme"] == entry["id"]]
+    (out_dir / "provinces.yaml").write_text(yaml.safe_dump(provinces, allow_unicode=True, sort_keys=False),
+                                            encoding="utf-8")
+    manifest_path = out_dir / "manifest.yaml"
+    manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+    manifest["documents"].append(entry)
+    manifest_path.write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return entry["id"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from retrieval import yaml_text
 from retrieval.errors import KnowledgeFileError
 from retrieval.tables import ListSpec, TableSpec
 
@@ -52,7 +53,7 @@ class Document(BaseModel):
 def load_manifest(knowledge_dir: Path) -> list[DocumentMeta]:
     path = knowledge_dir / "manifest.yaml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml_text.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeFileError(f"{path}: cannot read manifest: {exc}") from exc
     entries = (raw or {}).get("documents")

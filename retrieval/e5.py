@@ -47,6 +47,8 @@ class E5Embedding(EmbeddingBase):
     instance (an index keeps one instance for its lifetime); calls are serialised: one already uses
     every core."""
 
+    costly = True
+
     def __init__(self, cache_dir: str | Path | None = None, variant: str = "original", batch_size: int = 16,
                  query_cache_size: int = 1024) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
@@ -110,6 +112,11 @@ class E5Embedding(EmbeddingBase):
                 self._queries.put(texts[i], vector)
                 vectors[i] = vector
         return vectors
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory (it is loaded on the first text it embeds)."""
+        return self._model is not None
 
     def clear_query_cache(self) -> None:
         """Forget the cached query vectors (the retrieval eval times every mode from a cold cache)."""

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from retrieval.normalize import fold
 
@@ -41,6 +40,8 @@ def _sublinear_l2(counts: sparse.spmatrix, idf: np.ndarray | None = None) -> spa
 class EmbeddingBase(EmbeddingFunction[Documents]):
     """What every embedding here shares: cosine space and an identity for the index fingerprint."""
 
+    costly: ClassVar[bool] = False  # a model or a remote call: never run on the event loop
+
     def default_space(self) -> Space:
         return "cosine"
 
@@ -56,6 +57,10 @@ class HashingEmbedding(EmbeddingBase):
     """Sublinear-tf character n-gram counts hashed into `dim` buckets, L2-normalised."""
 
     def __init__(self, dim: int = 2048, ngram_min: int = 1, ngram_max: int = 3) -> None:
+        from sklearn.feature_extraction.text import (
+            HashingVectorizer,  # here: scikit-learn takes 0.75 s to import
+        )
+
         self.dim, self.ngram_min, self.ngram_max = dim, ngram_min, ngram_max
         self._vectorizer = HashingVectorizer(
             analyzer="char", ngram_range=(ngram_min, ngram_max), n_features=dim,
@@ -106,7 +111,7 @@ class LsaEmbedding(EmbeddingBase):
         self.path = Path(path) if path else None
         self.dim, self.ngram_min, self.ngram_max, self.seed = dim, ngram_min, ngram_max, seed
         self._vocab: dict[str, int] | None = None
-        self._counter: CountVectorizer | None = None
+        self._counter: Any = None  # a fitted sklearn CountVectorizer, built on first use
         self._idf: np.ndarray | None = None
         self._components: np.ndarray | None = None
         if self.path is not None and self.path.exists():
@@ -151,6 +156,8 @@ class LsaEmbedding(EmbeddingBase):
     def __call__(self, input: Documents) -> Embeddings:
         vocab, idf, components = self._parts("LsaEmbedding is not fitted: call fit() or load() first")
         if self._counter is None:  # built once: validating a fixed vocabulary costs O(vocabulary)
+            from sklearn.feature_extraction.text import CountVectorizer
+
             self._counter = CountVectorizer(analyzer="char", ngram_range=(self.ngram_min, self.ngram_max),
                                             vocabulary=vocab, lowercase=False, dtype=np.float32)
         x = _sublinear_l2(self._counter.transform(_fold_all(input)), idf)
@@ -177,6 +184,8 @@ class LsaEmbedding(EmbeddingBase):
 
 class OpenAIEmbedding(EmbeddingBase):
     """An OpenAI-compatible /embeddings endpoint through the `openai` client."""
+
+    costly = True
 
     def __init__(self, model: str = "text-embedding-3-small", base_url: str | None = None,
                  api_key: str | None = None, batch_size: int = 64, timeout: float = 30.0,

@@ -15,6 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from retrieval import yaml_text
 from retrieval.errors import KnowledgeFileError
 
 Status = Literal["stated", "inferred"]
@@ -123,7 +124,7 @@ class Facts(BaseModel):
 
 def _load_file(path: Path) -> Facts:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_text.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeFileError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):

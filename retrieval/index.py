@@ -17,9 +17,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chromadb.errors import NotFoundError
 
+from retrieval.chunk_cache import ChunkCache
 from retrieval.chunking import CHUNKER_VERSION, Chunk, chunk_documents
 from retrieval.documents import Document, load_documents
 from retrieval.embeddings import LsaEmbedding, make_embedding
@@ -27,10 +29,13 @@ from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
-from retrieval.search import ChainQARetriever, FusionWeights, Hit, Mode
+from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.search import search_text as _search_text
 from retrieval.snapshot import Snapshot, read_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged
+
+if TYPE_CHECKING:
+    from retrieval.retriever import ChainQARetriever
 
 log = logging.getLogger(__name__)
 INDEX_FORMAT = "2"  # bump when the snapshot layout or the search text changes
@@ -101,6 +106,7 @@ class KnowledgeIndex:
         self.last_error: str | None = None  # why the index in service is older than knowledge/
         self.stats: dict = {}
         self._tokenizer: Tokenizer | None = None
+        self.build_stats: dict = {}  # of the last build: chunk texts tokenised and embedded anew
 
     @classmethod
     def open(cls, knowledge_dir: Path, data_dir: Path, chroma_url: str | None = None, embedding: str = "hashing",
@@ -181,6 +187,8 @@ class KnowledgeIndex:
 
     def retriever(self, k: int = 5, province: str | None = None, doc_id: str | None = None,
                   mode: Mode = "hybrid") -> ChainQARetriever:
+        from retrieval.retriever import ChainQARetriever
+
         return ChainQARetriever(index=self, k=k, province=province, doc_id=doc_id, mode=mode)
 
     @property
@@ -258,17 +266,31 @@ class KnowledgeIndex:
         indexed = [c for c in chunks if c.kind != "heading"]
         texts = [_search_text(c, docs[c.doc_id].meta.short_title, docs[c.doc_id].meta.full_title) for c in indexed]
         embedding = self.config.make_embedding(directory)
-        if isinstance(embedding, LsaEmbedding):
+        refit = isinstance(embedding, LsaEmbedding)
+        if refit:
             embedding.fit(texts).save(directory / "lsa.npz")
         self._tokenizer = Tokenizer(registry_words(tables))  # kept: loading the snapshot reuses it
-        LexicalIndex.build(texts, self._tokenizer).save(directory / "lexical")
+        # vectors are kept for a model (hashing recomputes faster than it reads 8 KB a chunk; LSA is refitted)
+        keep = getattr(embedding, "costly", False) and not refit
+        cache = ChunkCache(self._previous_directory(), self._tokenizer.words, embedding.identity() if keep else None)
+        tokens = cache.tokenise(texts, self._tokenizer.tokens)  # only new chunk texts are cut
+        LexicalIndex.build(texts, self._tokenizer, tokens=tokens).save(directory / "lexical")
         _write_json(directory / "documents.json", {k: d.model_dump(mode="json") for k, d in docs.items()})
         (directory / "tables.json").write_text(tables.model_dump_json(), encoding="utf-8")
         _write_json(directory / "chunks.json", [c.to_dict() for c in chunks])
-        collection = self.store.create(building, embedding, indexed, texts, metadata={"fingerprint": fp})
+        collection = self.store.create(building, embedding, indexed, texts, metadata={"fingerprint": fp},
+                                       vectors=cache.embedder(embedding))  # only new chunk texts are embedded
         self.store.rename(collection, name)  # complete: give it its final name
+        cache.write(directory, texts)
+        self.build_stats = {"tokenised": cache.tokenised, "embedded": cache.embedded, "chunks": len(texts)}
         _write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(indexed),
                                                "embedding": embedding.identity()})
+
+    def _previous_directory(self) -> Path | None:
+        """The snapshot in service (or last served), whose chunk cache a new build reuses."""
+        pointer = self._read_pointer()
+        directory = self.config.data_dir / "indexes" / pointer["name"] if pointer else None
+        return directory if directory is not None and directory.is_dir() else None
 
     def _switch(self, name: str, fp: str, previous: dict | None) -> None:
         """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it);

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import bm25s
-import jieba
 import numpy as np
 
 from retrieval.normalize import fold_words, squash
+
+if TYPE_CHECKING:
+    import jieba  # imported where a tokenizer is built: jieba's import (pkg_resources) alone is 0.25 s
 from retrieval.registry import Tables
 
 # Function words and question words: they say how a question is asked, not what about.
@@ -52,6 +56,8 @@ def registry_words(tables: Tables) -> list[str]:
 def _base_dictionary() -> tuple[Mapping[str, int], int]:
     """jieba's default dictionary, loaded once per process (0.8 s) and read-only: each Tokenizer
     gets its own copy to add words to."""
+    import jieba
+
     logging.getLogger("jieba").setLevel(logging.WARNING)  # no "Building prefix dict" chatter
     base = jieba.Tokenizer()
     base.check_initialized()
@@ -59,15 +65,28 @@ def _base_dictionary() -> tuple[Mapping[str, int], int]:
 
 
 class Tokenizer:
-    """A private jieba.Tokenizer (never the global one) that knows the registry's names."""
+    """A private jieba.Tokenizer (never the global one) that knows the registry's names. It is built on
+    the first text it cuts: loading jieba's dictionary is half a second, and table answers never search."""
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        freq, total = _base_dictionary()
-        self._jieba = jieba.Tokenizer()
-        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = dict(freq), total, True
         self.words = sorted(set(words))
-        for word in self.words:
-            self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word), 1000))
+        self._built: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _jieba(self) -> jieba.Tokenizer:
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    import jieba
+
+                    freq, total = _base_dictionary()
+                    tok = jieba.Tokenizer()
+                    tok.FREQ, tok.total, tok.initialized = dict(freq), total, True
+                    for word in self.words:
+                        tok.add_word(word, freq=max(tok.suggest_freq(word), 1000))
+                    self._built = tok
+        return self._built
 
     def tokens(self, text: str) -> list[str]:
         """Search-mode tokens of the folded text, without stop words and punctuation. English words
@@ -89,9 +108,12 @@ class LexicalIndex:
         self.tokenizer, self._bm25, self.size = tokenizer, bm25, size
 
     @classmethod
-    def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5) -> LexicalIndex:
+    def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5,
+              tokens: list[list[str]] | None = None) -> LexicalIndex:
+        """`tokens`: the texts' tokens when already known (retrieval/chunk_cache.py)."""
         bm25 = bm25s.BM25(k1=k1, b=b)
-        bm25.index([tokenizer.tokens(t) or [""] for t in texts], show_progress=False)
+        cut = tokens if tokens is not None else [tokenizer.tokens(t) for t in texts]
+        bm25.index([t or [""] for t in cut], show_progress=False)
         return cls(tokenizer, bm25, len(texts))
 
     def scores(self, tokens: list[str]) -> np.ndarray:

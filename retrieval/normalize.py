@@ -16,8 +16,23 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _convertible() -> frozenset[str]:
+    """Characters at least one of which every dictionary entry that changes its text contains: a text
+    with none of them converts to itself, so it skips OpenCC's parse (most text here is Simplified,
+    and the parse was a quarter of start-up)."""
+    entries = [(key, value) for group in _converter()._dict_chain_data for d in group for key, value in d[2].items()]
+    chars = {key for key, value in entries if len(key) == 1 and value != key}
+    for key, value in entries:
+        if value != key and chars.isdisjoint(key):
+            chars.update(key)
+    return frozenset(chars)
+
+
 @lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
+    if _convertible().isdisjoint(text):
+        return text
     return _converter().convert(text)
 
 

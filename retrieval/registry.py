@@ -12,6 +12,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from retrieval import yaml_text
 from retrieval.catalog import Catalog, Policy
 from retrieval.documents import DocumentMeta, load_documents
 from retrieval.errors import KnowledgeFileError
@@ -109,7 +110,7 @@ def _yaml(path: Path, required: bool = True) -> dict:
     if not required and not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeFileError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):

@@ -11,9 +11,6 @@ from typing import Any, Literal
 
 import numpy as np
 from chromadb.errors import NotFoundError
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
 from pypinyin import lazy_pinyin
 
 from retrieval.chunking import Chunk
@@ -236,24 +233,3 @@ def fuse(rankings: Sequence[Sequence[tuple[int, float]]], weights: Sequence[floa
         for rank, (item, _score) in enumerate(ranking, start=1):
             fused[item] = fused.get(item, 0.0) + weight / (rrf_k + rank)
     return sorted(fused.items(), key=lambda kv: -kv[1])
-
-
-def to_langchain(hit: Hit) -> LCDocument:
-    c = hit.chunk
-    return LCDocument(page_content=c.text, id=c.id, metadata={
-        "doc_id": c.doc_id, "doc_title": c.doc_title, "section": c.section, "start": c.start, "end": c.end,
-        "province": c.province, "kind": c.kind, "chunk_id": c.id, "score": hit.score})
-
-
-class ChainQARetriever(BaseRetriever):
-    """LangChain retriever over a KnowledgeIndex (anything with a matching `search`)."""
-
-    index: Any
-    k: int = 5
-    province: str | None = None
-    doc_id: str | None = None
-    mode: Mode = "hybrid"
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.index.search(query, k=self.k, province=self.province, doc_id=self.doc_id, mode=self.mode)
-        return [to_langchain(h) for h in hits]

@@ -11,6 +11,7 @@ from retrieval.documents import Document
 from retrieval.embeddings import LsaEmbedding
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer
+from retrieval.query_vectors import QueryVectors
 from retrieval.registry import Tables
 from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
 from retrieval.vectors import VectorStore
@@ -51,7 +52,7 @@ def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: Vec
         raise ValueError(f"collection has {collection.count()} vectors, expected {meta['indexed']}")
     gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()})
     searcher = Searcher(indexed, LexicalIndex.load(directory / "lexical", tokenizer), collection,
-                        lambda q: embedding.embed_query([q])[0], QueryExpander(tables, gazetteer), weights,
+                        QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
                         AnswerTypes(tables, [c.text for c in indexed]))
     return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher,
                     {k: SectionMap(d) for k, d in docs.items()}, gazetteer)

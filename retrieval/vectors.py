@@ -105,8 +105,9 @@ class VectorStore:
         return [c.name for c in self.client.list_collections() if c.name.startswith(PREFIX)]
 
     def create(self, name: str, embedding, chunks: Sequence[Chunk], texts: Sequence[str],
-               metadata: dict[str, Any] | None = None) -> Collection:
-        """A new collection filled with the chunks' vectors (embedded here, in batches)."""
+               metadata: dict[str, Any] | None = None, vectors=None) -> Collection:
+        """A new collection filled with the chunks' vectors (embedded here, in batches; `vectors`: the
+        function that gives them, when not `embedding` itself, e.g. one reusing a previous build's)."""
         collection = self.client.create_collection(
             name=name, embedding_function=embedding, metadata=metadata or None,
             configuration={"hnsw": HNSW})
@@ -115,7 +116,7 @@ class VectorStore:
             part = chunks[i:i + batch]
             docs = list(texts[i:i + batch])
             collection.add(
-                ids=[c.id for c in part], documents=docs, embeddings=np.asarray(embedding(docs)),
+                ids=[c.id for c in part], documents=docs, embeddings=np.asarray((vectors or embedding)(docs)),
                 metadatas=[{"doc_id": c.doc_id, "province": c.province, "kind": c.kind, "start": c.start,
                             "end": c.end, "section": c.section} for c in part])
         return collection

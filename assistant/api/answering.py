@@ -1,14 +1,16 @@
-"""How the HTTP routes get an answer: offline answers on the server's worker threads, LLM answers in the
-bounded pool (assistant/api/pool.py); a full pool answers offline at once. Streams are async iterators
-of text deltas and then the final Answer, closed deterministically when the client goes away."""
+"""How the HTTP routes get an answer. An offline answer takes about a millisecond, less than a hop to a
+thread, so it runs on the event loop; the query embedding a free-text ask needs (a model: 12–30 ms)
+is computed in the bounded worker pool and the ask then answers on the loop (retrieval/query_vectors.py),
+so a slow ask never stalls /healthz or the other requests. LLM answers run in their own bounded pool (assistant/api/pool.py); a full pool
+answers offline at once. Streams are async iterators of text deltas and then the final Answer, closed
+deterministically when the client goes away."""
 
 from __future__ import annotations
 
 import functools
 import logging
 from collections.abc import AsyncIterator, Callable
-
-from starlette.concurrency import run_in_threadpool
+from typing import Any, TypeVar
 
 from assistant.answer import Answer, Turn
 from assistant.api.errors import error_body
@@ -16,20 +18,35 @@ from assistant.api.routes_common import sse
 from assistant.api.state import AppState
 from assistant.errors import ChainQAError
 from assistant.service import Service
+from retrieval.query_vectors import EmbeddingDeferred, inline
 
 log = logging.getLogger("chainqa.api")
 BUSY = "offline (llm busy)"
 PIECE = 24  # characters per delta of an answer computed whole
+T = TypeVar("T")
+_DEFERRALS = 4
+
+
+async def offloaded(state: AppState, fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` on the event loop; each query embedding it needs first is computed in the worker pool
+    (an ask needs one or two). Answers are deterministic, so asking again gives the same answer."""
+    for _ in range(_DEFERRALS):
+        try:
+            with inline():
+                return fn(*args)
+        except EmbeddingDeferred as need:
+            await state.workers.run(need.compute)
+    return await state.workers.run(fn, *args)  # still not cached (evicted meanwhile): all of it off the loop
 
 
 async def answer(state: AppState, service: Service, question: str, history: list[Turn],
                  request_id: str = "") -> Answer:
     ask = functools.partial(service.ask, request_id=request_id)
     if not service.uses_llm:
-        return await run_in_threadpool(ask, question, history)
+        return await offloaded(state, ask, question, history)
     if state.pool.try_slot():
         return await state.pool.run(ask, question, history)
-    busy = await run_in_threadpool(lambda: ask(question, history, engine="offline"))
+    busy = await offloaded(state, functools.partial(ask, engine="offline"), question, history)
     busy.engine = BUSY
     return busy
 

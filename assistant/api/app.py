@@ -34,7 +34,7 @@ from assistant.api.body import BodyLimit
 from assistant.api.clients import TrustedProxies
 from assistant.api.guard import Guard
 from assistant.api.limits import make_limiter
-from assistant.api.pool import EnginePool
+from assistant.api.pool import EnginePool, WorkerPool
 from assistant.api.state import AppState, app_state
 from assistant.config import Settings
 from assistant.errors import KnowledgeError
@@ -56,12 +56,13 @@ def _log_to_stderr() -> None:
 def _lifespan(injected: Service | None):
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from assistant.question_log import QueuedLog
         from assistant.store import SqlStore
 
         _log_to_stderr()
         state = app_state(app)
         state.store = injected.store if injected is not None and injected.store else \
-            await run_in_threadpool(SqlStore, state.settings.resolved_store_url)
+            QueuedLog(await run_in_threadpool(SqlStore, state.settings.resolved_store_url))
         tasks = [asyncio.create_task(_purge_regularly(state)), asyncio.create_task(overlay.poll(state))]
         if injected is not None:
             version, stored = await run_in_threadpool(overlay.stored_or_none, state.store)
@@ -69,17 +70,23 @@ def _lifespan(injected: Service | None):
             state.serve(injected, version if empty else -1)  # an overlay to apply: the first poll does
         elif not await _try_build(state):
             tasks.append(asyncio.create_task(_keep_trying(state)))  # /healthz says not ready meanwhile
+        ui = contextlib.AsyncExitStack()  # Gradio's lifespan, entered once the UI is built
+        if state.ui is not None:
+            tasks.append(asyncio.create_task(state.ui.build(ui)))  # after the service: /healthz first
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
+            await ui.aclose()
             state.service = None
             state.pool.shutdown()
+            state.workers.shutdown()
             for limiter in (state.limiter, state.admin_limiter):
                 with contextlib.suppress(Exception):  # Redis may be gone already: nothing to close
                     await limiter.close()
-            state.store.close()
+            if state.store is not None:
+                state.store.close()
 
     return lifespan
 
@@ -140,8 +147,10 @@ def _state(settings: Settings) -> AppState:
     def rebuild(force: bool = False) -> Service:
         return rebuild_service(state, force)
 
+    tools = routes_tools.tool_specs()
     state = AppState(
-        settings=settings, trusted=trusted, tools=routes_tools.tool_specs(), pool=EnginePool(settings.llm_pool_size),
+        settings=settings, trusted=trusted, tools=tools, catalogue=routes_tools.catalogue(tools),
+        pool=EnginePool(settings.llm_pool_size), workers=WorkerPool(settings.ask_workers),
         limiter=make_limiter(settings.redis_url, settings.rate_per_minute, settings.rate_burst, "chat"),
         admin_limiter=make_limiter(settings.redis_url, settings.admin_rate_per_minute, settings.admin_rate_burst,
                                    "admin"),
@@ -166,5 +175,5 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type", "Accept"],
                        expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(Guard, settings=settings, trusted=state.trusted)
-    ui_mount.mount(app, state)
+    state.ui = ui_mount.mount(app, state)
     return app

@@ -1,6 +1,8 @@
-"""A bounded pool for LLM answers: at most `size` at once per process, on threads of their own, so the
-offline routes, the tools, the documents and /healthz never wait behind a slow endpoint. When every
-slot is taken the caller answers with the offline engine at once instead of queueing."""
+"""Bounded pools. `EnginePool` for LLM answers: at most `size` at once per process, on threads of their
+own, so the offline routes, the tools, the documents and /healthz never wait behind a slow endpoint;
+when every slot is taken the caller answers with the offline engine at once instead of queueing.
+`WorkerPool` for asks that need a query embedding: at most `size` run at once, the others wait their
+turn (off the event loop, which keeps answering everything else)."""
 
 from __future__ import annotations
 
@@ -67,6 +69,18 @@ class EnginePool:
                 close()
         finally:
             self.release()
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class WorkerPool:
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._executor = concurrent.futures.ThreadPoolExecutor(self.size, thread_name_prefix="chainqa-ask")
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.wrap_future(self._executor.submit(fn, *args))
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

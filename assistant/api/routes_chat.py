@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, Turn
@@ -24,9 +24,11 @@ class ChatRequest(BaseModel):
 
 @router.post("/api/chat", response_model=Answer, dependencies=[Depends(rate_limit)],
              responses={422: {"description": "invalid body, or text with a lone surrogate"}})
-async def chat(body: ChatRequest, request: Request, state: StateDep, service: ServiceDep) -> Answer:
+async def chat(body: ChatRequest, request: Request, state: StateDep, service: ServiceDep) -> Response:
     """Answer one question; the client sends the conversation so far as `history`."""
-    return await answering.answer(state, service, body.question, body.history, request_id(request))
+    answer = await answering.answer(state, service, body.question, body.history, request_id(request))
+    # serialised once, by pydantic (`response_model` documents it; FastAPI would validate it again)
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @router.post("/api/chat/stream", response_class=StreamingResponse, dependencies=[Depends(rate_limit)],

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from assistant.api import answering
 from assistant.api.routes_common import ServiceDep, StateDep
 from assistant.errors import NotFound
 from assistant.tools.schema import ToolSpec, tool_specs, unknown_province
@@ -24,16 +27,22 @@ def _spec(specs: dict[str, ToolSpec], name: str) -> ToolSpec:
     return specs[name]
 
 
-@router.get("/api/tools")
-def list_tools(state: StateDep) -> list[dict[str, Any]]:
-    """Every tool with its description and the JSON schema of its query parameters."""
+def catalogue(specs: dict[str, ToolSpec]) -> list[dict[str, Any]]:
+    """What GET /api/tools lists (built once: the tools do not change while the process runs)."""
     return [{"name": s.name, "description": s.description, "parameters": s.args.model_json_schema()}
-            for s in state.tools.values()]
+            for s in specs.values()]
+
+
+@router.get("/api/tools")
+async def list_tools(state: StateDep) -> list[dict[str, Any]]:
+    """Every tool with its description and the JSON schema of its query parameters."""
+    return state.catalogue
 
 
 @router.get("/api/tools/{name}")
-def run_tool(name: str, request: Request, state: StateDep, service: ServiceDep) -> Any:
-    """Run one tool; its arguments are the query parameters, e.g. `/api/tools/chain_leader?chain=芯片`."""
+async def run_tool(name: str, request: Request, state: StateDep, service: ServiceDep) -> Any:
+    """Run one tool; its arguments are the query parameters, e.g. `/api/tools/chain_leader?chain=芯片`.
+    A table lookup answers on the event loop; one that searches with a query embedding, in the pool."""
     spec = _spec(state.tools, name)
     query = dict(request.query_params)
     try:
@@ -43,4 +52,5 @@ def run_tool(name: str, request: Request, state: StateDep, service: ServiceDep) 
     problem = unknown_province(args, service.deps.tables.province_names)
     if problem:
         raise RequestValidationError([{"loc": ("query", "province"), "msg": problem, "type": "value_error"}])
-    return jsonable_encoder(spec.fn(service.deps, **args))
+    result = await answering.offloaded(state, functools.partial(spec.fn, service.deps, **args))
+    return JSONResponse(jsonable_encoder(result))

@@ -113,7 +113,8 @@ def options(settings: Settings, workers: int = 1) -> dict[str, Any]:
                          "max_header_bytes": settings.max_header_bytes})
     return {"http": protocol, "h11_max_incomplete_event_size": settings.max_header_bytes,
             "timeout_keep_alive": settings.keep_alive_timeout_s, "proxy_headers": False,
-            "forwarded_allow_ips": "", "server_header": False}
+            "forwarded_allow_ips": "", "server_header": False,
+            "access_log": False}  # the Guard logs every request once (assistant/api/guard.py)
 
 
 def config(app, settings: Settings, **extra: Any) -> uvicorn.Config:

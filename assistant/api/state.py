@@ -19,7 +19,8 @@ from assistant.store import Store
 
 if TYPE_CHECKING:
     from assistant.api.limits import RateLimiter
-    from assistant.api.pool import EnginePool
+    from assistant.api.pool import EnginePool, WorkerPool
+    from assistant.api.ui_mount import LazyUI
     from assistant.tools.schema import ToolSpec
 
 
@@ -29,7 +30,9 @@ class AppState:
     limiter: RateLimiter  # chat, feedback and the Gradio UI's posts
     admin_limiter: RateLimiter  # every admin request, before the key is checked
     pool: EnginePool  # LLM answers run here, never on the threads offline routes and /healthz use
+    workers: WorkerPool  # offline asks that need a query embedding (the rest answer on the event loop)
     tools: dict[str, ToolSpec]
+    catalogue: list[dict]  # GET /api/tools, built once
     trusted: TrustedProxies
     rebuild: Callable[[bool], Service]  # a new service over a (re)built index; the caller swaps it in
     service: Service | None = None  # swapped in one assignment: a request keeps the one it started with
@@ -40,6 +43,7 @@ class AppState:
     # the overlay version the service was built with; -1: not known (after a reindex), the next poll rebuilds
     overlay_version: int = -1
     overlay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ui: LazyUI | None = None  # /ui, built in the background after the service (assistant/api/ui_mount.py)
 
     def serve(self, service: Service, overlay_version: int = -1, *, reindexed: bool = True) -> None:
         """Swap in `service`. `reindexed`: it was built on a fresh index of knowledge/ (an overlay reload

@@ -2,15 +2,23 @@
 an anonymous side door otherwise: here every request to it is rate-limited like the chat routes (the
 ones that start work), file upload, file serving, the proxy and the other routes this UI does not use
 are 404, bodies are capped (assistant/api/body.py), an event Gradio would reject with the body in its
-log is a 4xx here, and the Guard logs without bodies and gives every error the contract's shape."""
+log is a 4xx here, and the Guard logs without bodies and gives every error the contract's shape.
+
+Importing Gradio and building the UI takes 2–3 s, more than the rest of start-up: /ui is mounted at
+once as a `LazyUI` and the UI is built in the background after the service (so /healthz is ready
+first); a request to /ui meanwhile waits for it. CLI commands never import Gradio."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import math
+from typing import TYPE_CHECKING
 
-import gradio as gr
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -18,7 +26,12 @@ from assistant.api import clients
 from assistant.api.body import reject, replay
 from assistant.api.state import AppState
 
+if TYPE_CHECKING:
+    import gradio as gr
+
+log = logging.getLogger("chainqa.api")
 PATH = "/ui"
+UI_WAIT_S = 120.0  # a request to /ui while the UI is still being built waits this long at most
 # first path segments (under /ui or /ui/gradio_api) that start work: they spend from the client's bucket
 _WORK = frozenset({"queue", "run", "api", "call"})
 # routes of Gradio this UI has no component for (no files, audio or media streams, no login): closed
@@ -96,6 +109,8 @@ async def _whole_body(receive: Receive) -> bytes:
 
 
 def _service_getter(state: AppState):
+    import gradio as gr
+
     def get_service():
         service = state.service
         if service is None:  # the index is still loading: a message in the chat, not an AttributeError
@@ -105,19 +120,58 @@ def _service_getter(state: AppState):
     return get_service
 
 
-def mount(app: FastAPI, state: AppState) -> None:
-    from assistant.prompts import Prompts
-    from assistant.ui import UiText, build_ui
-    from assistant.ui_text import CSS, HEAD, i18n, theme
-    from retrieval.registry import configured_provinces
+class LazyUI:
+    """What is mounted at /ui: the gated Gradio app once `build` has made it; until then requests wait."""
 
-    settings = state.settings
-    text = UiText.load(Prompts(settings.prompts_dir), configured_provinces(settings.knowledge_dir))
-    demo = build_ui(_service_getter(state), text)
-    gr.mount_gradio_app(app, demo, path=PATH, footer_links=[], run_history=False, show_error=False,
-                        i18n=i18n(), theme=theme(), css=CSS, head=HEAD)
-    for route in app.router.routes:
-        if isinstance(route, Mount) and route.path == PATH:
-            route.app = UIGate(route.app, state, demo)
+    def __init__(self, app: FastAPI, state: AppState) -> None:
+        self.parent, self.state = app, state
+        self.target: ASGIApp | None = None
+        self.failed: str | None = None
+        self._ready = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.target is None and scope["type"] == "http":
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), UI_WAIT_S)
+        if self.target is None:
+            if scope["type"] == "http":
+                await reject(send, 503, "not_ready", self.failed or "the UI is still starting", {"Retry-After": "2"})
             return
-    raise RuntimeError("the Gradio app was not mounted at /ui")
+        await self.target(scope, receive, send)
+
+    async def build(self, stack: contextlib.AsyncExitStack) -> None:
+        """Import Gradio and build the UI on a thread, then run Gradio's own lifespan (its queue) in `stack`."""
+        try:
+            holder, demo = await run_in_threadpool(self._mounted)
+            await stack.enter_async_context(holder.router.lifespan_context(holder))
+            route = next(r for r in holder.router.routes if isinstance(r, Mount) and r.path == PATH)
+            self.target = UIGate(route.app, self.state, demo)
+        except Exception as exc:  # the API serves without its UI rather than not at all
+            log.error("the UI could not be built: %s: %s", type(exc).__name__, exc, exc_info=exc)
+            self.failed = "the UI could not be built"
+        finally:
+            self._ready.set()
+
+    def _mounted(self) -> tuple[FastAPI, gr.Blocks]:
+        import gradio as gr
+
+        from assistant.prompts import Prompts
+        from assistant.ui import UiText, build_ui
+        from assistant.ui_text import CSS, HEAD, i18n, theme
+        from retrieval.registry import configured_provinces
+
+        settings = self.state.settings
+        text = UiText.load(Prompts(settings.prompts_dir), configured_provinces(settings.knowledge_dir))
+        demo = build_ui(_service_getter(self.state), text)
+        holder = FastAPI()  # Gradio mounts itself here, off the event loop; /ui forwards to its app
+        holder.user_middleware = self.parent.user_middleware  # Gradio leaves CORS to a parent that has it
+        gr.mount_gradio_app(holder, demo, path=PATH, footer_links=[], run_history=False, show_error=False,
+                            i18n=i18n(), theme=theme(), css=CSS, head=HEAD)
+        return holder, demo
+
+
+def mount(app: FastAPI, state: AppState) -> LazyUI:
+    """Mount /ui now; the caller runs `build` once the service is up."""
+    lazy = LazyUI(app, state)
+    app.mount(PATH, lazy)
+    return lazy

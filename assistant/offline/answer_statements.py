@@ -46,7 +46,7 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
                  notes=record_notes(chosen), tools=["statements"])
 
 
-def _subject(frame: Frame, speaker: str) -> set[str]:
+def _subject(frame: Frame, speaker: str) -> frozenset[str]:
     """What the ask is about besides who said it and where."""
     return topical(frame) - grams(speaker) - grams("".join(frame.reading.folded[m.start : m.end]
                                                           for m in frame.reading.mentions if m.kind in _PEOPLE))

@@ -56,7 +56,7 @@ class Extractor:
         cite = self.ctx.deps.cite(best.chunk.doc_id, best.sentence)
         return Reply(lead, [Evidence(cite)], tools=["search"])
 
-    def _best(self, frame: Frame, want: set[str], kind: str) -> _Candidate | None:
+    def _best(self, frame: Frame, want: frozenset[str], kind: str) -> _Candidate | None:
         province = frame.provinces[0] if len(frame.provinces) == 1 else None
         docs = frame.keys("document")
         query = " ".join([frame.reading.text, *self.ctx.deps.gazetteer.translate(frame.reading.text)])
@@ -77,7 +77,7 @@ class Extractor:
                     best = _Candidate(score, sentence, hit.chunk, span)
         return best
 
-    def _span(self, sentence: str, kind: str, want: set[str]) -> str:
+    def _span(self, sentence: str, kind: str, want: frozenset[str]) -> str:
         if kind == "number":
             return _nearest(sentence, [m.group() for m in _NUMBER.finditer(sentence) if re.search(r"\d", m.group())],
                             want)
@@ -111,7 +111,7 @@ class Extractor:
         return text.rstrip("，,；;：:。") + "。"
 
 
-def _nearest(sentence: str, spans: list[str], want: set[str]) -> str:
+def _nearest(sentence: str, spans: list[str], want: frozenset[str]) -> str:
     """The span whose surroundings share most with the ask."""
     best, best_score = "", -1
     for span in spans:

@@ -84,7 +84,7 @@ def _same(a, b) -> bool:
     return False
 
 
-def topical(frame: Frame) -> set[str]:
+def topical(frame: Frame) -> frozenset[str]:
     """The bigrams of the ask's content without the words that only say how it is asked (提到, 说了 … the
     intent's cues) or where it was said (政协常委会的发言里: naming the event narrows the search already)."""
     text = content_of(frame)

@@ -113,7 +113,7 @@ def exchanges(deps: ToolDeps, event: str | None = None, outlet: str | None = Non
     return ExchangeResult(exchanges=rows, citations=_cite(deps, rows))
 
 
-def _score(record: Fact, q: set[str], folded: str, fields: tuple[str, ...]) -> float:
+def _score(record: Fact, q: frozenset[str], folded: str, fields: tuple[str, ...]) -> float:
     words = 2.0 * len(keyword_hits(folded, record.keywords))
     text = sum(overlap(q, getattr(record, f) or "") * w for f, w in zip(fields, (1.5, 1.0, 0.5), strict=False))
     return words + text

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from assistant.understanding.reading import Reader, Reading, phrases
 from retrieval.catalog import Catalog, IntentSpec
+from retrieval.embedding_cache import LruCache
 from retrieval.normalize import fold_words
+from retrieval.tfidf import CharTfidf
 
 # Slot fit is mostly a gate (a needed slot nobody supplies rules an intent out); among the intents an ask
 # can fill, cues and similarity decide.
@@ -60,17 +61,25 @@ class IntentRanker:
         self._facet_cues = {i.name: _facet_cues(i) for i in catalog.intents}
         examples = [(i.name, reader.read(e).delex) for i in catalog.intents for e in i.examples]
         self._labels = np.array([name for name, _ in examples])
-        self._tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        self._tfidf = CharTfidf(ngram_range=(1, 3), sublinear_tf=True)
         self._matrix = self._tfidf.fit_transform([text for _, text in examples])
+        self._rows = {i.name: np.flatnonzero(self._labels == i.name) for i in catalog.intents}
+        # many asks share a delexicalised form ("<chain>这条链谁是链长"); transforming one short text
+        # cost more than the rest of a table answer
+        self._similar = LruCache(4096)
 
     def similarities(self, reading: Reading) -> dict[str, float]:
         """Per intent: the mean cosine of the ask to its two nearest example questions."""
+        known = self._similar.get(reading.delex)
+        if known is not None:
+            return dict(known)
         sims = (self._matrix @ self._tfidf.transform([reading.delex]).T).toarray().ravel()
         out = {}
         for intent in self.catalog.intents:
-            top = np.sort(sims[self._labels == intent.name])[-2:]
+            top = np.sort(sims[self._rows[intent.name]])[-2:]
             out[intent.name] = float(top.mean()) if top.size else 0.0
-        return out
+        self._similar.put(reading.delex, out)
+        return dict(out)
 
     def rank(self, reading: Reading, available: set[str], previous: str | None = None) -> list[Ranked]:
         """Every intent, best first. `available`: slot kinds the dialogue could supply to a follow-up;

@@ -17,8 +17,11 @@ MOBILE = {"width": 375, "height": 740}
 
 
 def settled(page):
-    """Gradio fades a component (opacity .2, class `pending`) while an event updates it: wait it out."""
+    """Gradio fades a component (opacity .2, class `pending`) while an event updates it: wait it out, and
+    for the fade back to finish (axe read a link at opacity .8 as too little contrast: #5283ef on white)."""
     expect(page.locator(".pending")).to_have_count(0)
+    page.evaluate("""() => Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity).map(a => a.finished))""")
 
 
 def ui_answer(page, server_url):

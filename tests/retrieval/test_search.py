@@ -8,7 +8,8 @@ import pytest
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
-from retrieval.search import AnswerTypes, ChainQARetriever, QueryExpander, fuse
+from retrieval.retriever import ChainQARetriever
+from retrieval.search import AnswerTypes, QueryExpander, fuse
 
 
 def test_reciprocal_rank_fusion():
