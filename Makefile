@@ -14,6 +14,9 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@# byte-compile once: CPython 3.11 can fail compiling in two threads at once ("AST constructor recursion
+	@# depth mismatch"), and the UI imports Gradio on a worker thread while the server starts
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null || true
 	touch $(STAMP)
 
 # serve builds the index itself when it is missing or stale (fingerprint of knowledge/)

@@ -148,7 +148,7 @@ def department_actions(ctx: Context, frame: Frame) -> Reply | None:
     for dept in frame.keys("department"):
         r = T.department_actions(ctx.deps, dept)
         if r.not_found or (frame.provinces and not {a.province for a in [*r.led, *r.joined]} & set(frame.provinces)):
-            continue  # "湖北省发改委负责什么" is not answered by another province's actions
+            continue  # "<省>发改委负责什么" is not answered by another province's actions
         unit = next((a.lead_unit for a in r.led), None) or next(
             (p for a in r.joined for p in a.participants if T.units.families(ctx.deps, p) &
              T.units.families(ctx.deps, dept)), dept)

@@ -32,7 +32,7 @@ class AskSplitter:
         self._filler = re.compile("|".join(re.escape(w) for w in filler) or r"(?!)", re.IGNORECASE)
 
     def after_switch(self, message: str) -> tuple[str, bool]:
-        """"不聊孝感了，湖北食品链牵头部门是哪个": the message after its last change of subject (the clause that
+        """"不聊孝感了，食品链牵头部门是哪个": the message after its last change of subject (the clause that
         changes it dropped), and whether the subject changed: what came before no longer applies."""
         found = list(self._switch.finditer(message))
         if not found:

@@ -68,7 +68,7 @@ class Dialogue:
 
 
 def _own_words(reading: Reading) -> str:
-    """The ask's topic without the places it names: "随州呢" has none, like "湖南呢"."""
+    """The ask's topic without the places it names: "随州呢" has none, like "<省>呢"."""
     topic = reading.topic
     for m in reading.slots.get("city", []):
         topic = topic.replace(reading.folded[m.start : m.end], "")

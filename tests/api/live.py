@@ -19,7 +19,8 @@ class LiveServer:
     """`with LiveServer(app) as base_url:` serves `app` (lifespan included) until the block ends, with the
     uvicorn configuration `chainqa serve` uses (h11, header limits and timeouts, no proxy headers)."""
 
-    def __init__(self, app, startup_timeout: float = 120.0) -> None:
+    def __init__(self, app, startup_timeout: float = 300.0) -> None:
+        self.app = app
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -41,7 +42,18 @@ class LiveServer:
             if time.monotonic() > deadline:
                 raise RuntimeError("the test server did not start in time")
             time.sleep(0.05)
+        self._wait_for_ui(deadline)
         return self.url
+
+    def _wait_for_ui(self, deadline: float) -> None:
+        """The UI is built in the background after the service (/healthz first): a test of /ui starts once it
+        is there, since the first Gradio import of a fresh environment can take longer than a client waits."""
+        state = getattr(self.app.state, "chainqa", None)
+        ui = getattr(state, "ui", None)
+        while ui is not None and ui.target is None and ui.failed is None:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server's UI was not built in time")
+            time.sleep(0.05)
 
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
