@@ -72,6 +72,7 @@ class Catalog(BaseModel):
     # measure words: "多少亿", "几家" ask for a number in that unit, which the answer must then carry
     units: list[str] = Field(default_factory=list)
     unit_askers: list[str] = Field(default_factory=list)  # 多少, 几: what asks for a number in a unit
+    unit_synonyms: dict[str, list[str]] = Field(default_factory=dict)  # 家 ↔ 户: the same count, another word
 
     @model_validator(mode="after")
     def _unique(self) -> Catalog:

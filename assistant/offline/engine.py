@@ -194,8 +194,11 @@ class OfflineEngine:
         if "number" in frame.reading.answer_types and not _NUMBER.search(reply.lead):
             return False
         unit = self._unit.search(frame.reading.folded)
-        if unit and not re.search(rf"{_NUMBER.pattern}[^，。；\n]{{0,4}}?{re.escape(unit.group(1))}", reply.lead):
-            return False
+        if unit:
+            words = [unit.group(1), *self.deps.tables.catalog.unit_synonyms.get(unit.group(1), [])]
+            measure = "|".join(re.escape(w) for w in words)
+            if not re.search(rf"{_NUMBER.pattern}[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
+                return False
         asked = set(frame.reading.answer_types)
         if searched and {"person", "unit"} & asked:
             return any(m.kind in _NAMES for m in self.deps.gazetteer.scan(reply.lead))
