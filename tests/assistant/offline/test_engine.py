@@ -168,6 +168,15 @@ def test_another_city_asks_the_last_question_of_it_and_is_declined_when_nothing_
     assert _ask(service, "武汉呢", history).refused  # the 300 projects are 孝感's
 
 
+def test_a_count_in_another_measure_word_answers(service):
+    assert "36.3" in _own(_ask(service, "湖南中小企业上云有多少家").answer)  # the article counts 万户
+
+
+def test_whether_one_province_has_what_the_other_has_compares_them(service):
+    a = _ask(service, "湖南有没有像湖北那样的问题办理销号机制")
+    assert "compare" in a.tools_used and not a.answer.startswith("有。")
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
