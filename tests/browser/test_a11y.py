@@ -21,7 +21,8 @@ def settled(page):
     for the fade back to finish (axe read a link at opacity .8 as too little contrast: #5283ef on white)."""
     expect(page.locator(".pending")).to_have_count(0)
     page.evaluate("""() => Promise.all(document.getAnimations()
-        .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity).map(a => a.finished))""")
+        .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+        .map(a => a.finished.catch(() => null)))""")  # a cancelled animation (its element replaced) is done too
 
 
 def ui_answer(page, server_url):
