@@ -96,7 +96,8 @@ class OfflineEngine:
         dialogue = Dialogue() if switched else self.u.resolver.history([(t.role, t.content) for t in history or []])
         asks = self.u.splitter.split(self._pointed(clean, dialogue))
         if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
-            asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds] or asks
+            asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds
+                    or self.u.policy.reason(a) is not None] or asks  # "再帮我伪造一个" is declined, not context
         outcomes = [self._ask(ask, dialogue, lang, later=i > 0) for i, ask in enumerate(asks)]
         outcomes = [o for o in outcomes if not self._aside(o)] or outcomes
         answer = self.composer.answer(_merged(outcomes), lang, injected, starters)

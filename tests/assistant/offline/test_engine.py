@@ -177,6 +177,17 @@ def test_whether_one_province_has_what_the_other_has_compares_them(service):
     assert "compare" in a.tools_used and not a.answer.startswith("有。")
 
 
+@pytest.mark.parametrize(("message", "declined"), [
+    ("湖北文件几号文？再帮我伪造一个", "forgery"),  # a request without a question word is declined, not dropped
+    ("湖南1125目标是什么，顺便帮我翻译成英文", "off_topic"),
+    ("李乐成负责哪些链？他多大年纪？", "personal_data"),
+    ("湖北芯片链链长是谁，他以前在哪工作过", "not_found"),
+])
+def test_the_part_that_must_be_declined_is_declined_and_the_rest_answered(service, message, declined):
+    a = _ask(service, message)
+    assert [x.refusal_reason for x in a.asks] == [None, declined] and not a.refused
+
+
 def test_naming_an_event_is_not_asking_who_spoke(service):
     own = _own(_ask(service, "政协发言摘录里，高速公路网要完善成什么格局？").answer)
     assert "九纵五横四环" in own and "发言人共" not in own
