@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,8 +64,11 @@ def running_server(data_dir: Path, *, rate_per_minute: float = 1e9, burst: int =
             started = fh.read().count(b"Application startup complete")
         return started >= workers and healthy()
 
-    with running(cmd, ready, log_path=log_path, cwd=data_dir,
-                 env=server_env(data_dir, rate_per_minute, burst, redis_url), timeout=startup_timeout) as (proc, _):
+    env = server_env(data_dir, rate_per_minute, burst, redis_url)
+    if workers > 1:  # build the index once first: workers racing to build it may serve 503 while one waits
+        subprocess.run([venv_bin("chainqa"), "ingest"], cwd=data_dir, env=env, check=True, capture_output=True,
+                       timeout=startup_timeout)
+    with running(cmd, ready, log_path=log_path, cwd=data_dir, env=env, timeout=startup_timeout) as (proc, _):
         yield url, proc
 
 
