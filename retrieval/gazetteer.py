@@ -167,14 +167,14 @@ class Gazetteer:
         out: list[Mention] = []
         for i in range(start, end):
             for size in range(min(self._max, end - i), 1, -1):
-                hits = [h for h in self._index.get(folded[i : i + size], []) if h[0] in _PEOPLE]
+                hits = [h for h in self._index.get(folded[i : i + size], []) if h[0] in PEOPLE]
                 if hits:
                     out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
                     break
         return out
 
 
-_PEOPLE = ("person", "leader", "liaison")
+PEOPLE = ("person", "leader", "liaison")  # the kinds one person's name is read as
 
 
 def _word_ok(folded: str, i: int, size: int) -> bool:

@@ -16,6 +16,7 @@ from assistant.offline.records import (
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Person, Statement
+from retrieval.gazetteer import PEOPLE
 from retrieval.overlap import grams
 
 _MAX_POINTS = 10
@@ -23,7 +24,6 @@ _POINT_SCORE = 1.5  # a point that shares at least the topic's main word with th
 _RELATIVE = 0.4  # … and at least this share of the best point's score
 _SUBJECTS = ("chain", "term", "problem", "city", "action", "mechanism")
 _SUBJECT_CHARS = 3
-_PEOPLE = ("person", "leader", "liaison")
 
 
 def statement(ctx: Context, frame: Frame) -> Reply | None:
@@ -49,7 +49,7 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
 def _subject(frame: Frame, speaker: str) -> frozenset[str]:
     """What the ask is about besides who said it and where."""
     return topical(frame) - grams(speaker) - grams("".join(frame.reading.folded[m.start : m.end]
-                                                          for m in frame.reading.mentions if m.kind in _PEOPLE))
+                                                          for m in frame.reading.mentions if m.kind in PEOPLE))
 
 
 def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> Reply | None:

@@ -35,6 +35,7 @@ from assistant.understanding.intents import IntentRanker
 from assistant.understanding.language import Converter, detect
 from assistant.understanding.ordinals import Ordinals
 from assistant.understanding.reading import Reader
+from retrieval.gazetteer import PEOPLE
 
 _SUGGESTION_CACHE = 512
 ANSWERERS: dict[str, Answerer] = {
@@ -204,7 +205,7 @@ class OfflineEngine:
         if searched and {"person", "unit"} & asked:
             return any(m.kind in _NAMES for m in self.deps.gazetteer.scan(reply.lead))
         if "name" in asked:  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer
-            return any(m.kind in _PERSONS for m in self.deps.gazetteer.scan(reply.lead + reply.body))
+            return any(m.kind in PEOPLE for m in self.deps.gazetteer.scan(reply.lead + reply.body))
         return True
 
     def _first_answer(self, ctx: Context, frames: list[Frame], said: str = "") -> tuple[Frame, Reply | None]:
@@ -236,7 +237,6 @@ class OfflineEngine:
 
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
-_PERSONS = {"person", "leader", "liaison"}
 _CHECKED = {"person", "leader", "liaison", "department"}  # what "是X吗" checks against the answer
 
 

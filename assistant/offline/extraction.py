@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.chunking import Chunk
+from retrieval.gazetteer import PEOPLE
 from retrieval.overlap import grams
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
@@ -22,7 +23,6 @@ _DEFINES = re.compile(r"(?:即[:：]?|是指|指的是|也就是)([^。；)）]{
 _MIN_OVERLAP = 3  # bigrams of the ask's topic a sentence must share
 _MIN_COVERAGE = 0.34  # … and this share of them
 _TYPED = ("person", "unit", "date", "number")
-_PERSON_KINDS = ("person", "leader", "liaison")
 
 
 @dataclass
@@ -85,7 +85,7 @@ class Extractor:
             found = _DATE.findall(sentence)
             return found[0] if found else ""
         if kind == "person":
-            names = [m.key for m in self.ctx.deps.gazetteer.scan(sentence) if m.kind in _PERSON_KINDS]
+            names = [m.key for m in self.ctx.deps.gazetteer.scan(sentence) if m.kind in PEOPLE]
             return names[0] if names and names[0] in sentence else ""
         if kind == "unit":
             return next((a for a in self._unit_names() if a in sentence), "")

@@ -12,6 +12,7 @@ from assistant.answer import Citation
 from assistant.tools.chains import ChainFact, fact
 from assistant.tools.deps import NotFoundInfo, ToolDeps, not_found, unique_citations
 from retrieval.facts import Event, Exchange, Fact, Figure, Mechanism, Person, Statement
+from retrieval.gazetteer import PEOPLE
 from retrieval.normalize import fold, squash
 from retrieval.overlap import grams, keyword_hits, overlap
 from retrieval.rows import GeneralLeader
@@ -75,7 +76,7 @@ def event_info(deps: ToolDeps, event: str | None = None) -> EventResult:
 def person_profile(deps: ToolDeps, name: str) -> ProfileResult:
     """Everything the sources say a named person is: post and organisation at an event or as an author,
     chains they head or contact, chains they are liaison officer for, chief chain leader."""
-    keys = {m.key for m in deps.gazetteer.scan(name) if m.kind in ("person", "leader", "liaison")} or {squash(name)}
+    keys = {m.key for m in deps.gazetteer.scan(name) if m.kind in PEOPLE} or {squash(name)}
     t = deps.tables
     result = ProfileResult(name=next(iter(keys)) if len(keys) == 1 else squash(name))
     result.people = [p for p in t.facts.people if p.name in keys]

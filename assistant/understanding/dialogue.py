@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from assistant.understanding.intents import REFERS, IntentRanker, Ranked, facets_of
 from assistant.understanding.reading import Reader, Reading
 from retrieval.catalog import IntentSpec
-from retrieval.gazetteer import Gazetteer, Mention
+from retrieval.gazetteer import PEOPLE, Gazetteer, Mention
 from retrieval.normalize import fold_words
 from retrieval.registry import Tables
 
 _SHORT_TOPIC = 4
 _NAMEABLE = {"person", "leader", "liaison", "department", "division"}  # what a "是X吗" check names
 _SHORT_CONFIRMATION = 4  # "是他吗", "确定是X吗": what is left without the name and the question words
-_PERSONISH = {"person", "leader", "liaison"}
+_PERSONISH = set(PEOPLE)
 
 
 @dataclass

@@ -11,6 +11,7 @@ import numpy as np
 from assistant.understanding.reading import Reader, Reading, phrases
 from retrieval.catalog import Catalog, IntentSpec
 from retrieval.embedding_cache import LruCache
+from retrieval.gazetteer import PEOPLE
 from retrieval.normalize import fold_words
 from retrieval.tfidf import CharTfidf
 
@@ -20,10 +21,9 @@ _NEED = 0.4
 # Kinds of names whose mention an intent should use; terms, sections and problems are ordinary words as well
 _NAMED = {"chain", "leader", "person", "liaison", "department", "action", "mechanism", "event", "outlet", "document",
           "city", "division"}
-_PEOPLE = ("person", "leader", "liaison")  # one name, read as several of these
 _WEAK = 0.1  # a topic (the ask's own words) is almost always there: needing one says little
 # What a typed pronoun may stand for ("它", "这些" stand for anything and say nothing of the intent).
-REFERS = {"person": ("person", "leader", "liaison"), "unit": ("department",), "chain": ("chain",),
+REFERS = {"person": PEOPLE, "unit": ("department",), "chain": ("chain",),
           "event": ("event",), "document": ("document",)}
 
 
@@ -127,11 +127,11 @@ class IntentRanker:
         kinds = intent.slot_kinds() | ({"person"} if "leader" in intent.slot_kinds() else set())
         out: set[str] = set()
         # a name read as several kinds (郭涛: a person and a liaison) is used when one of its readings is
-        used = {(m.start, m.end) for m in reading.mentions if m.kind in kinds and m.kind in _PEOPLE}
+        used = {(m.start, m.end) for m in reading.mentions if m.kind in kinds and m.kind in PEOPLE}
         for mention in reading.mentions:
             if mention.kind not in _NAMED or mention.kind in kinds or (mention.kind == "leader" and "person" in kinds):
                 continue
-            if mention.kind in _PEOPLE and (mention.start, mention.end) in used:
+            if mention.kind in PEOPLE and (mention.start, mention.end) in used:
                 continue
             if not any(_covers(s, e, mention) for s, e in cue_spans):
                 out.add(mention.kind)
