@@ -7,25 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from eval.synthetic import add_document, generate
-from retrieval.embeddings import HashingEmbedding
 from retrieval.index import IndexConfig, KnowledgeIndex
 from retrieval.vectors import VectorStore
 from tests.conftest import KNOWLEDGE
-
-
-class CountingEmbedding(HashingEmbedding):
-    """The hashing embedding marked costly, as a model is (only a model's vectors are kept), counting
-    the texts it embeds."""
-
-    costly = True
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.texts = 0
-
-    def __call__(self, input):
-        self.texts += len(input)
-        return super().__call__(input)
+from tests.fakes.embeddings import CountingEmbedding
 
 
 def _index(knowledge: Path, data: Path, embedding: CountingEmbedding) -> KnowledgeIndex:

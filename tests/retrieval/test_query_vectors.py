@@ -7,37 +7,24 @@ import pytest
 
 from retrieval.embeddings import HashingEmbedding
 from retrieval.query_vectors import EmbeddingDeferred, QueryVectors, inline
-
-
-class CountingModel(HashingEmbedding):
-    """A costly embedding (as a model is) that counts the query vectors it computes."""
-
-    costly = True
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.computed = 0
-
-    def embed_query(self, input):
-        self.computed += len(input)
-        return self(input)
+from tests.fakes.embeddings import CountingEmbedding
 
 
 def test_a_costly_embedding_defers_on_the_loop_until_computed_once():
-    model = CountingModel()
+    model = CountingEmbedding()
     vectors = QueryVectors(model)
     with inline(), pytest.raises(EmbeddingDeferred) as deferred:
         vectors("链长制")
-    assert deferred.value.query == "链长制" and model.computed == 0
+    assert deferred.value.query == "链长制" and model.texts == 0
     deferred.value.compute()  # what the worker pool runs
     with inline():
         assert len(vectors("链长制")) == model.dim
-    assert len(vectors("链长制")) == model.dim and model.computed == 1  # cached: computed once
+    assert len(vectors("链长制")) == model.dim and model.texts == 1  # cached: computed once
 
 
 def test_outside_the_loop_a_costly_embedding_computes():
-    model = CountingModel()
-    assert len(QueryVectors(model)("链长制")) == model.dim and model.computed == 1
+    model = CountingEmbedding()
+    assert len(QueryVectors(model)("链长制")) == model.dim and model.texts == 1
 
 
 def test_a_deferral_is_not_an_exception_fallbacks_catch():
