@@ -44,8 +44,8 @@ def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     # and one about another place only ("武汉呢" after 孝感's 技改 target) does not answer at all
     places = {frame.reading.folded[m.start : m.end] for m in frame.reading.mentions if m.kind == "city"}
     if places:
-        records = [m for m in records if _about(ctx, m.record, places) is not False]
-        records.sort(key=lambda m: not _about(ctx, m.record, places))
+        about = [(_about(ctx, m.record, places), m) for m in records]  # one gazetteer scan a record
+        records = [m for named, m in sorted(about, key=lambda x: not x[0]) if named is not False]
         if not records:
             return []
     listing = "list" in frame.reading.answer_types
