@@ -40,3 +40,8 @@ class Answer(BaseModel):
     latency_ms: float = 0.0
     asks: list[Ask] = Field(default_factory=list)
     generated: bool = True  # machine-generated text: the UI and the widget label it visibly
+
+
+def own_words(text: str) -> str:
+    """An answer's text without its quoted evidence (Markdown blockquote lines): what it says itself."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.answer import own_words
 from assistant.understanding.intents import REFERS, IntentRanker, Ranked, facets_of
 from assistant.understanding.reading import Reader, Reading
 from retrieval.catalog import IntentSpec
@@ -113,8 +114,8 @@ class Resolver:
             elif role == "assistant" and dialogue.frames:
                 # what the answer said in its own words: a quoted table row names the chain's leader too,
                 # but "他" after "联络员是刘海军" is 刘海军
-                own = "\n".join(line for line in content.splitlines() if not line.lstrip().startswith(">"))
-                named = [m for m in self.gazetteer.scan(own) if m.kind not in ("province", "city", "region")]
+                named = [m for m in self.gazetteer.scan(own_words(content))
+                         if m.kind not in ("province", "city", "region")]
                 dialogue.frames[-1].named = named
                 dialogue.frames[-1].answer = content
         return dialogue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer import own_words
 from assistant.understanding.language import numeral
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.、)]\s*(.+?)\s*$", re.M)
@@ -14,22 +15,30 @@ _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 def listed(answer: str) -> list[str]:
     """The items an answer listed in its own words: its numbered lines, else the enumeration of its first
     sentence ("共 5 项：甲、乙、丙。", or three or more items bare); emphasis and asides in brackets removed."""
-    own = "\n".join(line for line in answer.splitlines() if not line.lstrip().startswith(">"))
+    own = own_words(answer)
     numbered = [m.group(2) for m in _NUMBERED.finditer(own)]
     if len(numbered) < 2:
-        head = own.strip().split("\n", 1)[0].split("。", 1)[0]
+        head = _head(own)
         numbered = head.rpartition("：")[2].split("、")
         if "：" not in head and len(numbered) < 3:  # "甲、乙" alone may be a pair of names, not a list
             numbered = []
-    items = [_ASIDE.sub("", i).replace("*", "").strip(" 。；;") for i in numbered]
+    items = [_clean(i) for i in numbered]
     return [i for i in items if i] if len(items) >= 2 else []
 
 
 def _pair(answer: str) -> list[str]:
     """"现代化工产业链和节能环保产业链。": the two things a short answer joins."""
-    head = answer.strip().split("\n", 1)[0].split("。", 1)[0].rpartition("：")[2]
-    parts = [_ASIDE.sub("", p).replace("*", "").strip(" 。") for p in re.split(r"[和与及、]", head)]
+    parts = [_clean(p) for p in re.split(r"[和与及、]", _head(own_words(answer)).rpartition("：")[2])]
     return parts if len(parts) == 2 and all(parts) else []
+
+
+def _head(text: str) -> str:
+    """The first sentence of the first line."""
+    return text.strip().split("\n", 1)[0].split("。", 1)[0]
+
+
+def _clean(item: str) -> str:
+    return _ASIDE.sub("", item).replace("*", "").strip(" 。；;")
 
 
 class Ordinals:
