@@ -45,6 +45,8 @@ class Event(Fact):
 class Person(Fact):
     name: str
     aliases: list[str] = Field(default_factory=list)  # 袁主任, Yuan Defang …
+    # words that pick the person out when the name is not given: "武大那位教授", "交投的董事长"
+    descriptors: list[str] = Field(default_factory=list)
     event: str | None = None  # the event id where the person speaks (None for an author)
     role: str  # 主持人 | 发布人 | 主题发言人 | 发言人 | 作者
     post: str  # 党组成员、副厅长

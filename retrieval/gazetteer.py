@@ -121,7 +121,7 @@ class Gazetteer:
             self._add_person(g.name, "person", g.province)
         docs = {d.id: d.province for d in tables.documents}
         for p in tables.facts.people:
-            self._add_person(p.name, "person", docs.get(p.source), p.aliases)
+            self._add_person(p.name, "person", docs.get(p.source), [*p.aliases, *p.descriptors])
         for e in tables.facts.events:
             self._add_all([e.name, *e.aliases], "event", e.id, docs.get(e.source))
         for x in tables.facts.exchanges:

@@ -117,7 +117,8 @@ def event_people(ctx: Context, frame: Frame) -> Reply | None:
 def exchange(ctx: Context, frame: Frame) -> Reply | None:
     outlet = frame.keys("outlet")
     person = frame.keys("person")
-    r = T.exchanges(ctx.deps, outlet=outlet[0] if outlet else None, person=person[0] if person and not outlet else None,
+    events = frame.keys("event")
+    r = T.exchanges(ctx.deps, event=events[0] if events else None, outlet=outlet[0] if outlet else None, person=person[0] if person and not outlet else None,
                     topic=frame.reading.topic or None)
     if r.not_found:
         return None

@@ -5,32 +5,30 @@ from __future__ import annotations
 from assistant import tools as T
 from assistant.offline.answer_people import titled_name
 from assistant.offline.records import (
+    asked_about,
     content_of,
     document_of,
     pick,
     record_notes,
     said_before,
     speaker_of,
-    topical,
 )
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Person, Statement
-from retrieval.gazetteer import PEOPLE
 from retrieval.overlap import grams
 
 _MAX_POINTS = 10
 _POINT_SCORE = 1.5  # a point that shares at least the topic's main word with the ask
 _RELATIVE = 0.4  # … and at least this share of the best point's score
 _SUBJECTS = ("chain", "term", "problem", "city", "action", "mechanism")
-_SUBJECT_CHARS = 3
 
 
 def statement(ctx: Context, frame: Frame) -> Reply | None:
     topic = content_of(frame)
     speaker = speaker_of(ctx, frame)
     people = {p.name: p for p in ctx.tables.facts.people}
-    if speaker in people and not _subject(frame, speaker):  # "郭涛在发布会上说了什么": all his points
+    if speaker in people and not _subject(frame, people[speaker]):  # "郭涛在发布会上说了什么": all his points
         return _speakers_points(ctx, frame, people[speaker], topic)
     r = T.statements(ctx.deps, topic, speaker=speaker, source=document_of(ctx, frame), limit=8)
     if r.not_found and speaker:
@@ -46,16 +44,25 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
                  notes=record_notes(chosen), tools=["statements"])
 
 
-def _subject(frame: Frame, speaker: str) -> frozenset[str]:
-    """What the ask is about besides who said it and where."""
-    return topical(frame) - grams(speaker) - grams("".join(frame.reading.folded[m.start : m.end]
-                                                          for m in frame.reading.mentions if m.kind in PEOPLE))
+def _subject(frame: Frame, speaker: Person) -> frozenset[str]:
+    """What the ask is about besides who said it (named or described: "武大那位教授"), where and how it is asked:
+    the bigrams of the topic no word of those covers (a bigram left between two of them is not a subject)."""
+    reading = frame.reading
+    known = grams(speaker.name + speaker.post + speaker.org).union(
+        *(grams(reading.folded[m.start : m.end]) for m in reading.mentions))
+    text = asked_about(frame)
+    covered = [False] * len(text)
+    for i in range(len(text) - 1):
+        if text[i : i + 2] in known:
+            covered[i] = covered[i + 1] = True
+    runs = "".join(c if not hit else " " for c, hit in zip(text, covered, strict=True)).split()
+    return frozenset().union(*(grams(r) for r in runs if len(r) >= 2))
 
 
 def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> Reply | None:
     """"袁德芳讲了哪几条": everything the speaker said that touches the topic, in the document's order."""
     # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
-    if any(frame.slots.get(k) for k in _SUBJECTS) or len(frame.reading.topic) >= _SUBJECT_CHARS:
+    if any(frame.slots.get(k) for k in _SUBJECTS) or _subject(frame, person):
         r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(ctx, frame), limit=_MAX_POINTS)
         # "讲了汽车的哪几点" keeps every point on the chain; "当好联络员包括哪几件事" only those close to the best
         # one (a point sharing just "包括" with the ask is not on it)

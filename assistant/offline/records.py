@@ -84,16 +84,25 @@ def _same(a, b) -> bool:
     return False
 
 
-def topical(frame: Frame) -> frozenset[str]:
-    """The bigrams of the ask's content without the words that only say how it is asked (提到, 说了 … the
-    intent's cues) or where it was said (政协常委会的发言里: naming the event narrows the search already)."""
+def asked_about(frame: Frame) -> str:
+    """The ask's content without the words that only say how it is asked (the intent's cues)."""
     text = content_of(frame)
     for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
         text = text.replace(fold(cue), "")
+    return text
+
+
+def topical(frame: Frame) -> frozenset[str]:
+    """The bigrams of the ask's content without the words that only say how it is asked (提到, 说了 … the
+    intent's cues) or where it was said (政协常委会的发言里: naming the event narrows the search already)."""
+    text = asked_about(frame)
     # with one character either side: the bigrams straddling the name ("省政协开常委会时") are not content either
-    where = set().union(*(grams(frame.reading.folded[max(0, m.start - 1) : m.end + 1]) for m in frame.reading.mentions
+    folded = frame.reading.folded
+    where = set().union(*(grams(folded[max(0, m.start - 1) : m.end + 1]) for m in frame.reading.mentions
                           if m.kind in _WHERE))
-    return (grams(text) - where) or grams(text or content_of(frame))
+    # a bigram straddling an entity's edge ("对链长制本身": 对链, 制本) is half a word of nothing
+    edges = {folded[i - 1 : i + 1] for m in frame.reading.mentions for i in (m.start, m.end) if 0 < i < len(folded)}
+    return (grams(text) - where - edges) or grams(text or content_of(frame))
 
 
 def content_of(frame: Frame) -> str:

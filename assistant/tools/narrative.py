@@ -97,8 +97,9 @@ def person_profile(deps: ToolDeps, name: str) -> ProfileResult:
 def exchanges(deps: ToolDeps, event: str | None = None, outlet: str | None = None, person: str | None = None,
               topic: str | None = None) -> ExchangeResult:
     """The reporters' questions of a press event: which outlet asked what, of whom, and who answered.
-    Filters: `outlet` (a news outlet), `person` (who was asked or answered), `topic` (words of the question)."""
-    rows = list(deps.tables.facts.exchanges)
+    Filters: `event` (an event id: another event had no press questions), `outlet` (a news outlet), `person`
+    (who was asked or answered), `topic` (words of the question)."""
+    rows = [x for x in deps.tables.facts.exchanges if not event or x.event == event]
     if outlet:
         rows = [x for x in rows if fold(x.outlet) in fold(outlet) or fold(outlet) in fold(x.outlet)]
     if person:

@@ -50,3 +50,14 @@ def test_a_press_question_by_outlet_or_by_topic(asked):
     assert by_outlet.lead.startswith("**湖北之声**") and "**袁德芳**回答" in by_outlet.lead
     by_topic = P.exchange(*asked("发布会上哪家媒体问了孝感的问题", "exchange"))
     assert by_topic.lead.startswith("**中新社**") and "**张志敏**回答" in by_topic.lead
+
+
+def test_a_person_asked_for_by_organisation_at_an_event(answer):
+    """"政协那个会上武大那位教授叫啥名": a descriptor (武大) names the speaker, and 叫啥名 asks for the name."""
+    a = answer("政协那个会上武大那位教授叫啥名")
+    assert not a.refused and a.answer.startswith("**邹薇**")
+
+
+def test_press_questions_are_not_answered_for_an_event_that_had_none(asked):
+    """The CPPCC session had no reporters' questions: the press conference's are not its answer."""
+    assert P.exchange(*asked("政协常委会上记者问了什么", "exchange")) is None

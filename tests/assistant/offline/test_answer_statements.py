@@ -45,3 +45,15 @@ def test_what_someone_said_with_no_subject_is_his_points_and_more_of_them_after(
     assert "**郭涛**还讲了" in more.answer
     firsts = {line for line in first.answer.splitlines() if line[:1].isdigit()}
     assert not firsts & {line for line in more.answer.splitlines() if line[:1].isdigit()} - {""}
+
+
+def test_a_speaker_described_by_organisation_gets_all_their_points(answer):
+    """"武大的教授" picks out the CPPCC speaker from 武汉大学; his post's words are not a subject to search."""
+    a = answer("武大的教授在政协会上建议了什么")
+    assert not a.refused and "**邹薇**讲了以下" in a.answer.splitlines()[0]
+
+
+def test_a_general_ask_to_a_body_finds_the_point_on_its_subject(answer):
+    """"对链长制本身有没有提建议": the bigrams straddling the term (对链, 制本) do not dilute its coverage."""
+    a = answer("政协委员对链长制本身有没有提建议？")
+    assert not a.refused and "完善产业链链长制度" in a.answer.split("\n\n>")[0]
