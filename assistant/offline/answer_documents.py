@@ -113,12 +113,14 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     doc_id = sections[0].split(":", 1)[0] if sections else docs[0]
     section = sections[0].split(":", 1)[1] if sections else _closest_heading(ctx, doc_id, frame.reading.topic)
     r = T.outline(ctx.deps, doc_id, section)
+    if r.not_found and section and not sections:  # the heading its words came closest to lists nothing
+        section, r = None, T.outline(ctx.deps, doc_id)
     if r.not_found:
         return None
     meta = ctx.tables.meta(doc_id)
-    pick = _picked(frame, meta.title + (section or ""), r.items) if section else None
+    pick = _picked(frame, meta.title + (section or ""), r.items) if section or any(r.texts) else None
     if pick is not None and r.texts[pick]:
-        lead = ctx.say("outline_item", title=meta.title, section=f"“{section}”部分", n=pick + 1, name=r.items[pick],
+        lead = ctx.say("outline_item", title=meta.title, section=f"“{section}”部分" if section else "", n=pick + 1, name=r.items[pick],
                        text=r.texts[pick])
         return Reply(lead, ctx.evidence([ctx.deps.cite(doc_id, r.texts[pick])]), tools=["outline"])
     items = "\n".join(f"{i}. {name}" for i, name in enumerate(r.items, start=1))
@@ -167,7 +169,7 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
               "issuer": m.issuer, "validity": f"{m.valid_from}—{m.valid_to}年" if m.valid_from else None,
               "addressees": m.addressees, "annexes": "；".join(m.annexes) if m.annexes else None,
               "supersedes": r.facts["supersedes"].quote if "supersedes" in r.facts else m.supersedes,
-              "effective": m.effective, "published": m.published, "author": m.author}
+              "effective": m.effective, "published": m.published, "author": _authors(ctx, m)}
     # the repeal as the document words it is a whole sentence: it gets the template that does not add one
     quoted = {"supersedes"} & set(r.facts)
     lines = [ctx.say(f"document/{f}{'_quoted' if f in quoted else ''}", title=m.title, value=values[f])
@@ -178,6 +180,15 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
         lines.append(ctx.say("doc_superseded", title=m.title, newer="、".join(f"《{n.title}》" for n in r.superseded_by)))
     cites = [r.facts[f] for f in facets if f in r.facts] or r.citations[:1]
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["document_info"])
+
+
+def _authors(ctx: Context, meta) -> str | None:
+    """The signed authors with their posts (湖北日报全媒记者**张辉**、通讯员**郑轩**), as the document's people list them."""
+    if not meta.author:
+        return None
+    names = [ctx.en_name(n) if ctx.en else n for n in meta.author.split("、")]
+    posts = {p.name: p.post for p in ctx.tables.facts.people if p.source == meta.id}
+    return "、".join(f"{posts.get(raw, '')}**{n}**" for raw, n in zip(meta.author.split("、"), names, strict=True))
 
 
 def _document(ctx: Context, frame: Frame) -> str | None:

@@ -37,7 +37,7 @@ def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     ask shares too little with."""
     records = [m for m in result.matches if not (frame.reading.again and said_before(ctx, m.record))]
     want = topical(frame)
-    records = [m for m in records if want and overlap(want, record_text(m.record)) / len(want) >= MIN_COVERAGE]
+    records = [m for m in records if want and coverage(frame, want, m.record) >= MIN_COVERAGE]
     if not records:
         return []
     # "十堰主要发展什么": a record naming the place asked about comes before a better-scoring one that does not,
@@ -97,12 +97,20 @@ def topical(frame: Frame) -> frozenset[str]:
     intent's cues) or where it was said (政协常委会的发言里: naming the event narrows the search already)."""
     text = asked_about(frame)
     # with one character either side: the bigrams straddling the name ("省政协开常委会时") are not content either
-    folded = frame.reading.folded
-    where = set().union(*(grams(folded[max(0, m.start - 1) : m.end + 1]) for m in frame.reading.mentions
+    where = set().union(*(grams(frame.reading.folded[max(0, m.start - 1) : m.end + 1]) for m in frame.reading.mentions
                           if m.kind in _WHERE))
-    # a bigram straddling an entity's edge ("对链长制本身": 对链, 制本) is half a word of nothing
+    return (grams(text) - where) or grams(text or content_of(frame))
+
+
+def coverage(frame: Frame, want: frozenset[str], record: Fact) -> float:
+    """The share of the ask's topic bigrams a record holds. A bigram straddling an entity's edge ("对链长制本身":
+    对链, 制本) counts only where the record has it too ("汉江汽车走廊"): elsewhere it is half a word of nothing."""
+    folded = frame.reading.folded
     edges = {folded[i - 1 : i + 1] for m in frame.reading.mentions for i in (m.start, m.end) if 0 < i < len(folded)}
-    return (grams(text) - where - edges) or grams(text or content_of(frame))
+    text = record_text(record)
+    hits = overlap(want, text)
+    total = len(want - edges) + overlap(want & edges, text)
+    return hits / total if total else 0.0
 
 
 def content_of(frame: Frame) -> str:

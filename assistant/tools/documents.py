@@ -91,6 +91,8 @@ def document_info(deps: ToolDeps, document: str) -> DocumentResult:
         "annexes": next((a for a in meta.annexes if a in text), None),
         "supersedes": _sentence_with(text, "废止") if meta.supersedes else None,
         "published": meta.published, "issuer": _issuer_line(text, meta),
+        "author": next((p.quote for p in deps.tables.facts.people if p.source == meta.id and meta.author
+                        and p.name in meta.author.split("、")), None),
     }
     facts = {k: deps.cite(meta.id, v) for k, v in found.items() if v and v in text}
     newer = [m for m in metas if m.supersedes == meta.id]
@@ -119,6 +121,21 @@ def _parts(text: str) -> list[tuple[str, str]]:
     return [("", name) for level, name in numbered if level == top]
 
 
+_PARAGRAPH_LEAD = re.compile(r"^(\S{2})[^。\n]{4,38}。", re.M)
+_PARALLEL = 3  # paragraphs opening alike that make the parts of a text without numbered headings
+
+
+def _parallel_paragraphs(text: str) -> list[tuple[str, int]]:
+    """The paragraphs of a text that open with the same two characters and a short first sentence
+    ("聚焦谋划顶层设计这个战略牵引,…。", "聚焦科技自立自强这个战略支撑,…。"): each one's lead and where its body starts."""
+    leads = list(_PARAGRAPH_LEAD.finditer(text))
+    openers = [m.group(1) for m in leads]
+    common = max(set(openers), key=openers.count, default="")
+    if openers.count(common) < _PARALLEL:
+        return []
+    return [(m.group(0).rstrip("。"), m.end()) for m in leads if m.group(1) == common]
+
+
 def outline(deps: ToolDeps, document: str, section: str | None = None) -> OutlineResult:
     """The numbered items of a section of a document ((一)…(五) of 工作机制, 重点任务, 保障措施 …), or the
     document's own parts when no section is given. `document`: a document id."""
@@ -131,10 +148,14 @@ def outline(deps: ToolDeps, document: str, section: str | None = None) -> Outlin
         return OutlineResult(not_found=not_found(section, [], f"《{doc.title}》中的章节"))
     matches = [] if span is None else list(_ITEM.finditer(text, *span))
     items = _parts(text) if span is None else [(m.group(1), m.group(2)) for m in matches]
+    ends = [m.end() for m in matches]
+    if not items and span is None:  # an article has no numbered parts: its parallel paragraphs are them
+        found = _parallel_paragraphs(text)
+        items, ends = [("", lead) for lead, _ in found], [end for _, end in found]
     if not items:
         return OutlineResult(not_found=not_found(section or document, [], "可列举的条目"))
     return OutlineResult(doc_id=document, section=section, items=[name for _, name in items],
-                         texts=[_opening(text, m.end()) for m in matches] or [""] * len(items),
+                         texts=[_opening(text, end) for end in ends] or [""] * len(items),
                          citations=unique_citations([deps.cite(document, num + name) if num else
                                                      deps.cite(document, name) for num, name in items]))
 
