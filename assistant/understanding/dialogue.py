@@ -68,12 +68,13 @@ class Dialogue:
         return self.frames[-1] if self.frames else None
 
 
-def _own_words(reading: Reading) -> str:
-    """The ask's topic without the places it names: "随州呢" has none, like "<省>呢"."""
+def _own_words(reading: Reading, measures: frozenset[str]) -> str:
+    """The ask's topic without the places it names: "随州呢" has none, like "<省>呢", and "船舶那条呢" has
+    only the measure word its pronoun leaves."""
     topic = reading.topic
     for m in reading.slots.get("city", []):
         topic = topic.replace(reading.folded[m.start : m.end], "")
-    return topic
+    return "" if topic in measures else topic
 
 
 def _swap_city(reading: Reading, last: Frame) -> None:
@@ -100,6 +101,7 @@ class Resolver:
     def __init__(self, tables: Tables, gazetteer: Gazetteer, reader: Reader, ranker: IntentRanker) -> None:
         self.tables, self.gazetteer, self.reader, self.ranker = tables, gazetteer, reader, ranker
         self.threshold = tables.catalog.threshold
+        self._measures = frozenset(m for m in tables.catalog.markers.ordinal_measures if len(m) == 1)
         # terms that are also what an intent asks for (联络员, 链长, 牵头部门): "联络员是谁？" names no subject
         self._asked_terms = {fold_words(c) for i in tables.catalog.intents for c in i.cues}
 
@@ -137,7 +139,7 @@ class Resolver:
             needed: tuple[str, ...] = tuple(k for k in previous.needs if not reading.has(k))
             if previous.needs_any and not any(reading.has(k) for k in previous.needs_any):
                 needed += tuple(previous.needs_any[:1])
-            bare = not _own_words(reading) and self._elliptical(reading, ranked[0])
+            bare = not _own_words(reading, self._measures) and self._elliptical(reading, ranked[0])
             # "那<省>呢" asks the last question again, or nothing: no other intent, whatever its own cues;
             # "还有呢" asks it again about everything it named (the speaker, the section …)
             if bare and reading.again and last is not None:
@@ -199,7 +201,7 @@ class Resolver:
 
     def _elliptical(self, reading: Reading, top: Ranked) -> bool:
         """"那X省呢", "光通信呢": no cue of its own, so the previous question is asked again."""
-        return top.cues <= 0.5 and (top.score < self.threshold + 1.0 or not reading.topic)
+        return top.cues <= 0.5 and (top.score < self.threshold + 1.0 or not _own_words(reading, self._measures))
 
     def _facet_of(self, intent: IntentSpec, reading: Reading) -> bool:
         """"哪家媒体？" after a question about a document's date asks another facet of the same thing."""
