@@ -3,10 +3,12 @@ and what the assistant covers."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from assistant import tools as T
 from assistant.offline.answer_mechanisms import mechanism
+from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame, facets_of
 from assistant.understanding.language import ordinal
@@ -60,10 +62,9 @@ def _compare(ctx: Context, frame: Frame) -> Reply | None:
     r = T.compare(ctx.deps, topic)
     if not r.rows and (documents := _compare_documents(ctx, frame)) is not None:
         return documents
-    if not r.rows:  # no prepared point: each province's own mechanism on the topic, side by side
-        side_by_side = replace(frame, provinces=frame.provinces if len(frame.provinces) > 1 else
-                               ctx.tables.province_names)
-        return mechanism(ctx, side_by_side)
+    if not r.rows:  # no prepared point: what each province's documents say on it, or its own mechanism
+        provinces = frame.provinces if len(frame.provinces) > 1 else ctx.tables.province_names
+        return _sides(ctx, frame, provinces) or mechanism(ctx, replace(frame, provinces=provinces))
     lines, evidence = [], []
     for row in r.rows[:3]:
         sides = "；".join(f"{ctx.province_name(p)}：{s.text}" for p, s in row.sides.items())
@@ -76,6 +77,25 @@ def _compare(ctx: Context, frame: Frame) -> Reply | None:
             lines.append(ctx.say("compare", topic=row.topic, sides=sides, note=row.note or ""))
         evidence += [Evidence(ctx.deps.cite(s.source, s.quote)) for s in (*row.sides.values(), *row.nearest.values())]
     return Reply("\n\n".join(lines), evidence, tools=["compare"])
+
+
+_PUNCTUATION = re.compile(r"[^\w]+")
+
+
+def _sides(ctx: Context, frame: Frame, provinces: list[str]) -> Reply | None:
+    """"两省方案对市州一级的要求有什么不同": the sentence of each province's documents that answers the point."""
+    topic = frame.reading.topic  # the point itself, without the words that ask for a comparison of both
+    for word in sorted([*(frame.intent.cues if frame.intent else []), *ctx.tables.catalog.markers.both], key=len,
+                       reverse=True):
+        topic = topic.replace(fold(word), "")
+    topic = _PUNCTUATION.sub("", topic)
+    point = replace(frame, provinces=[], slots={}, reading=replace(frame.reading, topic=topic))
+    sides = [(p, reply) for p in provinces
+             if (reply := Extractor(ctx).answer(replace(point, provinces=[p]))) is not None]
+    if len(sides) < len(provinces):
+        return None
+    lead = "\n\n".join(ctx.say("compare_side", province=ctx.province_name(p), text=r.lead) for p, r in sides)
+    return Reply(lead, [e for _, r in sides for e in r.evidence], tools=["compare", "search"])
 
 
 def _compare_documents(ctx: Context, frame: Frame) -> Reply | None:
