@@ -186,6 +186,13 @@ class OfflineEngine:
         return dataclasses.replace(reply, lead=ctx.say("confirm_yes" if asked & said else "confirm_no") + reply.lead)
 
     @staticmethod
+    def _in_city(frame: Frame) -> bool:
+        """Is the ask about a city: it names one, or follows one up ("传统的是哪几条" after 孝感's) without asking about
+        someone ("是哪家媒体问的他" after 孝感's speaker asks about him)."""
+        return bool(frame.reading.slots.get("city")) or bool(frame.slots.get("city")) and not any(
+            frame.slots.get(k) for k in ("person", "event", "outlet"))
+
+    @staticmethod
     def _asks_more(frame: Frame) -> bool:
         """An ask with words of its own that is no confirmation ("是他吗" may well be answered the same again)."""
         return "yesno" not in frame.reading.answer_types and len(frame.reading.topic) >= 2
@@ -215,7 +222,7 @@ class OfflineEngine:
         declined: tuple[Frame, Reply] | None = None
         repeated: tuple[Frame, Reply] | None = None
         for frame in frames:
-            if frame.intent is None or (frame.slots.get("city") and "city" not in frame.intent.slot_kinds()):
+            if frame.intent is None or (self._in_city(frame) and "city" not in frame.intent.slot_kinds()):
                 continue  # "孝感的总链长": a provincial table does not answer for a city
             reply = ANSWERERS[frame.intent.answerer](ctx, frame)
             if reply is not None and not reply.refused and self._fits(frame, reply, frame.intent.searched):

@@ -72,7 +72,7 @@ def _own_words(reading: Reading, measures: frozenset[str]) -> str:
     """The ask's topic without the places it names: "随州呢" has none, like "<省>呢", and "船舶那条呢" has
     only the measure word its pronoun leaves."""
     topic = reading.topic
-    for m in reading.slots.get("city", []):
+    for m in [*reading.slots.get("city", []), *reading.slots.get("problem", [])]:  # "融资方面呢" after 用地
         topic = topic.replace(reading.folded[m.start : m.end], "")
     return "" if topic in measures else topic
 
