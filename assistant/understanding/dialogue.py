@@ -167,7 +167,9 @@ class Resolver:
         if follow and top is not None:
             self._inherit(slots, top, reading, dialogue)
             last = dialogue.last
-            if ("topic" in top.intent.needs and last is not None and len(reading.topic) < _SHORT_TOPIC
+            # "这个数在全国排第几" after a figure: the thing it points at is the last question's
+            points_back = last is not None and "thing" in reading.pronouns and last.intent is top.intent
+            if ("topic" in top.intent.needs and last is not None and (len(reading.topic) < _SHORT_TOPIC or points_back)
                     and "merged" not in reading.extra):
                 reading.topic = last.reading.topic + reading.topic  # "传统的是哪几条？" after 孝感的新兴产业链
                 reading.extra["merged"] = "topic"
