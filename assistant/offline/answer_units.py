@@ -7,6 +7,7 @@ import re
 from assistant import tools as T
 from assistant.offline.answer_chains import department_chains
 from assistant.offline.chain_rows import chain_facts, inferred_note, row_evidence
+from assistant.offline.records import asked_about
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 
@@ -42,6 +43,23 @@ def department_duties(ctx: Context, frame: Frame) -> Reply | None:
         return _role_in_statements(ctx, frame, province) or (department_chains(ctx, frame) if province else None)
     return Reply("\n\n".join(dict.fromkeys(lines)), ctx.evidence(T.unique_citations(cites)),
                  tools=["department_duties"], suggestions=_fill(frame, province))
+
+
+def duty_owner(ctx: Context, frame: Frame) -> Reply | None:
+    """"推动重大科技基础设施项目建设是哪个部门的事": the unit whose listed duty says it, in each province asked."""
+    task = asked_about(frame)
+    lines, cites = [], []
+    for province in frame.provinces or ctx.tables.province_names:
+        r = T.units_for_duty(ctx.deps, task, province)
+        if r.not_found:
+            continue
+        units = "、".join(f"**{_name(ctx, d.unit)}**" for d in r.duties)
+        lines.append(ctx.say("duty_owner", province=ctx.province_name(province), units=units,
+                             clauses="；".join(dict.fromkeys(r.matched))))
+        cites += r.citations
+    if not lines:
+        return None
+    return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["units_for_duty"])
 
 
 def _role_in_statements(ctx: Context, frame: Frame, province: str | None) -> Reply | None:

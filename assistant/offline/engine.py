@@ -44,6 +44,7 @@ ANSWERERS: dict[str, Answerer] = {
     "list_chains": answer_chains.list_chains, "department_chains": answer_chains.department_chains,
     "general_leader": answer_chains.general_leader,
     "department_duties": answer_units.department_duties, "problem_department": answer_units.problem_department,
+    "duty_owner": answer_units.duty_owner,
     "action_lead": answer_units.action_lead, "all_actions": answer_units.all_actions,
     "department_actions": answer_units.department_actions, "list_units": answer_units.list_units,
     "chain_column": answer_chains.chain_column,

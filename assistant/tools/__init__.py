@@ -33,11 +33,12 @@ from assistant.tools.units import (
     department_actions,
     department_duties,
     department_for_problem,
+    units_for_duty,
 )
 
 TOOLS: dict[str, Callable] = {fn.__name__: fn for fn in (
     list_chains, chain_leader, chains_of_leader, lead_department, liaison, chains_of_liaison, chains_of_division, chains_of_department,
-    general_leaders, department_duties, department_for_problem, action_lead, all_actions, department_actions,
+    general_leaders, department_duties, units_for_duty, department_for_problem, action_lead, all_actions, department_actions,
     event_info, person_profile, exchanges, statements, figures, mechanisms, document_info, outline, define, compare,
 )}
 

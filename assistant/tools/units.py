@@ -3,16 +3,20 @@ a problem, who leads an action and which actions a unit leads or joins."""
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 
 from assistant.answer import Citation
 from assistant.tools.deps import NotFoundInfo, ToolDeps, not_found, unique_citations, unknown_province
 from retrieval.normalize import fold
+from retrieval.overlap import grams, overlap
 from retrieval.rows import Action, ProblemRoute, UnitDuty
 
 
 class DutyResult(BaseModel):
     duties: list[UnitDuty] = Field(default_factory=list)
+    matched: list[str] = Field(default_factory=list)  # units_for_duty: the clause of each duty that matched
     citations: list[Citation] = Field(default_factory=list)
     not_found: NotFoundInfo | None = None
 
@@ -55,6 +59,31 @@ def department_duties(deps: ToolDeps, department: str, province: str | None = No
     if not duties:
         return DutyResult(not_found=not_found(department, pool, "责任单位"))
     return DutyResult(duties=duties, citations=[deps.cite(d.source, d.quote) for d in duties])
+
+
+_CLAUSES = re.compile(r"[^;；。]+")
+_MIN_SHARED = 3  # bigrams a duty clause must share with the task …
+_MIN_SHARE = 0.4  # … and this share of the task's bigrams
+
+
+def units_for_duty(deps: ToolDeps, task: str, province: str | None = None) -> DutyResult:
+    """Whose duty a task is in a division-of-responsibilities list ("推动重大科技基础设施项目建设" → 省科技厅):
+    the units whose listed duty says it, best first, with the clause that says it."""
+    want = grams(task)
+    scored = []
+    for d in deps.tables.duties:
+        if province and d.province != province:
+            continue
+        clause = max(_CLAUSES.findall(d.duty), key=lambda c: overlap(want, c), default="")
+        shared = overlap(want, clause)
+        if want and shared >= _MIN_SHARED and shared / len(want) >= _MIN_SHARE:
+            scored.append((shared, d, clause.strip()))
+    if not scored:
+        return DutyResult(not_found=not_found(task, [], "责任分工中的职责"))
+    best = max(s for s, _, _ in scored)
+    kept = sorted((x for x in scored if x[0] == best), key=lambda x: -x[0])[:3]
+    return DutyResult(duties=[d for _, d, _ in kept], matched=[c for _, _, c in kept],
+                      citations=unique_citations([deps.cite(d.source, c) for _, d, c in kept]))
 
 
 def _score_route(route: ProblemRoute, folded: str) -> int:

@@ -77,3 +77,8 @@ def test_a_department_of_a_province_without_a_duties_list_is_not_given_anothers_
     own = answer("湖北省发改委在链长制里负责什么").answer
     assert "汽车产业链" in own and "要素保障行动" not in own  # the 六大行动 are 湖南's
     assert "人工智能产业链" in answer("湖北省科技厅的职责").answer  # the chains it leads
+
+
+def test_whose_duty_a_task_is_names_the_unit_first(answer):
+    a = answer("湖南推动重大科技基础设施项目建设是哪个部门的事？")
+    assert not a.refused and "**省科技厅**" in a.answer.splitlines()[0] and a.tools_used == ["units_for_duty"]

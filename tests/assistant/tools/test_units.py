@@ -44,3 +44,13 @@ def test_an_actions_citations_carry_the_rule_that_the_first_named_leads(deps):
 def test_a_unit_no_list_names_is_a_not_found(deps):
     assert T.department_duties(deps, "外交部").not_found
     assert T.department_actions(deps, "外交部").not_found
+
+
+def test_units_for_duty_finds_whose_listed_duty_a_task_is(deps):
+    r = T.units_for_duty(deps, "推动重大科技基础设施项目建设", "湖南")
+    assert [d.unit for d in r.duties] == ["省科技厅"] and "重大科技基础设施" in r.matched[0]
+    assert all(c.quote in deps.documents[c.doc_id].text for c in r.citations)
+
+
+def test_units_for_duty_finds_nothing_for_a_task_no_duty_says(deps):
+    assert T.units_for_duty(deps, "组织龙舟比赛和春节联欢晚会", "湖南").not_found is not None
