@@ -133,8 +133,10 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
     doc_id = sections[0].split(":", 1)[0] if sections else docs[0]
     section = sections[0].split(":", 1)[1] if sections else _closest_heading(ctx, doc_id, frame.reading.topic)
     r = T.outline(ctx.deps, doc_id, section)
-    if r.not_found and section and not sections:  # the heading its words came closest to lists nothing
-        section, r = None, T.outline(ctx.deps, doc_id)
+    if r.not_found and section and not sections:  # the heading its words came closest to lists nothing:
+        parts = T.outline(ctx.deps, doc_id)  # the document's parts, if the ask names them ("哪几个聚焦")
+        if not parts.not_found and overlap(grams(frame.reading.topic), " ".join(parts.items)):
+            section, r = None, parts
     if r.not_found:
         return None
     meta = ctx.tables.meta(doc_id)
