@@ -65,7 +65,11 @@ class Gazetteer:
         for m in tables.facts.mechanisms:
             self._add_all([m.name, *m.aliases], "mechanism", m.id, m.province)
         self._add_documents(tables, document_texts or {})
-        self._max = max(len(k) for k in self._index)
+        lengths: dict[str, set[int]] = {}
+        for k in self._index:
+            lengths.setdefault(k[0], set()).add(len(k))
+        # the lengths of the aliases starting with a character, longest first: the only sizes a match can have
+        self._sizes = {ch: sorted(sizes, reverse=True) for ch, sizes in lengths.items()}
 
     def _add(self, alias: str, kind: Kind, key: str, province: str | None) -> None:
         entry = (kind, key, province)
@@ -149,8 +153,8 @@ class Gazetteer:
         out: list[Mention] = []
         i = 0
         while i < len(folded):
-            for size in range(min(self._max, len(folded) - i), 0, -1):
-                hits = self._index.get(folded[i : i + size])
+            for size in self._sizes.get(folded[i], ()):
+                hits = self._index.get(folded[i : i + size]) if size <= len(folded) - i else None
                 if hits and _word_ok(folded, i, size):
                     out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
                     if all(k == "section" for k, _, _ in hits):  # a heading that names its speaker names him too
@@ -166,7 +170,7 @@ class Gazetteer:
         """The people named inside a span ("省经信厅党组成员、副厅长郭涛" is a heading and 郭涛)."""
         out: list[Mention] = []
         for i in range(start, end):
-            for size in range(min(self._max, end - i), 1, -1):
+            for size in (n for n in self._sizes.get(folded[i], ()) if 2 <= n <= end - i):
                 hits = [h for h in self._index.get(folded[i : i + size], []) if h[0] in PEOPLE]
                 if hits:
                     out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)

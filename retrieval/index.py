@@ -1,17 +1,17 @@
 """The knowledge index: ingestion (build aside, then switch) and the searchable snapshot in service.
 
 Under data_dir: chroma/ (the embedded store), indexes/<name>/ (one snapshot: documents, tables, chunks,
-BM25, LSA model; meta.json written last), current-<store>-<embedding>.json (the pointer to the snapshot
-in service, replaced atomically) and ingest.lock (serialises ingestion between processes)."""
+BM25, LSA model, the keys of its vectors; meta.json written last), current-<store>-<embedding>.json (the
+pointer to the snapshot in service, replaced atomically) and ingest.lock (serialises ingestion between
+processes). The vectors of one embedding's snapshots share one collection, keyed by a hash of each chunk's
+search text: a build adds only new texts, a switch deletes those no kept snapshot has (an LSA fit has a
+collection of its own)."""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import logging
-import os
 import shutil
 import time
 import uuid
@@ -21,44 +21,24 @@ from typing import TYPE_CHECKING
 
 from chromadb.errors import NotFoundError
 
-from retrieval.chunk_cache import ChunkCache
-from retrieval.chunking import CHUNKER_VERSION, Chunk, chunk_documents
+from retrieval.chunk_cache import ChunkCache, text_key
+from retrieval.chunking import Chunk, chunk_documents
 from retrieval.documents import Document, load_documents
 from retrieval.embeddings import LsaEmbedding, make_embedding
 from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.gazetteer import Gazetteer
+from retrieval.index_files import drop_snapshots, knowledge_fingerprint, lock, write_json
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.search import search_text as _search_text
-from retrieval.snapshot import Snapshot, read_snapshot
+from retrieval.snapshot import KEYS, Snapshot, read_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged
 
 if TYPE_CHECKING:
     from retrieval.retriever import ChainQARetriever
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = "2"  # bump when the snapshot layout or the search text changes
-
-
-def knowledge_fingerprint(knowledge_dir: Path, config: str = "") -> str:
-    """sha256 over every file of knowledge/ (relative name + bytes), the chunker version and `config`."""
-    digest = hashlib.sha256(f"{INDEX_FORMAT}|{CHUNKER_VERSION}|{config}".encode())
-    if not knowledge_dir.is_dir():
-        raise KnowledgeFileError(f"{knowledge_dir}: knowledge directory not found")
-    for path in sorted(p for p in knowledge_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(knowledge_dir).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue  # editor swap files, .DS_Store
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise KnowledgeFileError(f"{path}: cannot read: {exc.strerror}") from exc
-        digest.update(f"{rel}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class IndexConfig:
     knowledge_dir: Path
@@ -78,23 +58,6 @@ class IndexConfig:
         if "embedding" not in self._shared:
             self._shared["embedding"] = make_embedding(self.embedding, **self.embedding_options)
         return self._shared["embedding"]
-
-
-def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)  # atomic: readers see the old or the new file, never half of one
-
-
-@contextlib.contextmanager
-def _lock(data_dir: Path):
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "ingest.lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class KnowledgeIndex:
@@ -164,6 +127,10 @@ class KnowledgeIndex:
         return self._current.gazetteer
 
     @property
+    def vector_collection(self) -> str:
+        return self._current.searcher.collection.name
+
+    @property
     def fingerprint(self) -> str:
         return self._current.fingerprint
 
@@ -174,6 +141,8 @@ class KnowledgeIndex:
     def search(self, query: str, k: int = 5, province: str | None = None, doc_id: str | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
         snapshot = self._current  # one reference: a concurrent switch cannot mix two indexes
+        if not (self.config.data_dir / "indexes" / snapshot.name).is_dir() and self._load_current():
+            snapshot = self._current  # another process dropped it (and its vectors from the shared collection)
         try:
             return snapshot.searcher.search(query, k, province, doc_id, mode)
         except NotFoundError:  # another process replaced the index twice and dropped ours
@@ -225,7 +194,7 @@ class KnowledgeIndex:
         started = time.perf_counter()
         fp = knowledge_fingerprint(self.config.knowledge_dir, self.config.make_embedding().identity())
         built = False
-        with _lock(self.config.data_dir):
+        with lock(self.config.data_dir):
             pointer = self._read_pointer()
             usable = not rebuild and pointer and pointer.get("fingerprint") == fp and self._load(pointer["name"])
             if not usable:
@@ -248,21 +217,19 @@ class KnowledgeIndex:
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
         directory.mkdir(parents=True)
-        building = f"{PREFIX}-build-{name[len(PREFIX) + 1:]}"
         try:
             # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
             # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
             shutil.copytree(self.config.knowledge_dir, directory / "knowledge", ignore=shutil.ignore_patterns(".*"))
-            self._write_snapshot(directory, name, fp, docs, tables, chunks, building)
-        except BaseException:
+            self._write_snapshot(directory, name, fp, docs, tables, chunks)
+        except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)
-            self.store.drop(building)
             self.store.drop(name)
             raise
         return name
 
     def _write_snapshot(self, directory: Path, name: str, fp: str, docs: dict[str, Document], tables: Tables,
-                        chunks: list[Chunk], building: str) -> None:
+                        chunks: list[Chunk]) -> None:
         indexed = [c for c in chunks if c.kind != "heading"]
         texts = [_search_text(c, docs[c.doc_id].meta.short_title, docs[c.doc_id].meta.full_title) for c in indexed]
         embedding = self.config.make_embedding(directory)
@@ -275,16 +242,19 @@ class KnowledgeIndex:
         cache = ChunkCache(self._previous_directory(), self._tokenizer.words, embedding.identity() if keep else None)
         tokens = cache.tokenise(texts, self._tokenizer.tokens)  # only new chunk texts are cut
         LexicalIndex.build(texts, self._tokenizer, tokens=tokens).save(directory / "lexical")
-        _write_json(directory / "documents.json", {k: d.model_dump(mode="json") for k, d in docs.items()})
+        write_json(directory / "documents.json", {k: d.model_dump(mode="json") for k, d in docs.items()})
         (directory / "tables.json").write_text(tables.model_dump_json(), encoding="utf-8")
-        _write_json(directory / "chunks.json", [c.to_dict() for c in chunks])
-        collection = self.store.create(building, embedding, indexed, texts, metadata={"fingerprint": fp},
-                                       vectors=cache.embedder(embedding))  # only new chunk texts are embedded
-        self.store.rename(collection, name)  # complete: give it its final name
+        write_json(directory / "chunks.json", [c.to_dict() for c in chunks])
+        # one collection per LSA fit; any other embedding's vectors are shared by its snapshots, by text
+        collection = name if refit else self.store.shared_name(embedding.identity())
+        keys = [text_key(t) for t in texts]
+        _, added = self.store.fill(collection, embedding, keys, indexed, texts, vectors=cache.embedder(embedding))
+        write_json(directory / KEYS, keys)
         cache.write(directory, texts)
-        self.build_stats = {"tokenised": cache.tokenised, "embedded": cache.embedded, "chunks": len(texts)}
-        _write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(indexed),
-                                               "embedding": embedding.identity()})
+        self.build_stats = {"tokenised": cache.tokenised, "embedded": cache.embedded, "added": added,
+                            "chunks": len(texts)}
+        write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(indexed),
+                                               "embedding": embedding.identity(), "collection": collection})
 
     def _previous_directory(self) -> Path | None:
         """The snapshot in service (or last served), whose chunk cache a new build reuses."""
@@ -293,17 +263,13 @@ class KnowledgeIndex:
         return directory if directory is not None and directory.is_dir() else None
 
     def _switch(self, name: str, fp: str, previous: dict | None) -> None:
-        """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it);
-        only collections with a snapshot directory under our data_dir are ours to drop."""
+        """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it)
+        with their vectors; only snapshots with a directory under our data_dir are ours to drop."""
         if not self._load(name):
             raise IndexUnavailable(f"the new index {name} does not load")
-        _write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
+        write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
         keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
-        for directory in (self.config.data_dir / "indexes").iterdir():
-            if directory.name not in keep:
-                self.store.drop(directory.name)
-                self.store.drop(f"{PREFIX}-build-{directory.name[len(PREFIX) + 1:]}")
-                shutil.rmtree(directory, ignore_errors=True)
+        drop_snapshots(self.config.data_dir / "indexes", name, keep, self.store)
 
     def _served_elsewhere(self) -> set[str]:
         """Snapshots the other pointers (another vector store or embedding) still serve."""

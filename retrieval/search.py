@@ -118,18 +118,24 @@ def _alternation(words: set[str]) -> re.Pattern:
 
 @dataclass
 class Searcher:
-    """One immutable, fully built index: chunks, BM25, a Chroma collection and the query expander."""
+    """One immutable, fully built index: chunks, BM25, a Chroma collection and the query expander. The
+    collection's ids are `keys` (keys[i]: the hash of chunk i's search text); it may also hold texts of
+    other snapshots (the one before, still searched by requests in flight), about `extra` of them."""
 
     chunks: Sequence[Chunk]
+    keys: Sequence[str]
     lexical: LexicalIndex
     collection: Any  # chromadb Collection
     embed_query: Callable[[str], np.ndarray]
     expander: QueryExpander
     weights: FusionWeights = field(default_factory=FusionWeights)
     answer_types: AnswerTypes | None = None
+    extra: int = 0
 
     def __post_init__(self) -> None:
-        self._pos = {c.id: i for i, c in enumerate(self.chunks)}
+        self._pos: dict[str, list[int]] = {}
+        for i, key in enumerate(self.keys):
+            self._pos.setdefault(key, []).append(i)
         provinces = np.array([c.province for c in self.chunks])
         docs = np.array([c.doc_id for c in self.chunks])
         self._masks = {("province", p): provinces == p for p in set(provinces.tolist())}
@@ -155,25 +161,39 @@ class Searcher:
         if not np.any(vector):  # nothing of the query is known to the embedding: no direction to search
             return []
         mask = self._mask(province, doc_id)
-        hits = vector_query(self.collection, vector, min(n, len(self.chunks))) if mask is None else \
-            self._filtered_vectors(vector, n, mask, need, where_clause(province, doc_id) or {})
-        return [(self._pos[i], s) for i, s in hits if i in self._pos]
+        if mask is None:
+            return self._nearest(vector, n)
+        return self._filtered_vectors(vector, n, mask, need, where_clause(province, doc_id) or {})
+
+    def _ours(self, hits: list[tuple[str, float]], mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(chunk position, similarity) of the hits that are texts of this snapshot (within `mask`)."""
+        return [(p, s) for key, s in hits for p in self._pos.get(key, ()) if mask is None or mask[p]]
+
+    def _nearest(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """The n nearest chunks, going deeper while other snapshots' texts take places in the answer."""
+        want, depth = min(n, len(self.chunks)), min(n, len(self._pos)) + self.extra
+        while True:
+            hits = vector_query(self.collection, vector, depth)
+            ours = self._ours(hits)
+            if len(ours) >= want or len(hits) < depth:
+                return ours[:want]
+            depth *= 2
 
     def _filtered_vectors(self, vector: np.ndarray, n: int, mask: np.ndarray, need: int,
-                          where: dict) -> list[tuple[str, float]]:
+                          where: dict) -> list[tuple[int, float]]:
         """Nearest chunks within a filter. Chroma's metadata `where` costs O(corpus) (57 ms for a
         province at 28k chunks), so a narrow filter (a document) ranks its own chunks exactly, a broad
         one over-fetches unfiltered neighbours and keeps the allowed ones; `where` is the last resort."""
         allowed = int(mask.sum())
         if allowed <= _EXACT_MAX:
-            return rank_ids(self.collection, vector, [self.chunks[int(i)].id for i in np.flatnonzero(mask)], n)
-        first = 2 * n * len(self.chunks) // allowed + n  # expected to hold 2n allowed chunks
-        for depth in sorted({min(len(self.chunks), _OVERFETCH_MAX, d) for d in (first, _OVERFETCH_MAX)}):
-            hits = [(i, s) for i, s in vector_query(self.collection, vector, depth)
-                    if i in self._pos and mask[self._pos[i]]]
-            if len(hits) >= need or depth == len(self.chunks):
+            keys = list(dict.fromkeys(self.keys[int(i)] for i in np.flatnonzero(mask)))
+            return self._ours(rank_ids(self.collection, vector, keys, n), mask)[:n]
+        first = 2 * n * len(self.chunks) // allowed + n + self.extra  # expected to hold 2n allowed chunks
+        for depth in sorted({min(len(self.chunks) + self.extra, _OVERFETCH_MAX, d) for d in (first, _OVERFETCH_MAX)}):
+            hits = self._ours(vector_query(self.collection, vector, depth), mask)
+            if len(hits) >= need or depth >= len(self.chunks) + self.extra:
                 return hits[:n]
-        return vector_query(self.collection, vector, n, where)
+        return self._ours(vector_query(self.collection, vector, n + self.extra, where), mask)[:n]
 
     def provinces_named(self, query: str) -> set[str]:
         folded = fold_words(query)

@@ -16,6 +16,8 @@ from retrieval.registry import Tables
 from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
 from retrieval.vectors import VectorStore
 
+KEYS = "vector_keys.json"  # keys[i]: the collection id of indexed chunk i (a hash of its search text)
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -29,6 +31,17 @@ class Snapshot:
     searcher: Searcher
     sections: dict[str, SectionMap]
     gazetteer: Gazetteer
+
+
+def open_vectors(store: VectorStore, name: str, embedding, keys: list[str]):
+    """The snapshot's vector collection and how many vectors of other snapshots it holds besides; raises
+    when any of the snapshot's own is missing."""
+    collection = store.get(name, embedding)
+    unique = set(keys)
+    found = len(collection.get(ids=list(unique), include=[])["ids"]) if unique else 0
+    if found != len(unique):
+        raise ValueError(f"collection {name} has {found} of the snapshot's {len(unique)} vectors")
+    return collection, max(0, collection.count() - found)
 
 
 def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: VectorStore,
@@ -47,13 +60,14 @@ def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: Vec
         raise ValueError("the LSA model is missing")
     if embedding.identity() != meta["embedding"]:
         raise ValueError(f"built with {meta['embedding']}, configured {embedding.identity()}")
-    collection = store.get(meta["name"], embedding)
-    if collection.count() != meta["indexed"] or len(indexed) != meta["indexed"]:
-        raise ValueError(f"collection has {collection.count()} vectors, expected {meta['indexed']}")
+    keys = json.loads((directory / KEYS).read_text(encoding="utf-8"))
+    if len(keys) != len(indexed) or len(indexed) != meta["indexed"]:
+        raise ValueError(f"{len(keys)} vector keys for {len(indexed)} chunks, expected {meta['indexed']}")
+    collection, extra = open_vectors(store, meta["collection"], embedding, keys)
     gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()})
-    searcher = Searcher(indexed, LexicalIndex.load(directory / "lexical", tokenizer), collection,
+    searcher = Searcher(indexed, keys, LexicalIndex.load(directory / "lexical", tokenizer), collection,
                         QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
-                        AnswerTypes(tables, [c.text for c in indexed]))
+                        AnswerTypes(tables, [c.text for c in indexed]), extra)
     return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher,
                     {k: SectionMap(d) for k, d in docs.items()}, gazetteer)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import os
 import re
 import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
@@ -17,13 +19,14 @@ from chromadb.api.collection_configuration import CreateHNSWConfiguration
 from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings
-from chromadb.errors import InternalError
+from chromadb.errors import InternalError, NotFoundError
 
 from retrieval.chunking import Chunk
 from retrieval.errors import ConfigurationError, VectorStoreUnreachable
 
 log = logging.getLogger(__name__)
 PREFIX = "chainqa"  # every collection this project owns starts with it
+SHARED = f"{PREFIX}-vectors"  # + the embedding's hash: the collection the snapshots of one embedding share
 # HNSW search breadth: Chroma's default (100) missed 2–3 of the exact top 50 over 162 queries here, and
 # which ones changed from build to build (the graph is built on several threads): the same eval run twice
 # moved by a query. 200 is exact at this corpus size; at 28k random vectors it costs 0.4 ms (p50 0.95 → 1.35).
@@ -101,31 +104,68 @@ class VectorStore:
             return "embedded"
         return "server-" + re.sub(r"[^A-Za-z0-9]+", "_", self.url.split("://", 1)[-1]).strip("_")
 
+    def shared_name(self, identity: str) -> str:
+        """The collection the snapshots of this data_dir embedded with `identity` share. A Chroma server
+        may serve other data_dirs too, which prune theirs: the name holds an id of this data_dir."""
+        owner = self.data_dir / "vectors-owner.txt"
+        if not owner.is_file():  # written aside, then linked: no process reads it half-written
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = owner.with_name(f".{owner.name}.{uuid.uuid4().hex[:8]}")
+            tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, owner)
+            tmp.unlink()
+        digest = hashlib.sha256(f"{owner.read_text(encoding='utf-8').strip()}|{identity}".encode())
+        return f"{SHARED}-{digest.hexdigest()[:24]}"
+
     def names(self) -> list[str]:
         return [c.name for c in self.client.list_collections() if c.name.startswith(PREFIX)]
 
-    def create(self, name: str, embedding, chunks: Sequence[Chunk], texts: Sequence[str],
-               metadata: dict[str, Any] | None = None, vectors=None) -> Collection:
-        """A new collection filled with the chunks' vectors (embedded here, in batches; `vectors`: the
-        function that gives them, when not `embedding` itself, e.g. one reusing a previous build's)."""
-        collection = self.client.create_collection(
-            name=name, embedding_function=embedding, metadata=metadata or None,
-            configuration={"hnsw": HNSW})
-        batch = max(1, min(512, self.client.get_max_batch_size()))
-        for i in range(0, len(chunks), batch):
-            part = chunks[i:i + batch]
-            docs = list(texts[i:i + batch])
+    @property
+    def _batch(self) -> int:
+        return max(1, min(512, self.client.get_max_batch_size()))
+
+    def fill(self, name: str, embedding, keys: Sequence[str], chunks: Sequence[Chunk], texts: Sequence[str],
+             vectors=None) -> tuple[Collection, int]:
+        """The collection `name` (created when missing) holding a vector for every key, and how many were
+        added: only the keys it lacks are embedded (in batches; `vectors`: the function that gives them,
+        when not `embedding` itself). keys[i] names texts[i] (a hash of it: the same text, the same vector),
+        so a collection shared by successive snapshots gets only a new document's chunks."""
+        collection = self.client.get_or_create_collection(name=name, embedding_function=embedding,
+                                                          configuration={"hnsw": HNSW})
+        first: dict[str, int] = {}  # key → its first position
+        for i, key in enumerate(keys):
+            first.setdefault(key, i)
+        have = set(collection.get(ids=list(first), include=[])["ids"]) if first else set()
+        todo = sorted(i for k, i in first.items() if k not in have)
+        batch = self._batch
+        for j in range(0, len(todo), batch):
+            part = todo[j:j + batch]
+            docs = [texts[i] for i in part]
             collection.add(
-                ids=[c.id for c in part], documents=docs, embeddings=np.asarray((vectors or embedding)(docs)),
-                metadatas=[{"doc_id": c.doc_id, "province": c.province, "kind": c.kind, "start": c.start,
-                            "end": c.end, "section": c.section} for c in part])
-        return collection
+                ids=[keys[i] for i in part], documents=docs, embeddings=np.asarray((vectors or embedding)(docs)),
+                metadatas=[{"doc_id": chunks[i].doc_id, "province": chunks[i].province, "kind": chunks[i].kind,
+                            "start": chunks[i].start, "end": chunks[i].end, "section": chunks[i].section}
+                           for i in part])
+        return collection, len(todo)
+
+    def prune(self, name: str, gone: set[str], keep: set[str]) -> int:
+        """Delete the keys of `gone` not in `keep` from collection `name`; when it still holds more than
+        `keep` (vectors of a build that failed half-way), every key not in `keep`. Returns how many."""
+        try:
+            collection = self.client.get_collection(name=name, embedding_function=None)
+        except NotFoundError:
+            return 0
+        drop = list(gone - keep)
+        if collection.count() - len(drop) > len(keep):
+            drop = [k for k in collection.get(include=[])["ids"] if k not in keep]
+        batch = self._batch
+        for j in range(0, len(drop), batch):
+            collection.delete(ids=drop[j:j + batch])
+        return len(drop)
 
     def get(self, name: str, embedding) -> Collection:
         return self.client.get_collection(name=name, embedding_function=embedding)
-
-    def rename(self, collection: Collection, new_name: str) -> None:
-        collection.modify(name=new_name)
 
     def drop(self, name: str) -> None:
         try:

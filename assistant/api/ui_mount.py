@@ -153,8 +153,9 @@ class LazyUI:
             self._ready.set()
 
     def _mounted(self) -> tuple[FastAPI, gr.Blocks]:
-        import gradio as gr
+        from assistant.api.gradio_import import import_gradio
 
+        gr = import_gradio()
         from assistant.prompts import Prompts
         from assistant.ui import UiText, build_ui
         from assistant.ui_text import CSS, HEAD, i18n, theme

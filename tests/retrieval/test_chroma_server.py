@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import chromadb
@@ -29,9 +30,10 @@ def test_ingest_and_search_through_the_server(chroma_url, tmp_path):
 
     port = int(chroma_url.rsplit(":", 1)[1])
     client = chromadb.HttpClient(host="127.0.0.1", port=port)
-    assert index.collection_name in [c.name for c in client.list_collections()]
-    assert client.get_collection(index.collection_name, embedding_function=None).count() == sum(
-        c.kind != "heading" for c in index.chunks)
+    assert index.vector_collection in [c.name for c in client.list_collections()]
+    keys = json.loads((data / "indexes" / index.collection_name / "vector_keys.json").read_text(encoding="utf-8"))
+    assert len(keys) == sum(c.kind != "heading" for c in index.chunks)
+    assert client.get_collection(index.vector_collection, embedding_function=None).count() == len(set(keys))
 
     hits = index.search("湖南轨道交通装备集群联系省领导是谁？", k=5, mode="vector")
     assert hits and all(h.chunk.doc_id for h in hits)
@@ -41,7 +43,10 @@ def test_ingest_and_search_through_the_server(chroma_url, tmp_path):
     again = KnowledgeIndex.open(KNOWLEDGE, data, chroma_url=chroma_url)
     assert not again.stats["built"] and again.collection_name == index.collection_name
     stats = again.refresh(rebuild=True)
-    assert stats["built"] and index.search("问题办理机制", k=2)  # the previous collection still serves
+    assert stats["built"] and index.search("问题办理机制", k=2)  # the previous snapshot still serves
+    assert again.build_stats["added"] == 0  # the same texts: their vectors are in the server already
+    other = KnowledgeIndex.open(KNOWLEDGE, tmp_path / "other", chroma_url=chroma_url)
+    assert other.vector_collection != index.vector_collection  # another data_dir prunes its own
 
 
 def test_unreachable_server(tmp_path):

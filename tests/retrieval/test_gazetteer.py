@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.gazetteer import PEOPLE, Mention, _word_ok
+from retrieval.normalize import fold_words
+
 
 def _keys(gazetteer, text, kind):
     return {(m.key, m.province) for m in gazetteer.scan(text) if m.kind == kind}
@@ -65,3 +68,44 @@ def test_a_heading_that_names_its_speaker_names_him_too(gazetteer):
     mentions = gazetteer.scan("省经信厅党组成员、副厅长郭涛。")
     assert {m.kind for m in mentions} >= {"section", "person"}
     assert any(m.kind == "person" and m.key == "郭涛" for m in mentions)
+
+
+def _every_size(gazetteer, folded: str, i: int, low: int, high: int):
+    """Sizes high…low, longest first, each looked up (what a scan without the length table would try)."""
+    return ((size, gazetteer._index.get(folded[i:i + size])) for size in range(high, low - 1, -1))
+
+
+def _brute_scan(gazetteer, text: str) -> list:
+    """Longest match trying every size at every position: the reference `scan` must equal."""
+    folded, out, i = fold_words(text), [], 0
+    longest = max(len(k) for k in gazetteer._index)
+    while i < len(folded):
+        for size, hits in _every_size(gazetteer, folded, i, 1, min(longest, len(folded) - i)):
+            if hits and _word_ok(folded, i, size):
+                out += [Mention(k, key, prov, i, i + size) for k, key, prov in hits]
+                if all(k == "section" for k, _, _ in hits):
+                    out += _brute_people(gazetteer, folded, i, i + size, longest)
+                i += size
+                break
+        else:
+            i += 1
+    return out
+
+
+def _brute_people(gazetteer, folded: str, start: int, end: int, longest: int) -> list:
+    out = []
+    for i in range(start, end):
+        for size, hits in _every_size(gazetteer, folded, i, 2, min(longest, end - i)):
+            people = [h for h in hits or [] if h[0] in PEOPLE]
+            if people:
+                out += [Mention(k, key, prov, i, i + size) for k, key, prov in people]
+                break
+    return out
+
+
+def test_scan_equals_trying_every_size_over_the_knowledge_text(gazetteer, documents):
+    texts = [line for d in documents.values() for line in d.text.splitlines() if line.strip()]
+    texts += ["Cao Guangjing 和 曹廣晶", "AI这条链找谁", "email address"]
+    assert len(texts) > 250
+    assert [gazetteer.scan(t) for t in texts] == [_brute_scan(gazetteer, t) for t in texts]
+    assert sum(len(gazetteer.scan(t)) for t in texts) > 500  # the texts do mention things

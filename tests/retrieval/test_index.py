@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import KnowledgeFileError
-from retrieval.index import KnowledgeIndex, knowledge_fingerprint
+from retrieval.index import KnowledgeIndex
 from retrieval.vectors import VectorStore
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -33,22 +33,15 @@ def _append(knowledge: Path, text: str, doc: str = "hubei_scheme.md") -> None:
 def _state(index: KnowledgeIndex) -> tuple:
     data = index.config.data_dir
     return (sorted(index.store.names()), sorted(p.name for p in (data / "indexes").iterdir()),
-            index._pointer.read_text(encoding="utf-8"))
+            index._pointer.read_text(encoding="utf-8"), sorted(_stored_keys(index)))
 
 
-def test_fingerprint(knowledge):
-    first = knowledge_fingerprint(knowledge, "hashing")
-    assert knowledge_fingerprint(knowledge, "hashing") == first
-    assert knowledge_fingerprint(knowledge, "lsa") != first
-    (knowledge / ".DS_Store").write_bytes(b"junk")  # hidden files do not count
-    assert knowledge_fingerprint(knowledge, "hashing") == first
-    _append(knowledge, "多一段。")
-    second = knowledge_fingerprint(knowledge, "hashing")
-    assert second != first
-    (knowledge / "tables" / "extra.csv").write_text("a\n1\n", encoding="utf-8")
-    assert knowledge_fingerprint(knowledge, "hashing") not in (first, second)
-    with pytest.raises(KnowledgeFileError, match="not found"):
-        knowledge_fingerprint(knowledge / "missing")
+def _stored_keys(index: KnowledgeIndex) -> list[str]:
+    return index.store.get(index.vector_collection, None).get(include=[])["ids"]
+
+
+def _keys(index: KnowledgeIndex, name: str) -> set[str]:
+    return set(json.loads((index.config.data_dir / "indexes" / name / "vector_keys.json").read_text(encoding="utf-8")))
 
 
 def test_open_reuses_then_rebuilds_aside_and_keeps_the_previous(knowledge, tmp_path):
@@ -64,14 +57,24 @@ def test_open_reuses_then_rebuilds_aside_and_keeps_the_previous(knowledge, tmp_p
     assert "量子纠缠联络机制" in second.search("量子纠缠联络机制多久召开", k=1)[0].chunk.text
     assert first.search("量子纠缠联络机制多久召开", k=3)  # the old instance still serves its snapshot
     assert not any("量子纠缠" in h.chunk.text for h in first.search("量子纠缠联络机制", k=3))
-    assert set(second.store.names()) == {first.collection_name, second.collection_name}
+    assert not any("量子纠缠" in h.chunk.text for h in first.search("量子纠缠联络机制", k=3, mode="vector"))
+    # loaded before the second build added its texts, the first goes deeper past them: all its chunks
+    old = first._current.searcher
+    nearest = old._nearest(old.embed_query(NEW_WORDS), len(old.chunks))
+    assert old.extra == 0 and sorted(p for p, _ in nearest) == list(range(len(old.chunks)))
+    # one collection holds the vectors of both snapshots; the second build added only the new texts
+    assert second.store.names() == [first.vector_collection] == [second.vector_collection]
+    assert 0 < second.build_stats["added"] < 5 and second.build_stats["chunks"] > 100
+    both = _keys(second, first.collection_name) | _keys(second, second.collection_name)
+    assert sorted(_stored_keys(second)) == sorted(both)
 
     second_name = second.collection_name
     third_stats = second.refresh(rebuild=True)
     assert third_stats["built"] and third_stats["fingerprint"] == second.fingerprint
-    names, dirs, pointer = _state(second)
-    assert names == dirs == sorted([second_name, third_stats["collection"]])  # the first one is gone
+    names, dirs, pointer, stored = _state(second)
+    assert dirs == sorted([second_name, third_stats["collection"]])  # the first one is gone
     assert json.loads(pointer)["name"] == third_stats["collection"]
+    assert stored == sorted(_keys(second, second_name))  # and its texts' vectors with it
     # the first instance lost its collection: it reloads what is in service instead of failing
     hits = first.search("量子纠缠联络机制多久召开", k=1)
     assert first.collection_name == third_stats["collection"] and "量子纠缠" in hits[0].chunk.text
@@ -125,13 +128,13 @@ def test_broken_knowledge_fails_ingestion_and_keeps_the_old_index(knowledge, tmp
 def test_a_failed_build_leaves_nothing_behind(knowledge, tmp_path, monkeypatch):
     index = KnowledgeIndex.open(knowledge, tmp_path / "data")
     before = _state(index)
-    original = VectorStore.create
+    original = VectorStore.fill
 
-    def create_then_fail(self, name, *args, **kwargs):
+    def fill_then_fail(self, name, *args, **kwargs):
         original(self, name, *args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(VectorStore, "create", create_then_fail)
+    monkeypatch.setattr(VectorStore, "fill", fill_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         index.refresh(rebuild=True)
     assert _state(index) == before
@@ -147,7 +150,8 @@ def test_lsa_and_hashing_indexes_live_side_by_side(tmp_path):
     assert lsa.search("湖南农机产业链联系省领导是谁？", k=3, mode="vector")
     assert not KnowledgeIndex.open(KNOWLEDGE, data, embedding="lsa").stats["built"]
     assert not KnowledgeIndex.open(KNOWLEDGE, data).stats["built"]
-    assert set(hashing.store.names()) == {hashing.collection_name, lsa.collection_name}
+    assert lsa.vector_collection == lsa.collection_name  # one collection per LSA fit, the hashing one shared
+    assert set(hashing.store.names()) == {hashing.vector_collection, lsa.collection_name}
 
 
 def test_documents_chunks_and_sections(knowledge_index):
