@@ -31,6 +31,9 @@ class IntentSpec(BaseModel):
     # its answerer finds records by the ask's words: a reply counts only if it holds what the ask asks for
     # (a name for 谁, a number for 多少), since a record that merely shares words is not an answer
     searched: bool = False
+    # its answer names a thing of the documents (a mechanism, an action, a term): an ask about a detail of
+    # it ("竞赛评价机制要塑造的区域集群有什么标准") gets the sentence of the thing's passage that states the detail
+    drills: bool = False
 
     def slot_kinds(self) -> set[str]:
         return {*self.needs, *self.needs_any, *self.uses}

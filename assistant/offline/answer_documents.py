@@ -205,7 +205,7 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
 
 
 def _authors(ctx: Context, meta) -> str | None:
-    """The signed authors with their posts (湖北日报全媒记者**张辉**、通讯员**郑轩**), as the document's people list them."""
+    """The signed authors with their posts (<outlet>记者**<name>**、通讯员**<name>**), as the document's people list them."""
     if not meta.author:
         return None
     names = [ctx.en_name(n) if ctx.en else n for n in meta.author.split("、")]

@@ -24,6 +24,7 @@ from assistant.offline import (
     answer_units,
 )
 from assistant.offline.compose import Composer, Outcome
+from assistant.offline.detail import drill
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Answerer, Context, Reply, Search
 from assistant.policy import Policy, RefusalReason
@@ -230,7 +231,7 @@ class OfflineEngine:
                 if said and reply.lead in said and self._asks_more(frame):  # another reading may say more
                     repeated = repeated or (frame, reply)
                     continue
-                return frame, reply
+                return frame, drill(ctx, frame, reply) if frame.intent.drills else reply
             if reply is not None and reply.refused and declined is None:
                 declined = (frame, reply)
         chosen = repeated or declined

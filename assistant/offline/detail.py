@@ -1,0 +1,76 @@
+"""Details of a named thing: an ask about one point of a mechanism, an action or a term gets the sentence of
+the thing's own passage that states the point, before the summary the answerer gives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.offline.reply import Context, Evidence, Reply
+from assistant.understanding.dialogue import Frame
+from retrieval.normalize import fold
+from retrieval.overlap import grams, overlap
+
+_SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
+_MIN_SHARED = 2  # topic bigrams the detail sentence must hold …
+_MIN_SHARE = 0.5  # … and this share of them; the summary must hold less
+_PASSAGE_LINES = 3  # the quote's line and the next ones, up to a heading
+_HOW_CHARS = 12  # a bare how gets the passage's first sentence at least this long
+_TOLD = 0.7  # the reply says a sentence already when it holds this share of its bigrams
+_ITEM = re.compile(r"^\s*(?:#|[（(][一二三四五六七八九十]+[)）])")  # the next heading or numbered item ends a passage
+
+
+def drill(ctx: Context, frame: Frame, reply: Reply) -> Reply:
+    """The reply with the passage's sentence on the ask's own point first ("…有什么标准"), or its first sentence
+    for a bare how ("具体要怎么做"), when the reply does not state it; else the reply as it is."""
+    if not reply.evidence:
+        return reply
+    want = _point(frame)
+    said = overlap(want, reply.lead + reply.body)
+    how = len(want) < _MIN_SHARED and "how" in frame.reading.answer_types
+    if not how and (len(want) < _MIN_SHARED or said / len(want) >= _MIN_SHARE):
+        return reply
+    cite = reply.evidence[0].citation
+    document = ctx.deps.documents.get(cite.doc_id)
+    sentences = [x for x in _sentences(document.text, cite.quote) if not _ITEM.match(x)] if document else []
+    if how:
+        best = next((x for x in sentences if len(x) >= _HOW_CHARS and x.strip() not in cite.quote), "")
+    else:
+        best = max(sentences, key=lambda x: overlap(want, x), default="")
+        shared = overlap(want, best)
+        if shared < _MIN_SHARED or shared / len(want) < _MIN_SHARE or shared < said:
+            return reply
+    if not best or _told(reply.lead + reply.body, best):
+        return reply
+    lead = ctx.say("detail", text=best.strip().rstrip("。；;")) + "\n\n" + reply.lead
+    if best.strip() in cite.quote:  # the quote shown already holds it
+        return replace(reply, lead=lead)
+    return replace(reply, lead=lead, evidence=[Evidence(ctx.deps.cite(cite.doc_id, best.strip())), *reply.evidence])
+
+
+def _told(said: str, sentence: str) -> bool:
+    """Does the reply already say most of the sentence (in its own words or quoting it)?"""
+    own = grams(sentence)
+    return not own or overlap(own, said) / len(own) >= _TOLD
+
+
+def _point(frame: Frame) -> frozenset[str]:
+    """The ask's own words without its entities and the intent's cues: what of the thing it asks."""
+    text = frame.reading.topic
+    for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
+        text = text.replace(fold(cue), "")
+    return grams(text)
+
+
+def _sentences(text: str, quote: str) -> list[str]:
+    """The sentences of the passage holding the quote: from the heading or numbered item at or above it (the
+    quote may close the passage, as a list of the units in charge does) to the next one."""
+    at = text.find(quote)
+    if at < 0:
+        return []
+    lines = text.splitlines()
+    here = text.count("\n", 0, at)
+    start = next((i for i in range(here, max(-1, here - _PASSAGE_LINES - 1), -1) if _ITEM.match(lines[i])), here)
+    end = next((i for i in range(start + 1, min(len(lines), start + _PASSAGE_LINES + 4)) if _ITEM.match(lines[i])),
+               min(len(lines), start + _PASSAGE_LINES + 4))
+    return [x for x in _SENTENCE.findall("\n".join(lines[start:end])) if len(x.strip()) >= 6]
