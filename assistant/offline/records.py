@@ -10,6 +10,7 @@ from assistant.offline.reply import Context
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Fact, Figure
 from retrieval.normalize import fold
+from retrieval.gazetteer import PEOPLE
 from retrieval.overlap import grams, overlap
 
 _CLOSE = 0.8  # a second match within this share of the best score is shown too
@@ -104,12 +105,14 @@ def topical(frame: Frame) -> frozenset[str]:
 
 def coverage(frame: Frame, want: frozenset[str], record: Fact) -> float:
     """The share of the ask's topic bigrams a record holds. A bigram straddling an entity's edge ("对链长制本身":
-    对链, 制本) counts only where the record has it too ("汉江汽车走廊"): elsewhere it is half a word of nothing."""
+    对链, 制本) counts only where the record has it too ("汉江汽车走廊"): elsewhere it is half a word of nothing …"""
     folded = frame.reading.folded
     edges = {folded[i - 1 : i + 1] for m in frame.reading.mentions for i in (m.start, m.end) if 0 < i < len(folded)}
+    # … and so does who said it: a record's words rarely name its speaker ("毛厅长"), unless it is about him
+    optional = edges.union(*(grams(folded[m.start : m.end]) for m in frame.reading.mentions if m.kind in PEOPLE))
     text = record_text(record)
     hits = overlap(want, text)
-    total = len(want - edges) + overlap(want & edges, text)
+    total = len(want - optional) + overlap(want & optional, text)
     return hits / total if total else 0.0
 
 
