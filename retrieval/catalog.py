@@ -62,6 +62,9 @@ class Markers(BaseModel):
     both: list[str] = Field(default_factory=list)  # 两省, 分别 …: every covered province
     question_words: list[str] = Field(default_factory=list)  # 谁, 哪个, 吗 …: a clause that asks something
     joiners: list[str] = Field(default_factory=list)  # "and": a new ask only when a question word follows
+    # "…答问的是郭涛吗": the name between these and the ask's end is checked, not what the ask is about
+    check_before: list[str] = Field(default_factory=list)
+    check_after: list[str] = Field(default_factory=list)
     pronouns: Pronouns
     not_pronouns: list[str] = Field(default_factory=list)  # 其他, 其中 …: words that hold a pronoun's characters
 

@@ -153,17 +153,28 @@ class Gazetteer:
         out: list[Mention] = []
         i = 0
         while i < len(folded):
-            for size in self._sizes.get(folded[i], ()):
-                hits = self._index.get(folded[i : i + size]) if size <= len(folded) - i else None
-                if hits and _word_ok(folded, i, size):
-                    out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
-                    if all(k == "section" for k, _, _ in hits):  # a heading that names its speaker names him too
-                        out.extend(self._people_in(folded, i, i + size))
-                    i += size
-                    break
-            else:
+            size = self._longest(folded, i)
+            if not size:
                 i += 1
+                continue
+            # "光通信链长": the chain 光通信链 yields its last character to the longer 链长 when 光通信 names the same
+            if size > 1 and self._longest(folded, i + size - 1) > 1 and self._longest(folded, i, size - 1) == size - 1 \
+                    and self._index[folded[i : i + size - 1]] == self._index[folded[i : i + size]]:
+                size -= 1
+            hits = self._index[folded[i : i + size]]
+            out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
+            if all(k == "section" for k, _, _ in hits):  # a heading that names its speaker names him too
+                out.extend(self._people_in(folded, i, i + size))
+            i += size
         return out
+
+    def _longest(self, folded: str, i: int, limit: int | None = None) -> int:
+        """The size of the longest alias at position i (at most `limit`), 0 when none starts there."""
+        for size in self._sizes.get(folded[i], ()) if i < len(folded) else ():
+            if (limit is None or size <= limit) and size <= len(folded) - i and folded[i : i + size] in self._index \
+                    and _word_ok(folded, i, size):
+                return size
+        return 0
 
 
     def _people_in(self, folded: str, start: int, end: int) -> list[Mention]:

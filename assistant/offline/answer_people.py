@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant import tools as T
 from assistant.offline.chain_rows import row_evidence
-from assistant.offline.records import record_notes
+from assistant.offline.records import content_of, record_notes
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Event, Fact, Person
@@ -119,7 +119,7 @@ def exchange(ctx: Context, frame: Frame) -> Reply | None:
     person = frame.keys("person")
     events = frame.keys("event")
     r = T.exchanges(ctx.deps, event=events[0] if events else None, outlet=outlet[0] if outlet else None, person=person[0] if person and not outlet else None,
-                    topic=frame.reading.topic or None)
+                    topic=content_of(frame) or None)  # "代表汽车链答问的": the chain named is part of it
     if r.not_found:
         return None
     people = {p.name: p for p in ctx.tables.facts.people}

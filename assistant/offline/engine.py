@@ -150,7 +150,10 @@ class OfflineEngine:
         if reading.regions and not reading.provinces:
             dialogue.frames.append(self.u.resolver.resolve(reading, Dialogue()))
             return Outcome(ask, refused=RefusalReason.OTHER_PROVINCE, regions=reading.regions)
-        frames = self.u.resolver.candidates(reading, dialogue)
+        frames = [self._unchecked(f) for f in self.u.resolver.candidates(reading, dialogue)]
+        checked = {(m.start, m.end) for m in reading.checked}
+        # "光通信链长是肖菊华吗": a reading that finds the answer without the checked name goes first
+        frames.sort(key=lambda f: any((m.start, m.end) in checked for v in f.slots.values() for m in v))
         ctx = Context(self.deps, self.prompts, self.search, lang, dialogue)
         frame, reply = self._first_answer(ctx, frames, last.answer if last is not None and not later else "")
         if reply is None:
@@ -182,10 +185,24 @@ class OfflineEngine:
             return reply
         about = {*frame.intent.needs, *frame.intent.needs_any}
         asked = {m.key for m in frame.reading.mentions if m.kind in _CHECKED and m.kind not in about}
+        asked |= {m.key for m in frame.reading.checked}
         said = {m.key for m in self.deps.gazetteer.scan(reply.lead) if m.kind in _CHECKED}
         if not asked or not said:
             return reply
         return dataclasses.replace(reply, lead=ctx.say("confirm_yes" if asked & said else "confirm_no") + reply.lead)
+
+    def _unchecked(self, frame: Frame) -> Frame:
+        """The frame without the name the ask checks, when it needs no slot of that name: the answer is then
+        found by the rest ("发布会上代表汽车链牵头部门答问的是郭涛吗" asks who answered, then compares)."""
+        checked = {(m.start, m.end) for m in frame.reading.checked}
+        if not checked or frame.intent is None:
+            return frame
+        slots = {k: [m for m in v if (m.start, m.end) not in checked] for k, v in frame.slots.items()}
+        intent = frame.intent
+        if any(not slots.get(k) and frame.slots.get(k) for k in intent.needs) or (
+                intent.needs_any and not any(slots.get(k) for k in intent.needs_any)):
+            return frame
+        return dataclasses.replace(frame, slots=slots)
 
     @staticmethod
     def _in_city(frame: Frame) -> bool:

@@ -9,8 +9,8 @@ from assistant import tools as T
 from assistant.offline.reply import Context
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Fact, Figure
-from retrieval.normalize import fold
 from retrieval.gazetteer import PEOPLE
+from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
 
 _CLOSE = 0.8  # a second match within this share of the best score is shown too

@@ -128,8 +128,11 @@ class IntentRanker:
         out: set[str] = set()
         # a name read as several kinds (郭涛: a person and a liaison) is used when one of its readings is
         used = {(m.start, m.end) for m in reading.mentions if m.kind in kinds and m.kind in PEOPLE}
+        checked = {(m.start, m.end) for m in reading.checked}  # "是X吗": compared with the answer, not used
         for mention in reading.mentions:
             if mention.kind not in _NAMED or mention.kind in kinds or (mention.kind == "leader" and "person" in kinds):
+                continue
+            if (mention.start, mention.end) in checked:
                 continue
             if mention.kind in PEOPLE and (mention.start, mention.end) in used:
                 continue

@@ -24,6 +24,7 @@ _PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "�
                 "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ", "division": "Ⓥ"}
 STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
           "document", "section", "problem", "city", "division")
+_CHECKABLE = {"person", "leader", "liaison", "department"}  # what a "是X吗" check may name
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
 
@@ -48,6 +49,8 @@ class Reading:
     content: str = ""  # the ask without its question words and provinces, entities kept (for record search)
     all_provinces: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # "…答问的是郭涛吗": the name the ask ends by checking; it is compared with the answer, not looked up
+    checked: list[Mention] = field(default_factory=list)
 
     def keys(self, kind: str) -> list[str]:
         return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
@@ -89,6 +92,8 @@ class Reader:
         self._stop = phrases(catalog.stopwords)
         pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
+        self._check_before = [fold_words(w) for w in m.check_before]
+        self._check_after = sorted((fold_words(w) for w in m.check_after), key=len, reverse=True)
         self._all = tables.province_names
         docs_by_province: dict[str, str] = {}
         for d in tables.documents:
@@ -121,10 +126,19 @@ class Reader:
             another=bool(self._another.search(full)),
             answer_types=[k for k, rx in self._types.items() if rx.search(full)],
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
-            content=self._content(full, mentions, translated))
+            content=self._content(full, mentions, translated), checked=self._checked(full, mentions))
         if not reading.strong_kinds and len(reading.topic) <= _SHORT:
             reading.follow_up = reading.follow_up or bool(reading.pronouns)
         return reading
+
+    def _checked(self, folded: str, mentions: list[Mention]) -> list[Mention]:
+        """The names between "是" and a closing "吗" (a name read as several kinds is each of them)."""
+        tail = folded.rstrip("?？。.!！ ")
+        end = next((len(tail) - len(a) for a in self._check_after if tail.endswith(a)), None)
+        if end is None:
+            return []
+        return [m for m in mentions if m.kind in _CHECKABLE and m.end == end
+                and any(folded[: m.start].endswith(b) for b in self._check_before)]
 
     def _pronouns_in(self, folded: str) -> set[str]:
         masked = self._not_pronouns.sub(" ", folded)

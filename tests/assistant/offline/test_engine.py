@@ -275,3 +275,13 @@ def test_an_ask_no_intent_reads_falls_back_to_the_narrative_facts(service, under
 def test_the_stream_is_the_answer_in_pieces_then_the_answer(service):
     *pieces, final = list(service.offline.stream("湖北芯片这条链谁是链长？"))
     assert len(pieces) > 1 and "".join(pieces) == final.answer and "曹广晶" in final.answer
+
+
+@pytest.mark.parametrize(("question", "verdict", "fact"), [
+    ("光通信链长是肖菊华吗", "不是。", "**曹广晶**"), ("汽车链链长是李乐成吗", "是的。", "**李乐成**"),
+    ("发布会上代表汽车链牵头部门答问的是郭涛吗？", "不是。", "**袁德芳**")])
+def test_a_name_the_ask_checks_is_compared_not_looked_up(service, question, verdict, fact):
+    """"…是X吗": X is compared with the answer found without it (the chain's leader, who answered)."""
+    a = service.ask(question)
+    first = a.answer.splitlines()[0]
+    assert first.startswith(verdict) and fact in first
