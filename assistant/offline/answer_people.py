@@ -124,6 +124,9 @@ def exchange(ctx: Context, frame: Frame) -> Reply | None:
         return None
     people = {p.name: p for p in ctx.tables.facts.people}
     lines = []
+    outlets = list(dict.fromkeys(x.outlet for x in r.exchanges))
+    if {"number", "list"} & set(frame.reading.answer_types) and len(outlets) > 1:  # "有几家媒体提问？分别是哪几家？"
+        lines.append(ctx.say("exchange_count", count=len(outlets), outlets="、".join(f"**{o}**" for o in outlets)))
     for x in r.exchanges[:4]:
         who = people.get(x.answered_by)
         lines.append(ctx.say("exchange", outlet=x.outlet, question=x.question,
