@@ -62,6 +62,9 @@ class Gazetteer:
                           action.action, action.province)
         for route in tables.routes:  # the problems officials raise (用地, 招工 …), by their route's keywords
             self._add_all((k for k in route.keywords if len(k) >= 2), "problem", route.problem, route.province)
+            # … and by the colloquial words for them ("拿地" is 用地 or 土地 in aliases.yaml `synonyms`)
+            self._add_all((w for w, targets in tables.synonyms.items() if len(w) >= 2 and set(targets) & set(route.keywords)),
+                          "problem", route.problem, route.province)
         for m in tables.facts.mechanisms:
             self._add_all([m.name, *m.aliases], "mechanism", m.id, m.province)
         self._add_documents(tables, document_texts or {})

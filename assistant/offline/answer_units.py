@@ -86,7 +86,8 @@ def problem_department(ctx: Context, frame: Frame) -> Reply | None:
     provinces = frame.provinces or ctx.tables.province_names
     parts, evidence, notes, tools = [], [], [], ["department_for_problem"]
     for province in provinces:
-        r = T.department_for_problem(ctx.deps, frame.reading.text, province)
+        # the problems the ask names by a colloquial word ("拿地") count as their own name
+        r = T.department_for_problem(ctx.deps, " ".join([frame.reading.text, *frame.keys("problem")]), province)
         if r.not_found:
             continue
         spec = ctx.tables.province(province)

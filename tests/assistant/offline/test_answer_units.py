@@ -82,3 +82,9 @@ def test_a_department_of_a_province_without_a_duties_list_is_not_given_anothers_
 def test_whose_duty_a_task_is_names_the_unit_first(answer):
     a = answer("湖南推动重大科技基础设施项目建设是哪个部门的事？")
     assert not a.refused and "**省科技厅**" in a.answer.splitlines()[0] and a.tools_used == ["units_for_duty"]
+
+
+def test_a_problem_named_by_a_colloquial_word_is_routed(answer):
+    """"拿地" is 用地/土地 in the synonyms: the ask is routed like "用地落实不了"."""
+    a = answer("企业拿地遇到困难，按湖北方案找谁？")
+    assert not a.refused and a.tools_used == ["department_for_problem"] and "土地" in a.answer.splitlines()[0]
