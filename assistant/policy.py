@@ -40,7 +40,8 @@ def compile_cues(cues: CueSet) -> re.Pattern[str]:
 class Policy:
     """The guard: which reason (if any) declines an ask, and which sentences of a message are instructions."""
 
-    def __init__(self, data: PolicyData, mentioned_years: set[int], last_document_year: int) -> None:
+    def __init__(self, data: PolicyData, mentioned_years: set[int], last_document_year: int,
+                 first_document_year: int = 0) -> None:
         self._personal = compile_cues(data.personal_data)
         self._forgery = compile_cues(data.forgery)
         self._injection = compile_cues(data.injection)
@@ -49,8 +50,10 @@ class Policy:
         self._later = compile_cues(data.later_period)
         self._later_words = compile_cues(data.later_words)
         self._absent = compile_cues(data.not_in_documents)
+        self._back_then = compile_cues(data.back_then)
         self._years = mentioned_years  # years the documents mention (targets like 2025, 2035 included)
         self._latest = last_document_year
+        self._earliest = first_document_year
 
     def without_instructions(self, message: str) -> tuple[str, bool]:
         """The message without the sentences that carry instructions, links or adverts, and whether any went."""
@@ -86,9 +89,23 @@ class Policy:
             return RefusalReason.OFF_TOPIC
         if self.asks_later(low):
             return RefusalReason.LATER_PERIOD
-        if self._absent.search(low):
+        if self._absent.search(low) or self.asks_earlier(low):
             return RefusalReason.NOT_FOUND
         return None
+
+    def period_of(self, ask: str, before: str) -> RefusalReason | None:
+        """An ask that points back at the time of the one before it ("那时…") is declined as that one was for
+        its period."""
+        if not self._back_then.search(fold_words(ask)):
+            return None
+        low = fold_words(before)
+        return RefusalReason.LATER_PERIOD if self.asks_later(low) else \
+            RefusalReason.NOT_FOUND if self.asks_earlier(low) else None
+
+    def asks_earlier(self, low: str) -> bool:
+        """About a year before the first document that no document mentions ("2019年就有链长制了吗")."""
+        years = {int(y) for y in _YEAR.findall(low)}
+        return any(y < self._earliest and y not in self._years for y in years)
 
     def asks_later(self, low: str) -> bool:
         """About the time after the documents: the state now, results, a later year or a later plan."""

@@ -74,10 +74,11 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
     ranker = IntentRanker(tables.catalog, reader)
     years = {int(y) for text in texts.values() for y in _YEAR.findall(text)}
     last = max((d.date.year for d in tables.documents), default=0)
+    first = min((d.date.year for d in tables.documents), default=0)
     question_words = [w for words in tables.catalog.answer_types.values() for w in words]
     return Understanding(reader=reader, ranker=ranker, resolver=Resolver(tables, gazetteer, reader, ranker),
                          splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords),
-                         policy=Policy(tables.policy, years, last), converter=Converter(),
+                         policy=Policy(tables.policy, years, last, first), converter=Converter(),
                          ordinals=Ordinals(tables.catalog.markers.ordinal_measures))
 
 

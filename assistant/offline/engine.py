@@ -138,6 +138,8 @@ class OfflineEngine:
 
     def _ask(self, ask: str, dialogue: Dialogue, lang: str, later: bool = False) -> Outcome:
         reason = self.u.policy.reason(ask)
+        if reason is None and dialogue.last is not None:
+            reason = self.u.policy.period_of(ask, dialogue.last.reading.text)
         reading = self.u.reader.read(ask)
         if reason is not None:  # declined, but what it was about stays: "另外现在这个方案管哪几年"
             dialogue.frames.append(self.u.resolver.resolve(reading, dialogue))

@@ -18,14 +18,16 @@ def policy(understanding):
     ("明天武汉天气怎么样", R.OFF_TOPIC), ("帮我写一首诗", R.OFF_TOPIC),
     ("2024年湖北汽车链链长是谁", R.LATER_PERIOD), ("现在还是他吗", R.LATER_PERIOD),
     ("1125目标完成了吗", R.LATER_PERIOD), ("十五五期间湖北有什么新方案", R.LATER_PERIOD),
-    ("湖北汽车产业链产值多少", R.NOT_FOUND),
+    ("湖北汽车产业链产值多少", R.NOT_FOUND), ("孝感全市产业规模实际达到4000亿了吗", R.LATER_PERIOD),
+    ("湖北2019年就有链长制了吗", R.NOT_FOUND),
 ])
 def test_reasons(policy, ask, reason):
     assert policy.reason(ask) == reason
 
 
 @pytest.mark.parametrize("ask", ["湖北芯片这条链谁是链长", "javascript 和链长制有什么关系", "湖南到2025年的1125目标是什么",
-                                 "毛腾飞说湖南目前有多少国家重点实验室", "湖北方案要求2023年前完成什么"])
+                                 "毛腾飞说湖南目前有多少国家重点实验室", "湖北方案要求2023年前完成什么",
+                                 "湖南2020年9月发生了什么"])
 def test_answerable_asks_pass(policy, ask):
     assert policy.reason(ask) is None
 
@@ -71,3 +73,11 @@ def test_ascii_cues_match_whole_words(policy):
 ])
 def test_a_forged_notice_is_refused_however_long_its_subject(policy, question, forged):
     assert (policy.reason(question) == R.FORGERY) is forged
+
+
+def test_then_points_back_at_the_last_asks_period(policy):
+    """"那时汽车链是谁负责" after an ask about 2019 is about 2019 too; without "那时" it is not."""
+    assert policy.period_of("那时汽车链是谁负责", "湖北2019年就有链长制了吗") == R.NOT_FOUND
+    assert policy.period_of("那时谁负责", "2024年湖北汽车链链长是谁") == R.LATER_PERIOD
+    assert policy.period_of("汽车链是谁负责", "湖北2019年就有链长制了吗") is None
+    assert policy.period_of("那时谁负责", "湖北汽车链链长是谁") is None
