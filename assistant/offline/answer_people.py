@@ -7,6 +7,7 @@ from assistant import tools as T
 from assistant.offline.chain_rows import row_evidence
 from assistant.offline.records import content_of, record_notes
 from assistant.offline.reply import Context, Reply
+from assistant.policy import RefusalReason
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Event, Fact, Person
 
@@ -18,7 +19,7 @@ def titled_name(ctx: Context, p: Person) -> str:
 
 def person_profile(ctx: Context, frame: Frame) -> Reply | None:
     names = frame.keys("person") or frame.keys("leader") or frame.keys("liaison")
-    parts, cites, records, rows = [], [], [], []
+    parts, cites, records, rows, general = [], [], [], [], []
     for name in names[:2]:
         r = T.person_profile(ctx.deps, name)
         if r.not_found:
@@ -44,9 +45,14 @@ def person_profile(ctx: Context, frame: Frame) -> Reply | None:
                                                                          for g in r.general]
         rows += [*r.leads, *r.liaison_for]
         records += r.people
+        general += r.general
     if not parts:
         return None
     evidence = ctx.evidence(T.unique_citations(cites)) + row_evidence(ctx, list({f.chain: f for f in rows}.values()))
+    if "post" in frame.facets and not records and not general and not any(f.leader_post for f in rows):
+        # "谢卫江是什么职务": the table names him without a post; say so, and what it does say
+        lead = ctx.say("post_missing", roles="\n\n".join(parts))
+        return Reply(lead, evidence, tools=["person_profile"], refused=RefusalReason.NOT_FOUND, about_people=True)
     return Reply("\n\n".join(parts), evidence, notes=record_notes(records), tools=["person_profile"], about_people=True)
 
 

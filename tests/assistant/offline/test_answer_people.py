@@ -61,3 +61,10 @@ def test_a_person_asked_for_by_organisation_at_an_event(answer):
 def test_press_questions_are_not_answered_for_an_event_that_had_none(asked):
     """The CPPCC session had no reporters' questions: the press conference's are not its answer."""
     assert P.exchange(*asked("政协常委会上记者问了什么", "exchange")) is None
+
+
+def test_a_post_the_table_does_not_give_is_declined_with_what_it_does_say(answer):
+    """Hunan's table names 谢卫江 without a post: "什么职务" is declined, and his listed role is said."""
+    a = answer("湖南分工表里的谢卫江是什么职务？")
+    assert a.refused and "谢卫江" in a.answer and "生物医药" in a.answer
+    assert not answer("李乐成是什么职务").refused
