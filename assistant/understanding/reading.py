@@ -25,6 +25,7 @@ _PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "�
 STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
           "document", "section", "problem", "city", "division")
 _CHECKABLE = {"person", "leader", "liaison", "department"}  # what a "是X吗" check may name
+_CHECK_GAP = 4
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
 
@@ -137,7 +138,8 @@ class Reader:
         end = next((len(tail) - len(a) for a in self._check_after if tail.endswith(a)), None)
         if end is None:
             return []
-        return [m for m in mentions if m.kind in _CHECKABLE and m.end == end
+        # "是陈文浩联系的吧": a few words (联系的, 负责的) may come between the name and the particle
+        return [m for m in mentions if m.kind in _CHECKABLE and 0 <= end - m.end <= _CHECK_GAP
                 and any(folded[: m.start].endswith(b) for b in self._check_before)]
 
     def _pronouns_in(self, folded: str) -> set[str]:

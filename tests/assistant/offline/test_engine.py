@@ -279,7 +279,8 @@ def test_the_stream_is_the_answer_in_pieces_then_the_answer(service):
 
 @pytest.mark.parametrize(("question", "verdict", "fact"), [
     ("光通信链长是肖菊华吗", "不是。", "**曹广晶**"), ("汽车链链长是李乐成吗", "是的。", "**李乐成**"),
-    ("发布会上代表汽车链牵头部门答问的是郭涛吗？", "不是。", "**袁德芳**")])
+    ("发布会上代表汽车链牵头部门答问的是郭涛吗？", "不是。", "**袁德芳**"),
+    ("中小航空发动机及航空航天装备是陈文浩联系的吧？", "不是。", "**陈飞**")])
 def test_a_name_the_ask_checks_is_compared_not_looked_up(service, question, verdict, fact):
     """"…是X吗": X is compared with the answer found without it (the chain's leader, who answered)."""
     a = service.ask(question)
