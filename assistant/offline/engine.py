@@ -161,7 +161,7 @@ class OfflineEngine:
         if reply is None:
             dialogue.frames.append(frame)
             return Outcome(ask, refused=RefusalReason.NOT_FOUND, regions=reading.regions)
-        reply = self._verdict(ctx, frame, reply)
+        reply = _placed(ctx, frame, self._verdict(ctx, frame, reply))
         frame.named = [m for m in self.deps.gazetteer.scan(reply.lead + reply.body)
                        if m.kind not in ("province", "city", "region")]
         frame.answer = reply.lead + reply.body
@@ -266,6 +266,18 @@ class OfflineEngine:
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
 _CHECKED = {"person", "leader", "liaison", "department"}  # what "是X吗" checks against the answer
+
+
+def _placed(ctx: Context, frame: Frame, reply: Reply) -> Reply:
+    """"…是放在哪项任务里讲的": the section of the document the evidence stands in, first."""
+    if reply.refused or "section" not in frame.reading.answer_types or not reply.evidence:
+        return reply
+    cite = reply.evidence[0].citation
+    if not cite.section:
+        return reply
+    where = "的".join(f"“{part.strip()}”" for part in cite.section.split(">"))
+    lead = ctx.say("placed", title=cite.doc_title, section=where)
+    return dataclasses.replace(reply, lead=lead + "\n\n" + reply.lead)
 
 
 def _merged(outcomes: list[Outcome]) -> list[Outcome]:

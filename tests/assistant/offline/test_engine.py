@@ -286,3 +286,9 @@ def test_a_name_the_ask_checks_is_compared_not_looked_up(service, question, verd
     a = service.ask(question)
     first = a.answer.splitlines()[0]
     assert first.startswith(verdict) and fact in first
+
+
+def test_where_in_a_document_names_the_section_first(service):
+    """"…放在哪个行动里": the section the evidence stands in opens the answer."""
+    a = service.ask("湖南方案里“揭榜挂帅”放在哪个行动里？")
+    assert "产业链协同创新提升行动" in a.answer.splitlines()[0]
