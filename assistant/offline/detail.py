@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.normalize import fold
@@ -16,6 +17,8 @@ _MIN_SHARED = 2  # topic bigrams the detail sentence must hold …
 _MIN_SHARE = 0.5  # … and this share of them; the summary must hold less
 _PASSAGE_LINES = 3  # the quote's line and the next ones, up to a heading
 _HOW_CHARS = 12  # a bare how gets the passage's first sentence at least this long
+_BETTER = 0.6  # a sentence elsewhere answers instead when it holds this share of the point …
+_MARGIN = 0.3  # … and this much more than the summary does
 _TOLD = 0.7  # the reply says a sentence already when it holds this share of its bigrams
 _ITEM = re.compile(r"^\s*(?:#|[（(][一二三四五六七八九十]+[)）])")  # the next heading or numbered item ends a passage
 
@@ -30,6 +33,24 @@ def drill(ctx: Context, frame: Frame, reply: Reply) -> Reply:
     how = len(want) < _MIN_SHARED and "how" in frame.reading.answer_types
     if not how and (len(want) < _MIN_SHARED or said / len(want) >= _MIN_SHARE):
         return reply
+    detailed = _in_passage(ctx, frame, reply, want, said, how)
+    return detailed if detailed is not None else _in_documents(ctx, frame, reply, want, said) if not how else reply
+
+
+def _in_documents(ctx: Context, frame: Frame, reply: Reply, want: frozenset[str], said: int) -> Reply:
+    """The thing's passage has nothing on the point: a sentence of the documents that says far more of it
+    ("对链主企业和核心配套企业建立常态化服务机制") answers instead of a summary that does not."""
+    found = Extractor(ctx).answer(frame)
+    if found is None or not found.evidence:
+        return reply
+    quote = found.evidence[0].citation.quote
+    if _ITEM.match(quote) or _told(frame.reading.folded, quote):  # a heading, or the ask's own words echoed
+        return reply
+    share = overlap(want, quote) / len(want)
+    return found if share >= _BETTER and share >= said / len(want) + _MARGIN else reply
+
+
+def _in_passage(ctx: Context, frame: Frame, reply: Reply, want: frozenset[str], said: int, how: bool) -> Reply | None:
     cite = reply.evidence[0].citation
     document = ctx.deps.documents.get(cite.doc_id)
     sentences = [x for x in _sentences(document.text, cite.quote) if not _ITEM.match(x)] if document else []
@@ -39,9 +60,9 @@ def drill(ctx: Context, frame: Frame, reply: Reply) -> Reply:
         best = max(sentences, key=lambda x: overlap(want, x), default="")
         shared = overlap(want, best)
         if shared < _MIN_SHARED or shared / len(want) < _MIN_SHARE or shared < said:
-            return reply
+            return None
     if not best or _told(reply.lead + reply.body, best):
-        return reply
+        return reply if how else None
     lead = ctx.say("detail", text=best.strip().rstrip("。；;")) + "\n\n" + reply.lead
     if best.strip() in cite.quote:  # the quote shown already holds it
         return replace(reply, lead=lead)

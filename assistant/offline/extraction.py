@@ -33,8 +33,12 @@ class _Candidate:
     span: str
 
 
+_HEADING = re.compile(r"^\s*(?:#.*|[（(][一二三四五六七八九十]+[)）][^。；]{0,24}[。；]?)\s*$")  # a heading states nothing
+
+
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) >= 8 and "|" not in s]
+    return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip()) >= 8 and "|" not in s
+            and not _HEADING.match(s)]
 
 
 class Extractor:

@@ -14,3 +14,9 @@ def test_a_bare_how_about_an_action_opens_with_its_passage(answer):
 def test_an_ask_the_summary_answers_gets_no_detail(answer):
     a = answer("湖南产业链优质企业培育行动由哪个部门牵头")
     assert a.answer.startswith("**产业链优质企业培育行动**由**省工业和信息化厅**牵头")
+
+
+def test_a_point_no_mechanism_passage_holds_is_answered_by_the_sentence_that_does(answer):
+    """The closest mechanism says nothing of 常态化服务; the scheme's sentence that does answers instead."""
+    a = answer("湖北对链主企业和核心配套企业有没有常态化的服务安排？")
+    assert not a.refused and "常态化服务机制" in a.answer.splitlines()[0]
