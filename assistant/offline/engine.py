@@ -146,6 +146,8 @@ class OfflineEngine:
             return Outcome(ask, refused=reason)
         # "现代化工链牵头部门是哪个，经信厅对口哪个处": a later ask of one message continues the earlier ones
         reading.follow_up = reading.follow_up or later
+        if later:
+            reading.extra["later"] = "ask"
         last = dialogue.last
         if not reading.regions and not reading.provinces and last is not None and (later or not reading.strong_kinds):
             reading.regions = list(last.reading.regions)  # "浙江有哪些链？链长都是谁？": still about 浙江

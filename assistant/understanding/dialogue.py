@@ -17,6 +17,7 @@ from retrieval.normalize import fold_words
 from retrieval.registry import Tables
 
 _SHORT_TOPIC = 4
+_SHORT_ELLIPSIS = 6  # own words an elliptical follow-up may still have ("那牵头部门呢")
 _NAMEABLE = {"person", "leader", "liaison", "department", "division"}  # what a "是X吗" check names
 _SHORT_CONFIRMATION = 4  # "是他吗", "确定是X吗": what is left without the name and the question words
 _PERSONISH = set(PEOPLE)
@@ -205,7 +206,11 @@ class Resolver:
 
     def _elliptical(self, reading: Reading, top: Ranked) -> bool:
         """"那X省呢", "光通信呢": no cue of its own, so the previous question is asked again."""
-        return top.cues <= 0.5 and (top.score < self.threshold + 1.0 or not _own_words(reading, self._measures))
+        own = _own_words(reading, self._measures)
+        # a later ask of the same message with words enough of its own ("另外企业反映的问题怎么闭环处理") is a new
+        # question, however weakly it ranks
+        later = "later" in reading.extra and len(own) > _SHORT_ELLIPSIS and not own.isascii()  # (characters, not letters)
+        return top.cues <= 0.5 and (not own or (top.score < self.threshold + 1.0 and not later))
 
     def _facet_of(self, intent: IntentSpec, reading: Reading) -> bool:
         """"哪家媒体？" after a question about a document's date asks another facet of the same thing."""

@@ -292,3 +292,9 @@ def test_where_in_a_document_names_the_section_first(service):
     """"…放在哪个行动里": the section the evidence stands in opens the answer."""
     a = service.ask("湖南方案里“揭榜挂帅”放在哪个行动里？")
     assert "产业链协同创新提升行动" in a.answer.splitlines()[0]
+
+
+def test_a_later_ask_with_words_of_its_own_is_a_new_question(service):
+    """"另外企业反映的问题湖北是怎么闭环处理的" after a leader's question is asked, not the leader's question again."""
+    a = service.ask("湖北纺织链链长是谁？另外企业反映的问题湖北是怎么闭环处理的？")
+    assert len(a.asks) == 2 and "柯俊" in a.answer and "销号管理" in a.answer
