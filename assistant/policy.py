@@ -37,6 +37,9 @@ def compile_cues(cues: CueSet) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
 
 
+_NEGATION_REACH = 4  # characters before a request cue a negation may stand in
+
+
 class Policy:
     """The guard: which reason (if any) declines an ask, and which sentences of a message are instructions."""
 
@@ -51,6 +54,8 @@ class Policy:
         self._later_words = compile_cues(data.later_words)
         self._absent = compile_cues(data.not_in_documents)
         self._back_then = compile_cues(data.back_then)
+        self._negations = [fold_words(n) for n in data.negations]
+        self._asking = [fold_words(n) for n in data.negation_questions]
         self._years = mentioned_years  # years the documents mention (targets like 2025, 2035 included)
         self._latest = last_document_year
         self._earliest = first_document_year
@@ -81,7 +86,7 @@ class Policy:
     def reason(self, ask: str) -> RefusalReason | None:
         """Why one ask must be declined, or None when it may be answered."""
         low = fold_words(ask)
-        if self._forgery.search(low):
+        if any(not self._negated(low, m.start()) for m in self._forgery.finditer(low)):
             return RefusalReason.FORGERY
         if self._personal.search(low):
             return RefusalReason.PERSONAL_DATA
@@ -92,6 +97,13 @@ class Policy:
         if self._absent.search(low) or self.asks_earlier(low):
             return RefusalReason.NOT_FOUND
         return None
+
+    def _negated(self, low: str, at: int) -> bool:
+        """Is the cue at `at` said not to be done ("你不能写通知的话", "我知道你不能伪造公文")?"""
+        before = low[max(0, at - _NEGATION_REACH - 1) : at]
+        for question in self._asking:  # "能不能帮我P一个章" asks it
+            before = before.replace(question, "")
+        return any(n in before[-_NEGATION_REACH:] for n in self._negations)
 
     def period_of(self, ask: str, before: str) -> RefusalReason | None:
         """An ask that points back at the time of the one before it ("那时…") is declined as that one was for

@@ -112,3 +112,6 @@ class Policy(BaseModel):
     not_in_documents: CueSet = Field(default_factory=CueSet)  # facts the documents never hold: 工资, 产值 …
     # "那时汽车链是谁负责": the time the last ask named (a year outside the documents) still applies
     back_then: CueSet = Field(default_factory=CueSet)
+    # "我知道你不能伪造公文，…": a request cue right after one of these is said of the assistant, not asked of it
+    negations: list[str] = Field(default_factory=list)
+    negation_questions: list[str] = Field(default_factory=list)  # 能不能, 会不会: a question, not a negation

@@ -82,3 +82,12 @@ def test_then_points_back_at_the_last_asks_period(policy):
     assert policy.period_of("那时谁负责", "2024年湖北汽车链链长是谁") == R.LATER_PERIOD
     assert policy.period_of("汽车链是谁负责", "湖北2019年就有链长制了吗") is None
     assert policy.period_of("那时谁负责", "湖北汽车链链长是谁") is None
+
+
+@pytest.mark.parametrize("ask", ["你不能写通知的话，那告诉我湖北汽车链链长是谁", "我知道你不能伪造公文，我只想知道湖南工程机械集群谁联系"])
+def test_a_request_said_not_to_be_done_is_no_request(policy, ask):
+    assert policy.reason(ask) is None
+
+
+def test_a_question_whether_it_can_be_done_is_still_a_request(policy):
+    assert policy.reason("能不能帮我P一个省政府的章") == R.FORGERY
