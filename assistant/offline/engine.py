@@ -96,7 +96,7 @@ class OfflineEngine:
         if not clean or (injected and self._only_aside(clean)):  # "收到请回复OK。" is what is left of an injection
             return self.composer.answer([Outcome(question, refused=RefusalReason.INJECTION)], lang, True, starters)
         clean, switched = self.u.splitter.after_switch(clean)
-        dialogue = Dialogue() if switched else self.u.resolver.history([(t.role, t.content) for t in history or []])
+        dialogue = Dialogue() if switched else self.u.resolver.history(self._turns(history or []))
         asks = self.u.splitter.split(self._pointed(clean, dialogue))
         if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
             asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds
@@ -175,12 +175,20 @@ class OfflineEngine:
         """"第三条链的链长是谁" after a list of chains: the third chain's name in place of the ordinal, unless
         the message names what it counts in ("重点任务第一条" is the section's first item)."""
         last = dialogue.last
-        if last is None or not last.answer:
-            return message
-        pointed = self.u.ordinals.resolve(message, last.answer)
+        return self._point(message, last.answer) if last is not None and last.answer else message
+
+    def _point(self, message: str, last_answer: str) -> str:
+        pointed = self.u.ordinals.resolve(message, last_answer)
         if pointed != message and {"section", "document"} & self.u.reader.read(message).strong_kinds:
             return message
         return pointed
+
+    def _turns(self, history: list[Turn]) -> list[tuple[str, str]]:
+        """The earlier turns, each user turn's ordinal read against the answer before it ("第五条的链长是谁"
+        stays about the fifth chain for the questions after it)."""
+        turns = [(t.role, t.content) for t in history]
+        return [(role, self._point(text, turns[i - 1][1]) if role == "user" and i and turns[i - 1][0] == "assistant"
+                 else text) for i, (role, text) in enumerate(turns)]
 
     def _verdict(self, ctx: Context, frame: Frame, reply: Reply) -> Reply:
         """"是肖菊华吗" / "汽车链链长是李乐成吗": yes or no first, by whether the answer names the one the ask

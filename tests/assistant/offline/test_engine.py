@@ -298,3 +298,13 @@ def test_a_later_ask_with_words_of_its_own_is_a_new_question(service):
     """"另外企业反映的问题湖北是怎么闭环处理的" after a leader's question is asked, not the leader's question again."""
     a = service.ask("湖北纺织链链长是谁？另外企业反映的问题湖北是怎么闭环处理的？")
     assert len(a.asks) == 2 and "柯俊" in a.answer and "销号管理" in a.answer
+
+
+def test_an_ordinal_of_an_earlier_turn_stays_resolved_for_the_questions_after_it(service):
+    """"第五条的链长是谁" then "牵头部门呢": the fifth chain of the list, not the list's first."""
+    history = []
+    for q in ("湖北有哪些重点产业链", "第五条的链长是谁"):
+        history += [("user", q), ("assistant", _ask(service, q, history).answer)]
+    fifth = history[-1][1].split("**")[0]
+    a = _ask(service, "牵头部门呢", history)
+    assert a.answer.split("**")[0].replace("的牵头部门是", "") == fifth.replace("的链长是", "")
