@@ -7,16 +7,23 @@ from assistant import tools as T
 from assistant.offline.chain_rows import chain_facts, inferred_note, row_evidence, values
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.policy import RefusalReason
-from assistant.understanding.dialogue import Frame
+from assistant.understanding.dialogue import Frame, counterparts
 from retrieval.normalize import fold
 
 _LEADER = ("leader", "leader_post")
 
 
 def _no_chain(ctx: Context, frame: Frame, missing: list[str]) -> Reply:
-    names = "、".join(dict.fromkeys(m.key for m in frame.slots.get("chain", [])))
+    chains = frame.slots.get("chain", [])
+    names = "、".join(dict.fromkeys(m.key for m in chains))
     where = "、".join(ctx.province_name(p) for p in missing)
-    return Reply(ctx.say("no_chain", province=where, chain=names), refused=RefusalReason.NOT_FOUND)
+    lead = ctx.say("no_chain", province=where, chain=names)
+    # "湖北新能源汽车链": the province's chain that shares a word of its name, as a pointer (not as the same chain)
+    near = list(dict.fromkeys(c.key for p in missing for m in chains
+                              for c in counterparts(ctx.tables, ctx.deps.gazetteer, m, p)))
+    if near:
+        lead += ctx.say("no_chain_near", province=where, chains="、".join(f"“{c}”" for c in near))
+    return Reply(lead, refused=RefusalReason.NOT_FOUND)
 
 
 def _missing_column(ctx: Context, facts: list[T.ChainFact], field: str) -> list[T.ChainFact]:

@@ -281,14 +281,17 @@ class Resolver:
             slots["chain"] = moved
 
     def counterparts(self, chain: Mention, province: str) -> list[Mention]:
-        """The chains of `province` that share a name or an alias with `chain`."""
-        if chain.province == province:
-            return [chain]
-        names = [chain.key, chain.key.removesuffix("产业链"), *self.tables.chain_aliases.get(chain.province or "", {})
-                 .get(chain.key, [])]
-        for name in names:
-            found = [m for m in self.gazetteer.scan(name) if m.kind == "chain" and m.province == province]
-            if found:
-                return found[:1]
-        return []
+        return counterparts(self.tables, self.gazetteer, chain, province)
 
+
+def counterparts(tables: Tables, gazetteer: Gazetteer, chain: Mention, province: str) -> list[Mention]:
+    """The chains of `province` that share a name or an alias with `chain`."""
+    if chain.province == province:
+        return [chain]
+    names = [chain.key, chain.key.removesuffix("产业链"), *tables.chain_aliases.get(chain.province or "", {})
+             .get(chain.key, [])]
+    for name in names:
+        found = [m for m in gazetteer.scan(name) if m.kind == "chain" and m.province == province]
+        if found:
+            return found[:1]
+    return []

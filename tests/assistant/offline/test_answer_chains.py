@@ -105,3 +105,9 @@ def test_several_columns_of_one_row_in_one_ask(asked, understanding):
 
 def test_one_main_column_alone_is_left_to_its_own_answerer(asked):
     assert A.chain_column(*asked("湖南各产业链链长一般通过什么方式协调解决问题", "chain_column")) is None
+
+
+def test_a_missing_chain_points_at_the_provinces_chain_of_a_like_name(answer):
+    """"湖北新能源汽车链": Hubei's table has no such chain; its 汽车产业链 is named as a pointer, not as the answer."""
+    a = answer("湖北新能源汽车链的链长是谁")
+    assert a.refused and "“汽车产业链”" in a.answer and "李乐成" not in a.answer
