@@ -37,6 +37,7 @@ from assistant.understanding.language import Converter, detect
 from assistant.understanding.ordinals import Ordinals
 from assistant.understanding.reading import Reader
 from retrieval.gazetteer import PEOPLE
+from retrieval.normalize import fold_words
 
 _SUGGESTION_CACHE = 512
 ANSWERERS: dict[str, Answerer] = {
@@ -225,8 +226,14 @@ class OfflineEngine:
 
     @staticmethod
     def _asks_more(frame: Frame) -> bool:
-        """An ask with words of its own that is no confirmation ("是他吗" may well be answered the same again)."""
-        return "yesno" not in frame.reading.answer_types and len(frame.reading.topic) >= 2
+        """An ask with words of its own that is no confirmation ("是他吗" may well be answered the same again)
+        and not just the name of what it asks ("牵头部门是谁" after the lead department asks it again)."""
+        if "yesno" in frame.reading.answer_types:
+            return False
+        topic = frame.reading.topic
+        for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
+            topic = topic.replace(fold_words(cue), "")
+        return len(topic) >= 2
 
     def _fits(self, frame: Frame, reply: Reply, searched: bool) -> bool:
         """"去年卖了多少辆车？" is not answered by a sentence that merely names the car: an ask for a number

@@ -308,3 +308,12 @@ def test_an_ordinal_of_an_earlier_turn_stays_resolved_for_the_questions_after_it
     fifth = history[-1][1].split("**")[0]
     a = _ask(service, "牵头部门呢", history)
     assert a.answer.split("**")[0].replace("的牵头部门是", "") == fifth.replace("的链长是", "")
+
+
+@pytest.mark.parametrize(("first", "again", "column"), [
+    ("湖北生物医药产业链的牵头部门是哪个", "牵头部门是谁", "牵头部门是"), ("湖北生物医药产业链的链长是谁", "链长呢", "链长是"),
+    ("湖北生物医药产业链的联络员是谁", "处室呢", "联络处室是")])
+def test_asking_the_same_column_again_gets_it_again(service, first, again, column):
+    """A follow-up that only names the column just answered asks it again; it is not a cue to say something else."""
+    history = [("user", first), ("assistant", _ask(service, first).answer)]
+    assert column in _ask(service, again, history).answer.splitlines()[0]
