@@ -76,12 +76,11 @@ def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: Vec
                     {k: SectionMap(d) for k, d in docs.items()}, gazetteer)
 
 
-
 def keep_pinyin(directory: Path, snapshot: Snapshot) -> None:
     """Write the pinyin the loaded snapshot had to compute into its directory, for its next load."""
     syllables = snapshot.gazetteer.syllables
     if syllables.computed:
         tmp = directory / f".{PINYIN}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(syllables.known, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(dict(syllables.known), ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, directory / PINYIN)  # a reader sees the whole file or none
         syllables.computed = 0
