@@ -212,7 +212,7 @@ class KnowledgeIndex:
         """Everything of a new snapshot, under a name nothing serves yet. Raises KnowledgeFileError;
         a failed build leaves nothing behind."""
         docs = load_documents(self.config.knowledge_dir)
-        tables = load_tables(self.config.knowledge_dir)
+        tables = load_tables(self.config.knowledge_dir, docs)
         chunks = chunk_documents(docs)
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
