@@ -60,6 +60,7 @@ class IntentRanker:
         self._cues = {i.name: phrases(i.cues) for i in catalog.intents}
         self._avoid = {i.name: phrases(i.avoid) for i in catalog.intents}
         self._facet_cues = {i.name: _facet_cues(i) for i in catalog.intents}
+        self._intents = {i.name: i for i in catalog.intents}
         self._kinds = {i.name: frozenset(i.slot_kinds()) for i in catalog.intents}
         # the kinds an ask's entities are used by: a leader slot takes a person too
         self._used = {n: k | ({"person"} if "leader" in k else set()) for n, k in self._kinds.items()}
@@ -84,6 +85,11 @@ class IntentRanker:
             out[intent.name] = float(top.mean()) if top.size else 0.0
         self._similar.put(reading.delex, out)
         return dict(out)
+
+    def facets(self, intent: IntentSpec, folded: str) -> set[str]:
+        """`facets_of`, with the facet cues of the catalogue's own intents sorted once, not per ask."""
+        own = self._intents.get(intent.name) is intent
+        return _facets_in(self._facet_cues[intent.name] if own else _facet_cues(intent), folded)
 
     def rank(self, reading: Reading, available: set[str], previous: str | None = None) -> list[Ranked]:
         """Every intent, best first. `available`: slot kinds the dialogue could supply to a follow-up;
