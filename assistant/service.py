@@ -82,6 +82,9 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
                          ordinals=Ordinals(tables.catalog.markers.ordinal_measures))
 
 
+WARM_UP = "产业链链长"  # any text: what a search loads on first use is loaded by searching once
+
+
 @dataclass
 class Service:
     settings: Settings
@@ -108,7 +111,8 @@ class Service:
         tables, gazetteer = index.tables, index.gazetteer
         if overlay is not None and (overlay.aliases or overlay.examples):
             tables = apply_overlay(tables, overlay)
-            gazetteer = Gazetteer(tables, {k: d.text for k, d in index.documents.items()})
+            gazetteer = Gazetteer(tables, {k: d.text for k, d in index.documents.items()},
+                                  getattr(index.gazetteer, "syllables", None))  # the snapshot's pinyin
         deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=index.documents, section_at=index.section_at)
         prompts = Prompts(settings.prompts_dir)
         safety = _content_policy(settings, prompts, store, overlay)
@@ -221,6 +225,12 @@ class Service:
         if final.refusal_reason == REASON and not released:
             yield final.answer
         yield final
+
+    def warm(self) -> None:
+        """Load now what the first ask that searches would load on the event loop (call it off the loop,
+        once the service is ready): the BM25 tokenizer's dictionary (jieba, ~1.4 s). A model embedding is
+        not loaded: its first query runs in the worker pool anyway, and a table-only service needs none."""
+        self.index.search(WARM_UP, k=1, mode="lexical")
 
     @property
     def uses_llm(self) -> bool:

@@ -6,6 +6,7 @@ optionally one document added and the index refreshed (what adding a document co
 from __future__ import annotations
 
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -60,13 +61,19 @@ def _timed_answers(service, cases) -> dict:
             "retrieval_latency_ms": p50_p95(retrieval), "kinds": kinds}
 
 
+def sample_of(variants: list[str], size: int = 40) -> list[str]:
+    """A fixed random sample: a stride through the variants, which cycle through the asks, landed on
+    one ask alone whenever it was a multiple of their number."""
+    return random.Random(0).sample(variants, min(size, len(variants)))
+
+
 def _free_text_variants(service, questions: list[str]) -> dict:
     """Distinct wordings of the free-text asks for the HTTP load ("…，第n个？": the number reaches the
     search query, so the server's query-vector cache never answers). A sample is asked here: the share
     that needed a new query embedding is reported, so a wording the engine answers otherwise shows."""
     vectors = _query_vectors(service)
     variants = [f"{q.rstrip('？?')}，第{n}个？" for n in range(VARIANTS) for q in questions or [FREE_TEXT]]
-    sample = variants[:: max(1, len(variants) // 40)]
+    sample = sample_of(variants)
     embedded = 0
     for v in sample:
         before = vectors.computed

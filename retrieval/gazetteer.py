@@ -9,9 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from pypinyin import lazy_pinyin
-
 from retrieval.normalize import fold_words, squash
+from retrieval.pinyin import Pinyin
 from retrieval.registry import Tables
 
 Kind = Literal["chain", "leader", "liaison", "person", "department", "term", "action", "mechanism",
@@ -30,9 +29,9 @@ class Mention:
     end: int
 
 
-def pinyin_forms(name: str) -> tuple[str, list[str]]:
+def pinyin_forms(name: str, pinyin: Pinyin) -> tuple[str, list[str]]:
     """'Cao Guangjing' and the forms a user may type ("cao guangjing", "guangjing cao", "caoguangjing")."""
-    syl = lazy_pinyin(name)
+    syl = pinyin(name)
     family, given = syl[0], "".join(syl[1:])
     return f"{family.capitalize()} {given.capitalize()}", [f"{family} {given}", f"{given} {family}", family + given]
 
@@ -46,7 +45,9 @@ def headings(text: str) -> list[str]:
 class Gazetteer:
     """Longest-match lookup of every alias over folded text (width, case, spaces, 繁简 normalised)."""
 
-    def __init__(self, tables: Tables, document_texts: dict[str, str] | None = None) -> None:
+    def __init__(self, tables: Tables, document_texts: dict[str, str] | None = None,
+                 syllables: Pinyin | None = None) -> None:
+        self.syllables = syllables if syllables is not None else Pinyin()  # the names' pinyin, remembered
         self._index: dict[str, list[tuple[Kind, str, str | None]]] = {}
         self.pinyin: dict[str, str] = {}
         self.english = {k.lower(): v for k, v in tables.english.items()}
@@ -111,7 +112,7 @@ class Gazetteer:
 
     def _add_person(self, name: str, kind: Kind, province: str | None, aliases: Iterable[str] = ()) -> None:
         name = squash(name)
-        display, forms = pinyin_forms(name)
+        display, forms = pinyin_forms(name, self.syllables)
         self._add_all([name, *forms, *aliases], kind, name, province)
         self.pinyin[name] = display
 

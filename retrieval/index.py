@@ -32,7 +32,7 @@ from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.search import search_text as _search_text
-from retrieval.snapshot import KEYS, Snapshot, read_snapshot
+from retrieval.snapshot import KEYS, Snapshot, keep_pinyin, read_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class KnowledgeIndex:
         """Everything of a new snapshot, under a name nothing serves yet. Raises KnowledgeFileError;
         a failed build leaves nothing behind."""
         docs = load_documents(self.config.knowledge_dir)
-        tables = load_tables(self.config.knowledge_dir)
+        tables = load_tables(self.config.knowledge_dir, docs)
         chunks = chunk_documents(docs)
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
@@ -296,4 +296,5 @@ class KnowledgeIndex:
         except Exception as exc:  # any unreadable part (truncated file, wrong shape, damaged store): rebuild
             log.warning("index %s is not usable (%s: %s); it will be rebuilt", name, type(exc).__name__, exc)
             return False
+        keep_pinyin(directory, self._snapshot)  # the next load of it needs no pypinyin
         return True

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from retrieval import yaml_text
 from retrieval.catalog import Catalog, Policy
-from retrieval.documents import DocumentMeta, load_documents
+from retrieval.documents import Document, DocumentMeta, load_documents
 from retrieval.errors import KnowledgeFileError
 from retrieval.facts import Facts, load_facts
 from retrieval.rows import (
@@ -190,10 +190,11 @@ def configured_provinces(knowledge_dir: Path) -> list[str]:
     return [str(p.get("name")) for p in data.get("provinces") or [] if isinstance(p, dict) and p.get("name")]
 
 
-def load_tables(knowledge_dir: Path) -> Tables:
-    """Load and validate every knowledge file; a bad row raises KnowledgeFileError naming file:line and field."""
+def load_tables(knowledge_dir: Path, documents: dict[str, Document] | None = None) -> Tables:
+    """Load and validate every knowledge file; a bad row raises KnowledgeFileError naming file:line and field.
+    `documents`: those of `knowledge_dir`, when the caller has loaded them already (an index build)."""
     k, t = knowledge_dir, knowledge_dir / "tables"
-    documents = load_documents(k)
+    documents = documents if documents is not None else load_documents(k)
     metas = [d.meta for d in documents.values()]
     texts = {d.id: d.text for d in documents.values()}
     provinces = _yaml(k / "provinces.yaml")

@@ -11,12 +11,12 @@ from typing import Any, Literal
 
 import numpy as np
 from chromadb.errors import NotFoundError
-from pypinyin import lazy_pinyin
 
 from retrieval.chunking import Chunk
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex
 from retrieval.normalize import fold, fold_words
+from retrieval.pinyin import Pinyin
 from retrieval.registry import Tables
 from retrieval.vectors import query as vector_query
 from retrieval.vectors import rank_ids, where_clause
@@ -131,6 +131,7 @@ class Searcher:
     weights: FusionWeights = field(default_factory=FusionWeights)
     answer_types: AnswerTypes | None = None
     extra: int = 0
+    pinyin: Callable[[str], list[str]] = field(default_factory=Pinyin)
 
     def __post_init__(self) -> None:
         self._pos: dict[str, list[int]] = {}
@@ -140,7 +141,7 @@ class Searcher:
         docs = np.array([c.doc_id for c in self.chunks])
         self._masks = {("province", p): provinces == p for p in set(provinces.tolist())}
         self._masks.update({("doc", d): docs == d for d in set(docs.tolist())})
-        self._province_names = {p: {fold_words(p), "".join(lazy_pinyin(p))} for p in set(provinces.tolist())}
+        self._province_names = {p: {fold_words(p), "".join(self.pinyin(p))} for p in set(provinces.tolist())}
 
     def _mask(self, province: str | None, doc_id: str | None) -> np.ndarray | None:
         empty = np.zeros(len(self.chunks), dtype=bool)

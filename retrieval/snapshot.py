@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from retrieval.documents import Document
 from retrieval.embeddings import LsaEmbedding
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer
+from retrieval.pinyin import FILE as PINYIN
+from retrieval.pinyin import Pinyin
 from retrieval.query_vectors import QueryVectors
 from retrieval.registry import Tables
 from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
@@ -64,10 +67,20 @@ def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: Vec
     if len(keys) != len(indexed) or len(indexed) != meta["indexed"]:
         raise ValueError(f"{len(keys)} vector keys for {len(indexed)} chunks, expected {meta['indexed']}")
     collection, extra = open_vectors(store, meta["collection"], embedding, keys)
-    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()})
+    known = json.loads((directory / PINYIN).read_text(encoding="utf-8")) if (directory / PINYIN).is_file() else {}
+    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known))
     searcher = Searcher(indexed, keys, LexicalIndex.load(directory / "lexical", tokenizer), collection,
                         QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
-                        AnswerTypes(tables, [c.text for c in indexed]), extra)
+                        AnswerTypes(tables, [c.text for c in indexed]), extra, gazetteer.syllables)
     return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher,
                     {k: SectionMap(d) for k, d in docs.items()}, gazetteer)
 
+
+def keep_pinyin(directory: Path, snapshot: Snapshot) -> None:
+    """Write the pinyin the loaded snapshot had to compute into its directory, for its next load."""
+    syllables = snapshot.gazetteer.syllables
+    if syllables.computed:
+        tmp = directory / f".{PINYIN}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(dict(syllables.known), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, directory / PINYIN)  # a reader sees the whole file or none
+        syllables.computed = 0

@@ -71,8 +71,8 @@ def _lifespan(injected: Service | None):
         elif not await _try_build(state):
             tasks.append(asyncio.create_task(_keep_trying(state)))  # /healthz says not ready meanwhile
         ui = contextlib.AsyncExitStack()  # Gradio's lifespan, entered once the UI is built
-        if state.ui is not None:
-            tasks.append(asyncio.create_task(state.ui.build(ui)))  # after the service: /healthz first
+        built = asyncio.create_task(state.ui.build(ui)) if state.ui is not None else None  # after the service
+        tasks += [t for t in (built, asyncio.create_task(_warm(state, built))) if t is not None]
         try:
             yield
         finally:
@@ -103,6 +103,19 @@ async def _try_build(state: AppState) -> bool:
     state.startup_error = None
     state.serve(service, version)
     return True
+
+
+async def _warm(state: AppState, ui: asyncio.Task | None) -> None:
+    """Once /healthz and /ui serve, load what the first searching ask would load on the event loop."""
+    if ui is not None:
+        await ui
+    service = state.service
+    if service is None:
+        return
+    try:
+        await run_in_threadpool(service.warm)
+    except Exception as exc:  # an ask meets the same error and reports it; warming is only ahead of time
+        log.warning("warming the service failed: %s: %s", type(exc).__name__, exc)
 
 
 async def _keep_trying(state: AppState, first: float = 2.0, longest: float = 30.0) -> None:

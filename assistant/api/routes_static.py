@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from assistant.api import s2t
-from assistant.api.routes_common import get_service, get_settings
+from assistant.api.routes_common import get_service
+from assistant.api.state import app_state
 from assistant.config import Settings
 from assistant.errors import NotFound, UnknownProvince
 from assistant.prompts import Prompts
@@ -44,7 +45,7 @@ def favicon() -> Response:
             responses={200: {"content": {"text/javascript": {}}}})
 def widget(request: Request) -> Response:
     """The embeddable widget: `<script src=".../widget.js" data-api="..." data-title="..."></script>`."""
-    settings = get_settings(request)
+    settings = app_state(request.app).settings
     return Response(widget_script(settings.widget_api_base or "", settings.max_question_chars, widget_text(settings)),
                     media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "public, max-age=300"})
 

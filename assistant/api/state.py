@@ -60,11 +60,11 @@ def app_state(app: FastAPI) -> AppState:
     return app.state.chainqa
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     return app_state(request.app)
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     """The current Service (a reindex swaps it atomically; a request keeps the one it started with)."""
     service = app_state(request.app).service
     if service is None:
@@ -72,11 +72,11 @@ def get_service(request: Request) -> Service:
     return service
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return app_state(request.app).settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The feedback and question-log store."""
     store = app_state(request.app).store
     if store is None:
@@ -84,6 +84,7 @@ def get_store(request: Request) -> Store:
     return store
 
 
+# async: FastAPI runs a sync dependency on a worker thread, a hop per request for reading an attribute
 StateDep = Annotated[AppState, Depends(get_state)]
 ServiceDep = Annotated[Service, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -10,7 +10,8 @@ from assistant import tools as T
 from assistant.offline.answer_mechanisms import mechanism
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Context, Evidence, Reply
-from assistant.understanding.dialogue import Frame, facets_of
+from assistant.understanding.dialogue import Frame
+from assistant.understanding.intents import facets_of
 from assistant.understanding.language import ordinal
 from retrieval.gazetteer import headings
 from retrieval.normalize import fold

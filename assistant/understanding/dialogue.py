@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.answer import own_words
-from assistant.understanding.intents import REFERS, IntentRanker, Ranked, facets_of
+from assistant.understanding.intents import REFERS, IntentRanker, Ranked
 from assistant.understanding.reading import Reader, Reading
 from retrieval.catalog import IntentSpec
 from retrieval.gazetteer import PEOPLE, Gazetteer, Mention
@@ -181,7 +181,7 @@ class Resolver:
         provinces = self._provinces(reading, dialogue if follow else None, slots)
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
-        facets = facets_of(intent, reading.folded) if intent else set()
+        facets = self.ranker.facets(intent, reading.folded) if intent else set()
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
     def _leans_on(self, reading: Reading, dialogue: Dialogue) -> bool:
@@ -216,7 +216,7 @@ class Resolver:
         """"哪家媒体？" after a question about a document's date asks another facet of the same thing."""
         if reading.strong_kinds:
             return False
-        return bool(facets_of(intent, reading.folded))
+        return bool(self.ranker.facets(intent, reading.folded))
 
     def _inherit(self, slots: dict[str, list[Mention]], top: Ranked, reading: Reading, dialogue: Dialogue) -> None:
         for kind in top.inherits:

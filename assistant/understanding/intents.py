@@ -4,6 +4,7 @@ cue phrases, and similarity of the delexicalised ask to each intent's delexicali
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,10 @@ class IntentRanker:
         self._cues = {i.name: phrases(i.cues) for i in catalog.intents}
         self._avoid = {i.name: phrases(i.avoid) for i in catalog.intents}
         self._facet_cues = {i.name: _facet_cues(i) for i in catalog.intents}
+        self._intents = {i.name: i for i in catalog.intents}
+        self._kinds = {i.name: frozenset(i.slot_kinds()) for i in catalog.intents}
+        # the kinds an ask's entities are used by: a leader slot takes a person too
+        self._used = {n: k | ({"person"} if "leader" in k else set()) for n, k in self._kinds.items()}
         examples = [(i.name, reader.read(e).delex) for i in catalog.intents for e in i.examples]
         self._labels = np.array([name for name, _ in examples])
         self._tfidf = CharTfidf(ngram_range=(1, 3), sublinear_tf=True)
@@ -81,22 +86,30 @@ class IntentRanker:
         self._similar.put(reading.delex, out)
         return dict(out)
 
+    def facets(self, intent: IntentSpec, folded: str) -> set[str]:
+        """`facets_of`, with the facet cues of the catalogue's own intents sorted once, not per ask."""
+        own = self._intents.get(intent.name) is intent
+        return _facets_in(self._facet_cues[intent.name] if own else _facet_cues(intent), folded)
+
     def rank(self, reading: Reading, available: set[str], previous: str | None = None) -> list[Ranked]:
         """Every intent, best first. `available`: slot kinds the dialogue could supply to a follow-up;
         `previous`: the intent of the question it follows."""
         sims = self.similarities(reading)
         ranked = []
         for intent in self.catalog.intents:
-            slots, inherits = self._slot_fit(intent, reading, available)
-            cues = self._cue_score(intent, reading)
+            matches = list(self._cues[intent.name].finditer(reading.folded))  # one search for both uses
+            slots, inherits = self._slot_fit(intent, reading, available, matches)
+            cues = self._cue_score(intent, reading, matches)
             score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]
             score += self.w.continuity if intent.name == previous else 0.0
-            score += self.w.pronoun * _pronoun_fit(intent, reading)
-            score += self.w.facets * max(0, len(_facets_in(self._facet_cues[intent.name], reading.folded)) - 1)
+            score += self.w.pronoun * _pronoun_fit(self._kinds[intent.name], reading)
+            facet_cues = self._facet_cues[intent.name]
+            score += self.w.facets * max(0, len(_facets_in(facet_cues, reading.folded)) - 1) if facet_cues else 0.0
             ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))
         return sorted(ranked, key=lambda r: -r.score)
 
-    def _slot_fit(self, intent: IntentSpec, reading: Reading, available: set[str]) -> tuple[float, tuple[str, ...]]:
+    def _slot_fit(self, intent: IntentSpec, reading: Reading, available: set[str],
+                  matches: list[re.Match]) -> tuple[float, tuple[str, ...]]:
         score, inherits = 0.0, []
         for kind in intent.needs:
             if reading.has(kind):
@@ -117,14 +130,16 @@ class IntentRanker:
         if not intent.needs and not intent.needs_any:
             score += _NEED  # nothing required is as good as everything supplied
         score += 0.1 * sum(reading.has(k) for k in intent.uses)
-        score += self.w.unused * len(self._unused(intent, reading))
+        score += self.w.unused * len(self._unused(intent, reading, matches))
         return score, tuple(inherits)
 
-    def _unused(self, intent: IntentSpec, reading: Reading) -> set[str]:
+    def _unused(self, intent: IntentSpec, reading: Reading, matches: list[re.Match]) -> set[str]:
         """Kinds of entity the ask names that the intent has no slot for, unless its cues cover them
         (牵头部门 is a glossary term and a cue of lead_department)."""
-        cue_spans = [m.span() for m in self._cues[intent.name].finditer(reading.folded)]
-        kinds = intent.slot_kinds() | ({"person"} if "leader" in intent.slot_kinds() else set())
+        if not reading.mentions:
+            return set()
+        cue_spans = [m.span() for m in matches]
+        kinds = self._used[intent.name]
         out: set[str] = set()
         # a name read as several kinds (郭涛: a person and a liaison) is used when one of its readings is
         used = {(m.start, m.end) for m in reading.mentions if m.kind in kinds and m.kind in PEOPLE}
@@ -140,8 +155,8 @@ class IntentRanker:
                 out.add(mention.kind)
         return out
 
-    def _cue_score(self, intent: IntentSpec, reading: Reading) -> float:
-        hits = {m.group() for m in self._cues[intent.name].finditer(reading.folded)}
+    def _cue_score(self, intent: IntentSpec, reading: Reading, matches: list[re.Match]) -> float:
+        hits = {m.group() for m in matches}
         score = min(2.0, sum(min(1.0, 0.25 + 0.2 * len(h)) for h in hits))
         if intent.requires_cue and not hits:
             score += self.w.no_cue
@@ -172,13 +187,12 @@ def _facets_in(cues: list[tuple[str, str]], folded: str) -> set[str]:
     return out
 
 
-def _pronoun_fit(intent: IntentSpec, reading: Reading) -> int:
+def _pronoun_fit(kinds: frozenset[str], reading: Reading) -> int:
     """+1 when one of the ask's typed pronouns refers to a kind the intent has a slot for, -1 when it has
     typed pronouns and none does, 0 without typed pronouns."""
     typed = [REFERS[p] for p in reading.pronouns if p in REFERS]
     if not typed:
         return 0
-    kinds = intent.slot_kinds()
     return 1 if any(kinds.intersection(refers) for refers in typed) else -1
 
 

@@ -162,11 +162,12 @@ def test_ingest_lists_documents_held_for_review_and_ask_refuses_a_blocked_questi
 
 @pytest.mark.parametrize("argv", [["ask", "湖北芯片这条链谁是链长？"], ["tool", "chain_leader", "--chain", "芯片"]])
 def test_ask_and_tool_load_only_what_the_answer_needs(data, argv):
-    """A table answer on the command line imports no UI, no LLM client and no scikit-learn, and builds
-    no jieba tokenizer (start-up is most of what a one-question run costs)."""
+    """A table answer on the command line imports no UI, no LLM client and no scikit-learn, builds no
+    jieba tokenizer and loads no pinyin dictionary (the snapshot keeps its names' pinyin): start-up is
+    most of what a one-question run costs."""
     assert _run("ingest", tmp_path=data).returncode == 0  # the index exists: what is timed is the answer
     probe = ("import sys\nfrom assistant.cli import main\nassert main(sys.argv[1:]) == 0\n"
-             "heavy = {'gradio', 'langchain_core', 'sklearn', 'jieba'} & set(sys.modules)\n"
+             "heavy = {'gradio', 'langchain_core', 'sklearn', 'jieba', 'pypinyin'} & set(sys.modules)\n"
              "print('heavy:', sorted(heavy))\n")
     environ = {**os.environ, "CHAINQA_DATA_DIR": str(data / "data")}
     out = subprocess.run([sys.executable, "-c", probe, *argv], cwd=ROOT, env=environ, capture_output=True,

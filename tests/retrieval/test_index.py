@@ -141,6 +141,29 @@ def test_a_failed_build_leaves_nothing_behind(knowledge, tmp_path, monkeypatch):
     assert index.search("问题办理机制", k=1)
 
 
+def test_vectors_a_failed_build_added_go_at_the_next_switch(knowledge, tmp_path, monkeypatch):
+    index = KnowledgeIndex.open(knowledge, tmp_path / "data")
+    original = VectorStore.fill
+    with monkeypatch.context() as patch:
+        patch.setattr(VectorStore, "fill", lambda *a, **k: (original(*a, **k), _fail())[0])
+        shutil.copy2(knowledge / "documents" / "hubei_scheme.md", tmp_path / "scheme.md")
+        _append(knowledge, "测试专用段落：失败构建留下的文字。")
+        with pytest.raises(RuntimeError, match="disk full"):
+            index.refresh()
+    orphans = set(_stored_keys(index)) - _keys(index, index.collection_name)
+    assert orphans  # the failed build's new text is in the shared collection, no snapshot has it
+    shutil.copy2(tmp_path / "scheme.md", knowledge / "documents" / "hubei_scheme.md")
+    _append(knowledge, NEW_WORDS)
+    previous = index.collection_name
+    assert index.refresh()["built"]
+    assert not orphans & set(_stored_keys(index))
+    assert sorted(_stored_keys(index)) == sorted(_keys(index, previous) | _keys(index, index.collection_name))
+
+
+def _fail():
+    raise RuntimeError("disk full")
+
+
 def test_lsa_and_hashing_indexes_live_side_by_side(tmp_path):
     data = tmp_path / "data"
     hashing = KnowledgeIndex.open(KNOWLEDGE, data)

@@ -149,3 +149,9 @@ def test_unreadable_yaml_is_a_clear_error(tmp_path):
     (k / "aliases.yaml").write_text("chains: [unclosed", encoding="utf-8")
     with pytest.raises(KnowledgeFileError, match="aliases.yaml"):
         load_tables(k)
+
+
+def test_tables_from_documents_already_loaded_equal_those_loaded_anew(documents):
+    assert load_tables(KNOWLEDGE, documents) == load_tables(KNOWLEDGE)
+    fewer = {k: d for k, d in documents.items() if k != "hubei_cppcc"}  # what is given is what is read
+    assert [d.id for d in load_tables(KNOWLEDGE, fewer).documents] == list(fewer)

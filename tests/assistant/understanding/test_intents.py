@@ -35,3 +35,19 @@ def test_a_needed_slot_nobody_supplies_rules_an_intent_out(understanding):
     assert lead.slots < 0 and lead.score < ranked[0].score
     with_chain = understanding.ranker.rank(understanding.reader.read("牵头部门是哪个"), {"chain"})
     assert next(r for r in with_chain if r.intent.name == "lead_department").inherits == ("chain",)
+
+
+def test_the_rankers_facets_are_those_of_facets_of(understanding):
+    from assistant.understanding.intents import facets_of
+    from retrieval.normalize import fold_words
+
+    ranker = understanding.ranker
+    asks = ["主题发言人是谁", "哪家媒体报道的", "什么时候印发的、发文字号是多少", "链长和联络员各是谁"]
+    faceted = [i for i in ranker.catalog.intents if i.facets]
+    assert faceted
+    for intent in faceted:
+        for ask in asks:
+            assert ranker.facets(intent, fold_words(ask)) == facets_of(intent, fold_words(ask))
+    changed = faceted[0].model_copy(update={"facets": {"only": ["发言人"]}})  # not the catalogue's: its own cues
+    assert ranker.facets(changed, fold_words("主题发言人是谁")) == {"only"}
+    assert any(ranker.facets(i, fold_words(a)) for i in faceted for a in asks)  # the asks do cue facets
