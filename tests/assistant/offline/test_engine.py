@@ -317,3 +317,9 @@ def test_asking_the_same_column_again_gets_it_again(service, first, again, colum
     """A follow-up that only names the column just answered asks it again; it is not a cue to say something else."""
     history = [("user", first), ("assistant", _ask(service, first).answer)]
     assert column in _ask(service, again, history).answer.splitlines()[0]
+
+
+def test_another_body_of_a_chain_is_not_its_leader_or_liaison(service):
+    """"工作专班都有哪些成员": the tables list no members of a chain's work team; the leader or liaison is no answer."""
+    a = _ask(service, "湖北光通信产业链的工作专班都有哪些成员？")
+    assert a.refused and "曹广晶" not in a.answer and "郭涛" not in a.answer
