@@ -132,10 +132,13 @@ def _ranked(deps: ToolDeps, records: list, topic: str, fields: tuple[str, ...], 
 
 
 def statements(deps: ToolDeps, topic: str, speaker: str | None = None, source: str | None = None,
-               limit: int = 3) -> RecordResult:
+               limit: int = 3, province: str | None = None) -> RecordResult:
     """What a speaker or a document says about a topic (measures, commitments, proposals, views), best match
-    first. `speaker`: a person's name; `source`: a document id."""
+    first. `speaker`: a person's name; `source`: a document id; `province`: only that province's documents."""
     rows = deps.tables.facts.statements
+    if province:
+        theirs = {d.id for d in deps.tables.documents if d.province == province}
+        rows = [s for s in rows if s.source in theirs]
     if speaker:
         names = {m.key for m in deps.gazetteer.scan(speaker) if m.kind in ("person", "leader")} or {squash(speaker)}
         rows = [s for s in rows if s.speaker in names]

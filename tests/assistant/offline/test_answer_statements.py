@@ -57,3 +57,8 @@ def test_a_general_ask_to_a_body_finds_the_point_on_its_subject(answer):
     """"对链长制本身有没有提建议": the bigrams straddling the term (对链, 制本) do not dilute its coverage."""
     a = answer("政协委员对链长制本身有没有提建议？")
     assert not a.refused and "完善产业链链长制度" in a.answer.split("\n\n>")[0]
+
+
+def test_a_province_the_ask_names_keeps_the_other_provinces_documents_out(answer):
+    a = answer("湖北领导小组办公室负责什么")
+    assert not a.refused and all("湖南" not in c.doc_title and "省领导联系" not in c.doc_title for c in a.citations)
