@@ -56,7 +56,7 @@ class Gazetteer:
         self._add_people(tables)
         for family, names in tables.department_families.items():
             self._add_all(names, "department", family, None)
-            # "the Hunan Department of Commerce": a unit's English name, with and without "Provincial"
+            # "the <province> Department of Commerce": a unit's English name, with and without "Provincial"
             english = [tables.english_names[n] for n in names if n in tables.english_names]
             self._add_all([*english, *(e.removeprefix("Provincial ") for e in english)], "department", family, None)
         for term in tables.terms:

@@ -18,7 +18,7 @@ def _no_chain(ctx: Context, frame: Frame, missing: list[str]) -> Reply:
     names = "、".join(dict.fromkeys(m.key for m in chains))
     where = "、".join(ctx.province_name(p) for p in missing)
     lead = ctx.say("no_chain", province=where, chain=names)
-    # "湖北新能源汽车链": the province's chain that shares a word of its name, as a pointer (not as the same chain)
+    # "<省>新能源汽车链": the province's chain that shares a word of its name, as a pointer (not as the same chain)
     near = list(dict.fromkeys(c.key for p in missing for m in chains
                               for c in counterparts(ctx.tables, ctx.deps.gazetteer, m, p)))
     if near:

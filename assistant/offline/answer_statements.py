@@ -30,7 +30,7 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
     people = {p.name: p for p in ctx.tables.facts.people}
     if speaker in people and not _subject(frame, people[speaker]):  # "郭涛在发布会上说了什么": all his points
         return _speakers_points(ctx, frame, people[speaker], topic)
-    # a province the ask names keeps the other's documents out ("湖北领导小组办公室负责什么")
+    # a province the ask names keeps the other's documents out ("<省>领导小组办公室负责什么")
     named = frame.reading.provinces[0] if len(frame.reading.provinces) == 1 else None
     r = T.statements(ctx.deps, topic, speaker=speaker, source=document_of(ctx, frame), limit=8, province=named)
     if r.not_found and speaker:

@@ -135,7 +135,7 @@ class Resolver:
         previous = last.intent if follow and last is not None else None
         ranked = self.ranker.rank(reading, dialogue.available() if follow else set(),
                                   previous=previous.name if previous and not reading.strong_kinds else None)
-        # "湖北那边军民融合办也牵头链吗" has a cue of its own: it checks no name against the last answer
+        # "<省>那边军民融合办也牵头链吗" has a cue of its own: it checks no name against the last answer
         confirm = confirm and (ranked[0].cues <= 0.5 or previous is None or ranked[0].intent.name == previous.name)
         if previous is not None and (confirm or self._elliptical(reading, ranked[0]) or self._facet_of(previous, reading)):
             again = next(r for r in ranked if r.intent.name == previous.name)
