@@ -138,8 +138,12 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
         parts = T.outline(ctx.deps, doc_id)  # the document's parts, if the ask names them ("哪几个聚焦")
         if not parts.not_found and overlap(grams(frame.reading.topic), " ".join(parts.items)):
             section, r = None, parts
-    if r.not_found:
-        return None
+    if r.not_found:  # a section written as a paragraph: its opening sentences
+        opening = T.section_opening(ctx.deps, doc_id, section) if section and sections else None
+        if not opening:
+            return None
+        lead = ctx.say("section_text", title=ctx.tables.meta(doc_id).title, section=section, text=opening)
+        return Reply(lead, ctx.evidence([ctx.deps.cite(doc_id, opening)]), tools=["outline"])
     meta = ctx.tables.meta(doc_id)
     pick = _picked(frame, meta.title + (section or ""), r.items) if section or any(r.texts) else None
     if pick is not None and r.texts[pick]:

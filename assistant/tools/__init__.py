@@ -22,7 +22,7 @@ from assistant.tools.chains import (
     list_chains,
 )
 from assistant.tools.deps import NotFoundInfo, ToolDeps, unique_citations
-from assistant.tools.documents import compare, define, document_info, outline
+from assistant.tools.documents import compare, define, document_info, outline, section_opening
 from assistant.tools.narrative import event_info, exchanges, figures, mechanisms, person_profile, statements
 from assistant.tools.units import (
     ActionResult,

@@ -160,6 +160,16 @@ def outline(deps: ToolDeps, document: str, section: str | None = None) -> Outlin
                                                      deps.cite(document, name) for num, name in items]))
 
 
+def section_opening(deps: ToolDeps, document: str, section: str) -> str | None:
+    """The first sentences of a section that has no numbered items ("主要目标" is written as a paragraph)."""
+    doc = deps.documents.get(document)
+    span = _section_span(doc.text, section) if doc else None
+    if doc is None or span is None:
+        return None
+    body = doc.text[span[0] : span[1]].strip()
+    return _opening(body, 0, limit=240) or None
+
+
 def _opening(text: str, start: int, limit: int = 160) -> str:
     """The first sentences of an item's own text after its heading, up to `limit` characters."""
     end = text.find("\n", start)

@@ -114,3 +114,9 @@ def test_a_repeal_quoted_from_the_document_is_said_once(service):
     a = service.ask("湖南方案废止了哪个文件")
     own = "\n".join(line for line in a.answer.splitlines() if not line.startswith(">"))
     assert "湘办发〔2020〕7号" in own and own.count("同时废止") == 1
+
+
+def test_a_section_written_as_a_paragraph_is_answered_by_its_opening(answer):
+    """"主要目标有哪些": the section has no numbered items; its own sentences answer, not the chain list."""
+    a = answer("湖北方案的主要目标有哪些")
+    assert a.tools_used == ["outline"] and "50-80" in a.answer.split("\n\n>")[0]
