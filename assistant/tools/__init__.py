@@ -39,7 +39,8 @@ from assistant.tools.units import (
 TOOLS: dict[str, Callable] = {fn.__name__: fn for fn in (
     list_chains, chain_leader, chains_of_leader, lead_department, liaison, chains_of_liaison, chains_of_division, chains_of_department,
     general_leaders, department_duties, units_for_duty, department_for_problem, action_lead, all_actions, department_actions,
-    event_info, person_profile, exchanges, statements, figures, mechanisms, document_info, outline, define, compare,
+    event_info, person_profile, exchanges, statements, figures, mechanisms, document_info, outline, section_opening, define,
+    compare,
 )}
 
 __all__ = ["TOOLS", "ActionResult", "ChainFact", "ChainResult", "DutyResult", "GeneralLeadersResult", "LeaderResult",
