@@ -16,6 +16,7 @@ from assistant.offline.records import (
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Person, Statement
+from retrieval.normalize import fold
 from retrieval.overlap import grams
 
 _MAX_POINTS = 10
@@ -28,7 +29,7 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
     topic = content_of(frame)
     speaker = speaker_of(ctx, frame)
     people = {p.name: p for p in ctx.tables.facts.people}
-    if speaker in people and not _subject(frame, people[speaker]):  # "郭涛在发布会上说了什么": all his points
+    if speaker in people and not _subject(ctx, frame, people[speaker]):  # "郭涛在发布会上说了什么": all his points
         return _speakers_points(ctx, frame, people[speaker], topic)
     # a province the ask names keeps the other's documents out ("<省>领导小组办公室负责什么")
     named = frame.reading.provinces[0] if len(frame.reading.provinces) == 1 else None
@@ -46,9 +47,9 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
                  notes=record_notes(chosen), tools=["statements"])
 
 
-def _subject(frame: Frame, speaker: Person) -> frozenset[str]:
-    """What the ask is about besides who said it (named or described: "武大那位教授"), where and how it is asked:
-    the bigrams of the topic no word of those covers (a bigram left between two of them is not a subject)."""
+def _subject(ctx: Context, frame: Frame, speaker: Person) -> frozenset[str]:
+    """What the ask is about besides who said it (named, described: "武大那位教授", or a pronoun: "他"), where and
+    how it is asked: the bigrams of the topic no word of those covers (a bigram left between two is no subject)."""
     reading = frame.reading
     known = grams(speaker.name + speaker.post + speaker.org).union(
         *(grams(reading.folded[m.start : m.end]) for m in reading.mentions))
@@ -57,6 +58,9 @@ def _subject(frame: Frame, speaker: Person) -> frozenset[str]:
     for i in range(len(text) - 1):
         if text[i : i + 2] in known:
             covered[i] = covered[i + 1] = True
+    for word in (fold(w) for words in ctx.tables.catalog.markers.pronouns.model_dump().values() for w in words):
+        for at in (i for i in range(len(text)) if word and text.startswith(word, i)):
+            covered[at : at + len(word)] = [True] * len(word)
     runs = "".join(c if not hit else " " for c, hit in zip(text, covered, strict=True)).split()
     return frozenset().union(*(grams(r) for r in runs if len(r) >= 2))
 
@@ -64,7 +68,7 @@ def _subject(frame: Frame, speaker: Person) -> frozenset[str]:
 def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> Reply | None:
     """"袁德芳讲了哪几条": everything the speaker said that touches the topic, in the document's order."""
     # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
-    if any(frame.slots.get(k) for k in _SUBJECTS) or _subject(frame, person):
+    if any(frame.slots.get(k) for k in _SUBJECTS) or _subject(ctx, frame, person):
         r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(ctx, frame), limit=_MAX_POINTS)
         # "讲了汽车的哪几点" keeps every point on the chain; "当好联络员包括哪几件事" only those close to the best
         # one (a point sharing just "包括" with the ask is not on it)

@@ -62,3 +62,9 @@ def test_a_general_ask_to_a_body_finds_the_point_on_its_subject(answer):
 def test_a_province_the_ask_names_keeps_the_other_provinces_documents_out(answer):
     a = answer("湖北领导小组办公室负责什么")
     assert not a.refused and all("湖南" not in c.doc_title and "省领导联系" not in c.doc_title for c in a.citations)
+
+
+def test_what_he_said_after_a_speaker_is_all_his_points(answer, after):
+    """"他在发布会上说了什么": the pronoun is no subject; every point the speaker made, not one press question."""
+    a = answer("他在发布会上说了什么", after("袁德芳是谁"))
+    assert "**袁德芳**共讲了" in a.answer.splitlines()[0]
