@@ -254,12 +254,14 @@ class Resolver:
         cities = {m.province for m in slots.get("city", []) if m.province}
         if cities:  # the province of the city the ask stays in (a problem word is printed in both tables)
             return sorted(cities)
-        inherited = {m.province for ms in slots.values() for m in ms if m.province}
+        inherited = {m.province for k, ms in slots.items() if k != "term" for m in ms if m.province}
         if len(inherited) == 1:
             return list(inherited)
-        if dialogue is not None and dialogue.last is not None:
+        if dialogue is not None and dialogue.last is not None and dialogue.last.provinces:
             return list(dialogue.last.provinces)
-        return []
+        # a term's province is where the glossary found it, weaker than the dialogue's: 单项冠军 is said in both
+        terms = {m.province for m in slots.get("term", []) if m.province}
+        return list(terms) if len(terms) == 1 else []
 
     def _stay_in_city(self, reading: Reading, slots: dict[str, list[Mention]], last: Frame) -> None:
         """"新兴的那5条是哪些" after 孝感's chains is still about 孝感, unless it names a place or anyone else."""
