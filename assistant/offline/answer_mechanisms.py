@@ -36,6 +36,8 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
         rows = [x for x in ctx.tables.facts.mechanisms if x.province == province and all(getattr(x, f) for f in wanted)]
         ranked = [x for m in r.matches for x in rows if m.record is x]  # best match first
         candidates = rows[:1] if len(rows) == 1 else ranked[:1]
+        if not candidates and len(rows) > 1 and wanted == ["frequency"]:  # "多久开一次会": every cadence it sets
+            return _cadences(ctx, province, rows)
     chosen = [m for m in candidates if all(getattr(m, f) for f in wanted)][:1] or candidates[:1]
     if not chosen:
         return None
@@ -47,6 +49,13 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
     lead = yes + ctx.say("mechanism", province=ctx.province_name(m.province), name=m.name, fact=m.fact,
                          detail=f"（{detail}）" if detail else "")
     return Reply(lead, ctx.evidence([ctx.deps.cite(m.source, m.quote)]), body=parts, notes=record_notes([m]),
+                 tools=["mechanisms"])
+
+
+def _cadences(ctx: Context, province: str, rows: list[Mechanism]) -> Reply:
+    items = "；".join(f"**{m.name}**：{m.frequency}" for m in rows)
+    lead = ctx.say("cadences", province=ctx.province_name(province), items=items)
+    return Reply(lead, ctx.evidence([ctx.deps.cite(m.source, m.quote) for m in rows[:2]]), notes=record_notes(rows),
                  tools=["mechanisms"])
 
 

@@ -32,3 +32,10 @@ def test_each_province_asked_about_gets_its_own(asked):
 def test_the_same_ask_of_the_other_province_finds_its_counterpart(asked, after):
     reply = M.mechanism(*asked("湖南呢？", "mechanism", after("湖北的调度督导机制是怎样的")))
     assert "湖南的**综合协调机制**" in reply.lead and "每季度" in reply.lead
+
+
+def test_a_cadence_asked_of_no_one_mechanism_lists_every_cadence(answer):
+    """"湖北多久开一次会" names no mechanism: every mechanism of the province that sets a cadence, with it."""
+    a = answer("湖北多久开一次会")
+    first = a.answer.splitlines()[0]
+    assert not a.refused and "调度督导机制" in first and "按季调度" in first
