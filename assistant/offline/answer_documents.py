@@ -93,6 +93,10 @@ def _sides(ctx: Context, frame: Frame, provinces: list[str]) -> Reply | None:
     point = replace(frame, provinces=[], slots={}, reading=replace(frame.reading, topic=topic))
     sides = [(p, reply) for p in provinces
              if (reply := Extractor(ctx).answer(replace(point, provinces=[p]))) is not None]
+    if len(sides) == 1 and len(provinces) > 1 and "which" in frame.facets:  # "哪个省要求…": the one that says it
+        (found, r), others = sides[0], [ctx.province_name(p) for p in provinces if p != sides[0][0]]
+        lead = ctx.say("compare_found_in", province=ctx.province_name(found), text=r.lead, others="、".join(others))
+        return Reply(lead, r.evidence, tools=["compare", "search"])
     if len(sides) < len(provinces):
         return None
     lead = "\n\n".join(ctx.say("compare_side", province=ctx.province_name(p), text=r.lead) for p, r in sides)

@@ -120,3 +120,10 @@ def test_a_section_written_as_a_paragraph_is_answered_by_its_opening(answer):
     """"主要目标有哪些": the section has no numbered items; its own sentences answer, not the chain list."""
     a = answer("湖北方案的主要目标有哪些")
     assert a.tools_used == ["outline"] and "50-80" in a.answer.split("\n\n>")[0]
+
+
+def test_which_province_says_a_point_no_comparison_prepares(answer):
+    """"哪个省要求每年梳理…攻关目录清单": the one province whose documents say it, and that the other's do not."""
+    a = answer("哪个省要求每年梳理集群关键核心（共性）技术研发攻关目录清单？")
+    first = a.answer.splitlines()[0]
+    assert first.startswith("是**湖南**") and "湖北的文件中没有找到" in first
