@@ -127,3 +127,9 @@ def test_which_province_says_a_point_no_comparison_prepares(answer):
     a = answer("哪个省要求每年梳理集群关键核心（共性）技术研发攻关目录清单？")
     first = a.answer.splitlines()[0]
     assert first.startswith("是**湖南**") and "湖北的文件中没有找到" in first
+
+
+@pytest.mark.parametrize("question", ["湖南方案的文号是多少", "湖南方案文号", "What is the document number of Hunan's plan?"])
+def test_a_document_fact_the_text_does_not_give_is_declined_saying_so(answer, question):
+    a = answer(question)
+    assert a.refused and ("没有载明文号" in a.answer or "does not" in a.answer) and a.tools_used == []
