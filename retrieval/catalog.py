@@ -34,7 +34,7 @@ class IntentSpec(BaseModel):
     # its answer names a thing of the documents (a mechanism, an action, a term): an ask about a detail of
     # it ("竞赛评价机制要塑造的区域集群有什么标准") gets the sentence of the thing's passage that states the detail
     drills: bool = False
-    # its refusal of a facet the ask names ("湖南方案文号": there is none) is the answer; no other reading is tried
+    # its refusal of a facet the ask names ("<省>方案文号": there is none) is the answer; no other reading is tried
     final_refusal: bool = False
 
     def slot_kinds(self) -> set[str]:

@@ -270,7 +270,7 @@ class OfflineEngine:
                 return frame, drill(ctx, frame, reply) if frame.intent.drills else reply
             if reply is not None and reply.refused and declined is None:
                 declined = (frame, reply)
-                if frame is frames[0] and frame.facets and frame.intent.final_refusal:  # "湖南方案文号": none, it says
+                if frame is frames[0] and frame.facets and frame.intent.final_refusal:  # "<省>方案文号": none, it says
                     return declined
         chosen = repeated or declined
         if chosen is not None:
