@@ -87,6 +87,17 @@ def _swap_city(reading: Reading, last: Frame) -> None:
         reading.content = last.reading.content.replace(old[0], new[0])
 
 
+def _group(dialogue: Dialogue, wanted: tuple[str, ...]) -> list[Mention]:
+    """"这两条链": what the last answer named of a kind, or, when it named one only, that one and the one the
+    answer before it named ("软件…链长是谁" / "工业互联网呢" / "这两条链的牵头部门")."""
+    named = [[m for m in f.named if m.kind in wanted] for f in reversed(dialogue.frames[-2:])]
+    if not named or not named[0]:
+        return []
+    if len({m.key for m in named[0]}) > 1 or len(named) < 2:
+        return named[0]
+    return [*named[0], *(m for m in named[1] if m.key not in {x.key for x in named[0]})]
+
+
 def _repeats(frame: Frame, last: Frame) -> bool:
     """The same intent over the same entities, asking the same facets, as the last frame ("现在还有效吗" after
     the date of a document asks another facet of it)."""
@@ -225,9 +236,8 @@ class Resolver:
                     reading.topic = dialogue.last.reading.topic
                 continue
             wanted = (kind, *sorted(_PERSONISH - {kind})) if kind in _PERSONISH else (kind,)
-            last = dialogue.last
-            group = [m for m in last.named if m.kind in wanted] if last and "group" in reading.pronouns else []
-            found = group or dialogue.latest(wanted)
+            found = _group(dialogue, wanted) if "group" in reading.pronouns else []
+            found = found or dialogue.latest(wanted)
             if found:
                 slots[kind] = found
         self._refer(slots, top, reading, dialogue)

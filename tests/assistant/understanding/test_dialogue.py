@@ -93,3 +93,11 @@ def test_still_is_not_another(understanding):
     """"现在还有效吗" after the validity asks it again (还 = still); "另外那条" asks for another one."""
     assert understanding.reader.read("现在还有效吗").another is False
     assert understanding.reader.read("他另外那条是什么").another is True
+
+
+def test_these_two_after_two_single_answers_are_both(understanding):
+    """"这两条链" after one chain, then another: both of them, not only the last one."""
+    history = [("user", "湖北软件和信息服务产业链谁是链长"), ("assistant", "湖北软件和信息服务产业链的链长是**张文兵**（副省长）。"),
+               ("user", "工业互联网呢"), ("assistant", "湖北工业互联网产业链的链长是**张文兵**（副省长）。")]
+    f = _frame(understanding, history, "这两条链的牵头部门分别是哪个")
+    assert f.intent.name == "lead_department" and set(f.keys("chain")) == {"软件和信息服务产业链", "工业互联网产业链"}
