@@ -19,7 +19,7 @@ def policy(understanding):
     ("2024年湖北汽车链链长是谁", R.LATER_PERIOD), ("现在还是他吗", R.LATER_PERIOD),
     ("1125目标完成了吗", R.LATER_PERIOD), ("十五五期间湖北有什么新方案", R.LATER_PERIOD),
     ("湖北汽车产业链产值多少", R.NOT_FOUND), ("孝感全市产业规模实际达到4000亿了吗", R.LATER_PERIOD),
-    ("湖北2019年就有链长制了吗", R.NOT_FOUND),
+    ("湖北2019年就有链长制了吗", R.NOT_FOUND), ("湖北揭榜挂帅具体立项了哪些项目、哪些企业揭榜了", R.LATER_PERIOD),
 ])
 def test_reasons(policy, ask, reason):
     assert policy.reason(ask) == reason
