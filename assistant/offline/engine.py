@@ -198,11 +198,20 @@ class OfflineEngine:
             return reply
         about = {*frame.intent.needs, *frame.intent.needs_any}
         asked = {m.key for m in frame.reading.mentions if m.kind in _CHECKED and m.kind not in about}
-        asked |= {m.key for m in frame.reading.checked}
+        asked |= {m.key for m in frame.reading.checked if m.kind != "province"}
         said = {m.key for m in self.deps.gazetteer.scan(reply.lead) if m.kind in _CHECKED}
+        places = {m.key for m in frame.reading.checked if m.kind == "province"}
+        lead = reply.lead.removeprefix(ctx.say("yes"))  # the verdict replaces the answerer's own "有。"
+        if places and not asked:  # "芙蓉人才行动计划是<省>的政策吗": the province of the documents that answer
+            found = {d.province for e in reply.evidence if (d := ctx.tables.meta(e.citation.doc_id))}
+            if not found:
+                return reply
+            verdict = "confirm_place_yes" if places & found else "confirm_place_no"
+            where = "、".join(ctx.province_name(p) for p in sorted(found))
+            return dataclasses.replace(reply, lead=ctx.say(verdict, province=where) + lead)
         if not asked or not said:
             return reply
-        return dataclasses.replace(reply, lead=ctx.say("confirm_yes" if asked & said else "confirm_no") + reply.lead)
+        return dataclasses.replace(reply, lead=ctx.say("confirm_yes" if asked & said else "confirm_no") + lead)
 
     def _unchecked(self, frame: Frame) -> Frame:
         """The frame without the name the ask checks, when it needs no slot of that name: the answer is then
@@ -211,6 +220,10 @@ class OfflineEngine:
         if not checked or frame.intent is None:
             return frame
         slots = {k: [m for m in v if (m.start, m.end) not in checked] for k, v in frame.slots.items()}
+        places = {m.key for m in frame.reading.checked if m.kind == "province"}
+        if places:  # the province checked is compared, not searched in
+            frame = dataclasses.replace(frame, provinces=[p for p in frame.provinces if p not in places])
+            frame.reading.provinces = [p for p in frame.reading.provinces if p not in places]
         intent = frame.intent
         if any(not slots.get(k) and frame.slots.get(k) for k in intent.needs) or (
                 intent.needs_any and not any(slots.get(k) for k in intent.needs_any)):

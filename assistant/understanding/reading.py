@@ -24,7 +24,7 @@ _PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "�
                 "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ", "division": "Ⓥ"}
 STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
           "document", "section", "problem", "city", "division")
-_CHECKABLE = {"person", "leader", "liaison", "department"}  # what a "是X吗" check may name
+_CHECKABLE = {"person", "leader", "liaison", "department", "province"}  # what a "是X吗" check may name
 _CHECK_GAP = 4
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 

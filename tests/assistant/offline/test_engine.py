@@ -323,3 +323,9 @@ def test_another_body_of_a_chain_is_not_its_leader_or_liaison(service):
     """"工作专班都有哪些成员": the tables list no members of a chain's work team; the leader or liaison is no answer."""
     a = _ask(service, "湖北光通信产业链的工作专班都有哪些成员？")
     assert a.refused and "曹广晶" not in a.answer and "郭涛" not in a.answer
+
+
+@pytest.mark.parametrize(("question", "verdict"), [("芙蓉人才行动计划是湖北的政策吗？", "不是，出自湖南的文件。"),
+                                                   ("五图作业是湖北的做法吗", "是的，出自湖北的文件。")])
+def test_a_province_the_ask_checks_is_compared_with_the_documents_that_answer(service, question, verdict):
+    assert _ask(service, question).answer.startswith(verdict)
