@@ -78,7 +78,7 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
     question_words = [w for words in tables.catalog.answer_types.values() for w in words]
     return Understanding(reader=reader, ranker=ranker, resolver=Resolver(tables, gazetteer, reader, ranker),
                          splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords),
-                         policy=Policy(tables.policy, years, last, first), converter=Converter(),
+                         policy=Policy(tables.policy, years, last, first, question_words), converter=Converter(),
                          ordinals=Ordinals(tables.catalog.markers.ordinal_measures))
 
 

@@ -217,14 +217,14 @@ class OfflineEngine:
         """The frame without the name the ask checks, when it needs no slot of that name: the answer is then
         found by the rest ("发布会上代表汽车链牵头部门答问的是郭涛吗" asks who answered, then compares)."""
         checked = {(m.start, m.end) for m in frame.reading.checked}
-        if not checked or frame.intent is None:
+        intent = frame.intent
+        if not checked or intent is None:
             return frame
         slots = {k: [m for m in v if (m.start, m.end) not in checked] for k, v in frame.slots.items()}
         places = {m.key for m in frame.reading.checked if m.kind == "province"}
         if places:  # the province checked is compared, not searched in
             frame = dataclasses.replace(frame, provinces=[p for p in frame.provinces if p not in places])
             frame.reading.provinces = [p for p in frame.reading.provinces if p not in places]
-        intent = frame.intent
         if any(not slots.get(k) and frame.slots.get(k) for k in intent.needs) or (
                 intent.needs_any and not any(slots.get(k) for k in intent.needs_any)):
             return frame
