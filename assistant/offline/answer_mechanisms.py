@@ -15,7 +15,7 @@ def mechanism(ctx: Context, frame: Frame) -> Reply | None:
     provinces: list[str | None] = list(frame.provinces) or [None]
     replies = [r for p in provinces if (r := _mechanism_in(ctx, frame, p)) is not None]
     if not replies:
-        return None
+        return _compared_side(ctx, frame)
     return Reply("\n\n".join(r.lead for r in replies), [e for r in replies for e in r.evidence],
                  body="\n\n".join(r.body for r in replies if r.body), notes=[n for r in replies for n in r.notes],
                  tools=["mechanisms"])
@@ -50,6 +50,23 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
                          detail=f"（{detail}）" if detail else "")
     return Reply(lead, ctx.evidence([ctx.deps.cite(m.source, m.quote)]), body=parts, notes=record_notes([m]),
                  tools=["mechanisms"])
+
+
+def _compared_side(ctx: Context, frame: Frame) -> Reply | None:
+    """"那<另一省>呢" after a mechanism it has no namesake of: the other province's side of the prepared
+    comparison on that point (问题办理 → its leaders' 专题会议), said to be that side, not the same mechanism."""
+    last = ctx.dialogue.last
+    if last is None or len(frame.provinces) != 1 or frame.provinces == last.provinces:
+        return None
+    target = frame.provinces[0]
+    names = [m.name for m in ctx.tables.facts.mechanisms if m.id in last.keys("mechanism")]
+    r = T.compare(ctx.deps, " ".join([*names, last.reading.topic]))
+    row = next((x for x in r.rows if target in x.sides or target in x.nearest), None)
+    if row is None:
+        return None
+    side = row.sides.get(target) or row.nearest[target]
+    lead = ctx.say("compared_side", province=ctx.province_name(target), topic=row.topic, text=side.text)
+    return Reply(lead, ctx.evidence([ctx.deps.cite(side.source, side.quote)]), tools=["compare"])
 
 
 def _cadences(ctx: Context, province: str, rows: list[Mechanism]) -> Reply:

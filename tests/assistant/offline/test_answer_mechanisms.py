@@ -39,3 +39,9 @@ def test_a_cadence_asked_of_no_one_mechanism_lists_every_cadence(answer):
     a = answer("湖北多久开一次会")
     first = a.answer.splitlines()[0]
     assert not a.refused and "调度督导机制" in first and "按季调度" in first
+
+
+def test_the_other_province_of_a_mechanism_it_has_no_namesake_of_is_its_compared_side(answer, after):
+    """"那湖南呢" after Hubei's 问题办理机制: Hunan's side of the prepared comparison on 问题办理."""
+    a = answer("那湖南呢", after("湖北的问题办理机制是怎样的"))
+    assert not a.refused and a.answer.startswith("湖南在“问题办理”这一点上的做法")
