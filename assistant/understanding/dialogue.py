@@ -284,10 +284,15 @@ class Resolver:
             reading.extra["city"] = "inherited"
 
     def _move_to(self, provinces: list[str], slots: dict[str, list[Mention]], last: Frame) -> None:
-        """A follow-up naming another province asks about that province's counterpart of the last chain."""
-        if len(provinces) != 1 or not slots.get("chain"):
+        """A follow-up naming another province asks about that province's counterpart of the last chain, and
+        of the last section (its own section of that name, or none: "主要目标" is a heading of one scheme only)."""
+        if len(provinces) != 1:
             return
         target = provinces[0]
+        if slots.get("section") and all(m.province != target for m in slots["section"]):
+            slots["section"] = [m for m in slots["section"] if m.province == target]
+        if not slots.get("chain"):
+            return
         moved = [c for m in slots["chain"] for c in self.counterparts(m, target)]
         if moved and all(m.province != target for m in slots["chain"]):
             slots["chain"] = moved
