@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from assistant import tools as T
-from assistant.offline.answer_mechanisms import mechanism
+from assistant.offline.answer_mechanisms import compared_side, mechanism
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.policy import RefusalReason
@@ -29,6 +29,9 @@ def define_term(ctx: Context, frame: Frame) -> Reply | None:
         return None
     if len(frame.provinces) == 1:  # "另一省对应的是什么" after 七个一: the counterpart in the asked province
         terms = [_in_province(ctx, t, frame.provinces[0]) for t in terms]
+        if frame.reading.provinces and all(t.province not in frame.reading.provinces for t in terms):
+            # "<省>呢" after one of the other province's terms that has no counterpart: its side of the comparison
+            return compared_side(ctx, frame, [t.term for t in terms])
     lines, notes, cites = [], [], []
     for t in terms[:2]:
         lines.append(ctx.say("term", term=t.term, definition=t.definition or t.quote,

@@ -13,6 +13,11 @@ from retrieval.facts import Mechanism
 def mechanism(ctx: Context, frame: Frame) -> Reply | None:
     """The mechanism the ask names or describes, in each province it asks about."""
     provinces: list[str | None] = list(frame.provinces) or [None]
+    last = ctx.dialogue.last
+    # "<省>呢" after one of the other province's mechanisms: its side of the comparison on that point first
+    if last is not None and last.keys("mechanism") and not frame.keys("mechanism") and \
+            (side := _compared_side(ctx, frame)) is not None:
+        return side
     replies = [r for p in provinces if (r := _mechanism_in(ctx, frame, p)) is not None]
     if not replies:
         return _compared_side(ctx, frame)
@@ -53,14 +58,19 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
 
 
 def _compared_side(ctx: Context, frame: Frame) -> Reply | None:
-    """"那<另一省>呢" after a mechanism it has no namesake of: the other province's side of the prepared
-    comparison on that point (问题办理 → its leaders' 专题会议), said to be that side, not the same mechanism."""
+    last = ctx.dialogue.last
+    names = [m.name for m in ctx.tables.facts.mechanisms if m.id in last.keys("mechanism")] if last else []
+    return compared_side(ctx, frame, names)
+
+
+def compared_side(ctx: Context, frame: Frame, words: list[str]) -> Reply | None:
+    """"那<另一省>呢" after a mechanism or term it has no namesake of: the other province's side of the prepared
+    comparison on that point (问题办理 → its leaders' 专题会议), said to be that side, not the same thing."""
     last = ctx.dialogue.last
     if last is None or len(frame.provinces) != 1 or frame.provinces == last.provinces:
         return None
     target = frame.provinces[0]
-    names = [m.name for m in ctx.tables.facts.mechanisms if m.id in last.keys("mechanism")]
-    r = T.compare(ctx.deps, " ".join([*names, last.reading.topic]))
+    r = T.compare(ctx.deps, " ".join([*words, last.reading.topic]))
     row = next((x for x in r.rows if target in x.sides or target in x.nearest), None)
     if row is None:
         return None

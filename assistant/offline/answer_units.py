@@ -137,9 +137,10 @@ def _by_mechanism(ctx: Context, frame: Frame, r: T.RouteResult, province: str):
 
 def action_lead(ctx: Context, frame: Frame) -> Reply | None:
     lines, cites = [], []
+    asked = frame.reading.provinces  # "湖北呢" after one of the other province's actions: it has none of that name
     for key in frame.keys("action"):
         r = T.action_lead(ctx.deps, key)
-        for a in r.actions:
+        for a in (a for a in r.actions if not asked or a.province in asked):
             lines.append(ctx.say("action", action=a.action, lead=_name(ctx, a.lead_unit),
                                  participants="、".join(_name(ctx, p) for p in a.participants) or "—"))
         cites += r.citations

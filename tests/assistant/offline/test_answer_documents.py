@@ -133,3 +133,14 @@ def test_which_province_says_a_point_no_comparison_prepares(answer):
 def test_a_document_fact_the_text_does_not_give_is_declined_saying_so(answer, question):
     a = answer(question)
     assert a.refused and ("没有载明文号" in a.answer or "does not" in a.answer) and a.tools_used == []
+
+
+def test_the_other_province_of_a_term_without_counterpart_is_its_compared_side(answer, after):
+    """"湖北呢" after Hunan's 竞赛评价机制 (no Hubei namesake): Hubei's side of the comparison, not the Hunan term."""
+    a = answer("湖北呢", after("湖南的竞赛评价机制是什么"))
+    assert a.answer.startswith("湖北在“评价考核”这一点上的做法") and "竞赛活动" not in a.answer.splitlines()[0]
+
+
+def test_the_other_province_of_an_action_it_does_not_have_is_no_answer_about_the_action(answer, after):
+    a = answer("湖北呢", after("湖南的要素保障行动谁牵头"))
+    assert "省发展改革委**牵头" not in a.answer
