@@ -137,7 +137,7 @@ def _by_mechanism(ctx: Context, frame: Frame, r: T.RouteResult, province: str):
 
 def action_lead(ctx: Context, frame: Frame) -> Reply | None:
     lines, cites = [], []
-    asked = frame.reading.provinces  # "湖北呢" after one of the other province's actions: it has none of that name
+    asked = frame.reading.provinces  # "<省>呢" after one of the other province's actions: it has none of that name
     for key in frame.keys("action"):
         r = T.action_lead(ctx.deps, key)
         for a in (a for a in r.actions if not asked or a.province in asked):
