@@ -15,7 +15,9 @@ def mechanism(ctx: Context, frame: Frame) -> Reply | None:
     provinces: list[str | None] = list(frame.provinces) or [None]
     last = ctx.dialogue.last
     # "<省>呢" after one of the other province's mechanisms: its side of the comparison on that point first
-    if last is not None and last.keys("mechanism") and not frame.keys("mechanism") and \
+    named = [m for m in ctx.tables.facts.mechanisms if m.id in frame.keys("mechanism")]
+    elsewhere = bool(named) and bool(frame.provinces) and all(m.province not in frame.provinces for m in named)
+    if last is not None and last.keys("mechanism") and (elsewhere or not named) and \
             (side := _compared_side(ctx, frame)) is not None:
         return side
     replies = [r for p in provinces if (r := _mechanism_in(ctx, frame, p)) is not None]
