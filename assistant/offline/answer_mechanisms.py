@@ -77,7 +77,10 @@ def compared_side(ctx: Context, frame: Frame, words: list[str]) -> Reply | None:
     if row is None:
         return None
     side = row.sides.get(target) or row.nearest[target]
-    lead = ctx.say("compared_side", province=ctx.province_name(target), topic=row.topic, text=side.text)
+    home = next((m for m in ctx.tables.facts.mechanisms if m.province == target and m.source == side.source
+                 and (side.quote in m.quote or m.quote in side.quote)), None)  # the mechanism the side stands in
+    lead = ctx.say("compared_side", province=ctx.province_name(target), topic=row.topic, text=side.text,
+                   where=ctx.say("compared_in", name=home.name) if home else "")
     return Reply(lead, ctx.evidence([ctx.deps.cite(side.source, side.quote)]), tools=["compare"])
 
 

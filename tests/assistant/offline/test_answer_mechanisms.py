@@ -31,7 +31,7 @@ def test_each_province_asked_about_gets_its_own(asked):
 
 def test_the_same_ask_of_the_other_province_finds_its_counterpart(asked, after):
     reply = M.mechanism(*asked("湖南呢？", "mechanism", after("湖北的调度督导机制是怎样的")))
-    assert "湖南的**综合协调机制**" in reply.lead and "每季度" in reply.lead
+    assert "**综合协调机制**" in reply.lead and "每季度" in reply.lead
 
 
 def test_a_cadence_asked_of_no_one_mechanism_lists_every_cadence(answer):
