@@ -12,7 +12,7 @@ from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.policy import RefusalReason
 from assistant.understanding.dialogue import Frame
-from assistant.understanding.intents import facets_of
+from assistant.understanding.intents import facets_of, without_cues
 from assistant.understanding.language import ordinal
 from retrieval.gazetteer import headings
 from retrieval.normalize import fold
@@ -89,11 +89,8 @@ _PUNCTUATION = re.compile(r"[^\w]+")
 
 def _sides(ctx: Context, frame: Frame, provinces: list[str]) -> Reply | None:
     """"两省方案对市州一级的要求有什么不同": the sentence of each province's documents that answers the point."""
-    topic = frame.reading.topic  # the point itself, without the words that ask for a comparison of both
-    for word in sorted([*(frame.intent.cues if frame.intent else []), *ctx.tables.catalog.markers.both], key=len,
-                       reverse=True):
-        topic = topic.replace(fold(word), "")
-    topic = _PUNCTUATION.sub("", topic)
+    # the point itself, without the words that ask for a comparison of both
+    topic = _PUNCTUATION.sub("", without_cues(frame.intent, frame.reading.topic, ctx.tables.catalog.markers.both))
     point = replace(frame, provinces=[], slots={}, reading=replace(frame.reading, topic=topic))
     sides = [(p, reply) for p in provinces
              if (reply := Extractor(ctx).answer(replace(point, provinces=[p]))) is not None]

@@ -9,7 +9,7 @@ from dataclasses import replace
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Context, Evidence, Reply
 from assistant.understanding.dialogue import Frame
-from retrieval.normalize import fold
+from assistant.understanding.intents import without_cues
 from retrieval.overlap import grams, overlap
 
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
@@ -77,10 +77,7 @@ def _told(said: str, sentence: str) -> bool:
 
 def _point(frame: Frame) -> frozenset[str]:
     """The ask's own words without its entities and the intent's cues: what of the thing it asks."""
-    text = frame.reading.topic
-    for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
-        text = text.replace(fold(cue), "")
-    return grams(text)
+    return grams(without_cues(frame.intent, frame.reading.topic))
 
 
 def _sentences(text: str, quote: str) -> list[str]:

@@ -32,12 +32,11 @@ from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
 from assistant.understanding.asks import AskSplitter
 from assistant.understanding.dialogue import Dialogue, Frame, Resolver
-from assistant.understanding.intents import IntentRanker
+from assistant.understanding.intents import IntentRanker, without_cues
 from assistant.understanding.language import Converter, detect
 from assistant.understanding.ordinals import Ordinals
 from assistant.understanding.reading import Reader
 from retrieval.gazetteer import PEOPLE
-from retrieval.normalize import fold_words
 
 _SUGGESTION_CACHE = 512
 ANSWERERS: dict[str, Answerer] = {
@@ -243,10 +242,7 @@ class OfflineEngine:
         and not just the name of what it asks ("牵头部门是谁" after the lead department asks it again)."""
         if "yesno" in frame.reading.answer_types:
             return False
-        topic = frame.reading.topic
-        for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
-            topic = topic.replace(fold_words(cue), "")
-        return len(topic) >= 2
+        return len(without_cues(frame.intent, frame.reading.topic)) >= 2
 
     def _fits(self, frame: Frame, reply: Reply, searched: bool) -> bool:
         """"去年卖了多少辆车？" is not answered by a sentence that merely names the car: an ask for a number

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assistant import tools as T
 from assistant.offline.reply import Context
 from assistant.understanding.dialogue import Frame
+from assistant.understanding.intents import without_cues
 from retrieval.facts import Fact, Figure
 from retrieval.gazetteer import PEOPLE
 from retrieval.normalize import fold
@@ -87,10 +88,7 @@ def _same(a, b) -> bool:
 
 def asked_about(frame: Frame) -> str:
     """The ask's content without the words that only say how it is asked (the intent's cues)."""
-    text = content_of(frame)
-    for cue in sorted(frame.intent.cues if frame.intent else [], key=len, reverse=True):
-        text = text.replace(fold(cue), "")
-    return text
+    return without_cues(frame.intent, content_of(frame))
 
 
 def topical(frame: Frame) -> frozenset[str]:

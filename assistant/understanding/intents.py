@@ -5,6 +5,7 @@ cue phrases, and similarity of the delexicalised ask to each intent's delexicali
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,6 +174,14 @@ def _masked(reading: Reading, kinds: set[str]) -> str:
         if m.kind in kinds:
             text[m.start : m.end] = " " * (m.end - m.start)
     return "".join(text)
+
+
+def without_cues(intent: IntentSpec | None, text: str, also: Iterable[str] = ()) -> str:
+    """The ask's text without its intent's cue phrases (and any `also`), longest first: what is asked about
+    once the words that only say how it is asked ("提到", "说了", "哪个部门") are gone."""
+    for cue in sorted([*(intent.cues if intent else []), *also], key=len, reverse=True):
+        text = text.replace(fold_words(cue), "")
+    return text
 
 
 def facets_of(intent: IntentSpec, folded: str) -> set[str]:
