@@ -17,12 +17,12 @@ def mechanism(ctx: Context, frame: Frame) -> Reply | None:
     # "<省>呢" after one of the other province's mechanisms: its side of the comparison on that point first
     named = [m for m in ctx.tables.facts.mechanisms if m.id in frame.keys("mechanism")]
     elsewhere = bool(named) and bool(frame.provinces) and all(m.province not in frame.provinces for m in named)
-    if last is not None and last.keys("mechanism") and (elsewhere or not named) and \
-            (side := _compared_side(ctx, frame)) is not None:
+    side_first = last is not None and bool(last.keys("mechanism")) and (elsewhere or not named)
+    if side_first and (side := _compared_side(ctx, frame)) is not None:
         return side
     replies = [r for p in provinces if (r := _mechanism_in(ctx, frame, p)) is not None]
-    if not replies:
-        return _compared_side(ctx, frame)
+    if not replies:  # (a comparison already tried above found no side)
+        return None if side_first else _compared_side(ctx, frame)
     return Reply("\n\n".join(r.lead for r in replies), [e for r in replies for e in r.evidence],
                  body="\n\n".join(r.body for r in replies if r.body), notes=[n for r in replies for n in r.notes],
                  tools=["mechanisms"])

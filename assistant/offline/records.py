@@ -38,8 +38,8 @@ def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
     """The best records, and the next ones close to them; more for a list ("讲了哪几条"), and none the
     ask shares too little with."""
     records = [m for m in result.matches if not (frame.reading.again and said_before(ctx, m.record))]
-    want = topical(frame)
-    records = [m for m in records if want and coverage(frame, want, m.record) >= MIN_COVERAGE]
+    want, optional = topical(frame), _optional(frame)
+    records = [m for m in records if want and coverage(want, optional, m.record) >= MIN_COVERAGE]
     if not records:
         return []
     # "十堰主要发展什么": a record naming the place asked about comes before a better-scoring one that does not,
@@ -101,13 +101,17 @@ def topical(frame: Frame) -> frozenset[str]:
     return (grams(text) - where) or grams(text or content_of(frame))
 
 
-def coverage(frame: Frame, want: frozenset[str], record: Fact) -> float:
-    """The share of the ask's topic bigrams a record holds. A bigram straddling an entity's edge ("对链长制本身":
-    对链, 制本) counts only where the record has it too ("汉江汽车走廊"): elsewhere it is half a word of nothing …"""
+def _optional(frame: Frame) -> frozenset[str]:
+    """Topic bigrams that count only where a record has them too: one straddling an entity's edge ("对链长制本身":
+    对链, 制本; but "汉江汽车走廊") is half a word of nothing, and a record's words rarely name its speaker
+    ("毛厅长") unless it is about him."""
     folded = frame.reading.folded
     edges = {folded[i - 1 : i + 1] for m in frame.reading.mentions for i in (m.start, m.end) if 0 < i < len(folded)}
-    # … and so does who said it: a record's words rarely name its speaker ("毛厅长"), unless it is about him
-    optional = edges.union(*(grams(folded[m.start : m.end]) for m in frame.reading.mentions if m.kind in PEOPLE))
+    return frozenset(edges.union(*(grams(folded[m.start : m.end]) for m in frame.reading.mentions if m.kind in PEOPLE)))
+
+
+def coverage(want: frozenset[str], optional: frozenset[str], record: Fact) -> float:
+    """The share of the ask's topic bigrams a record holds, the `optional` ones counted only where it has them."""
     text = record_text(record)
     hits = overlap(want, text)
     total = len(want - optional) + overlap(want & optional, text)

@@ -293,12 +293,9 @@ class Resolver:
             slots["section"] = [m for m in slots["section"] if m.province == target]
         if not slots.get("chain"):
             return
-        moved = [c for m in slots["chain"] for c in self.counterparts(m, target)]
+        moved = [c for m in slots["chain"] for c in counterparts(self.tables, self.gazetteer, m, target)]
         if moved and all(m.province != target for m in slots["chain"]):
             slots["chain"] = moved
-
-    def counterparts(self, chain: Mention, province: str) -> list[Mention]:
-        return counterparts(self.tables, self.gazetteer, chain, province)
 
 
 def counterparts(tables: Tables, gazetteer: Gazetteer, chain: Mention, province: str) -> list[Mention]:
