@@ -55,7 +55,7 @@ class Policy:
         self._absent = compile_cues(data.not_in_documents)
         self._back_then = compile_cues(data.back_then)
         self._negations = [fold_words(n) for n in data.negations]
-        self._asking = [fold_words(n) for n in data.negation_questions]
+        self._negation_questions = [fold_words(n) for n in data.negation_questions]
         self._years = mentioned_years  # years the documents mention (targets like 2025, 2035 included)
         self._latest = last_document_year
         self._earliest = first_document_year
@@ -116,7 +116,7 @@ class Policy:
     def _negated(self, low: str, at: int) -> bool:
         """Is the cue at `at` said not to be done ("你不能写通知的话", "我知道你不能伪造公文")?"""
         before = low[max(0, at - _NEGATION_REACH - 1) : at]
-        for question in self._asking:  # "能不能帮我P一个章" asks it
+        for question in self._negation_questions:  # "能不能帮我P一个章" asks it
             before = before.replace(question, "")
         return any(n in before[-_NEGATION_REACH:] for n in self._negations)
 

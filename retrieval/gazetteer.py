@@ -165,8 +165,8 @@ class Gazetteer:
                 i += 1
                 continue
             # "光通信链长": the chain 光通信链 yields its last character to the longer 链长 when 光通信 names the same
-            if size > 1 and self._longest(folded, i + size - 1) > 1 and self._longest(folded, i, size - 1) == size - 1 \
-                    and self._index[folded[i : i + size - 1]] == self._index[folded[i : i + size]]:
+            if size > 1 and self._index.get(folded[i : i + size - 1]) == self._index[folded[i : i + size]] \
+                    and _word_ok(folded, i, size - 1) and self._longest(folded, i + size - 1) > 1:
                 size -= 1
             hits = self._index[folded[i : i + size]]
             out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
@@ -175,14 +175,12 @@ class Gazetteer:
             i += size
         return out
 
-    def _longest(self, folded: str, i: int, limit: int | None = None) -> int:
-        """The size of the longest alias at position i (at most `limit`), 0 when none starts there."""
+    def _longest(self, folded: str, i: int) -> int:
+        """The size of the longest alias at position i, 0 when none starts there."""
         for size in self._sizes.get(folded[i], ()) if i < len(folded) else ():
-            if (limit is None or size <= limit) and size <= len(folded) - i and folded[i : i + size] in self._index \
-                    and _word_ok(folded, i, size):
+            if size <= len(folded) - i and folded[i : i + size] in self._index and _word_ok(folded, i, size):
                 return size
         return 0
-
 
     def _people_in(self, folded: str, start: int, end: int) -> list[Mention]:
         """The people named inside a span ("省经信厅党组成员、副厅长郭涛" is a heading and 郭涛)."""
