@@ -81,7 +81,7 @@ def units_for_duty(deps: ToolDeps, task: str, province: str | None = None) -> Du
     if not scored:
         return DutyResult(not_found=not_found(task, [], "责任分工中的职责"))
     best = max(s for s, _, _ in scored)
-    kept = sorted((x for x in scored if x[0] == best), key=lambda x: -x[0])[:3]
+    kept = [x for x in scored if x[0] == best][:3]
     return DutyResult(duties=[d for _, d, _ in kept], matched=[c for _, _, c in kept],
                       citations=unique_citations([deps.cite(d.source, c) for _, d, c in kept]))
 

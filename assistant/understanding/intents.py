@@ -161,12 +161,13 @@ class IntentRanker:
         score = min(2.0, sum(min(1.0, 0.25 + 0.2 * len(h)) for h in hits))
         if intent.requires_cue and not hits:
             score += self.w.no_cue
-        if self._avoid[intent.name].search(_masked(reading, intent.slot_kinds())):
+        avoid = self._avoid[intent.name]  # (masking only when there is a word to avoid at all: a hot path)
+        if avoid.search(reading.folded) and avoid.search(_masked(reading, self._kinds[intent.name])):
             score += self.w.avoid
         return score
 
 
-def _masked(reading: Reading, kinds: set[str]) -> str:
+def _masked(reading: Reading, kinds: frozenset[str]) -> str:
     """The ask with the names of the kinds an intent uses blanked: a word to avoid inside one ("目标" in the
     section 主要目标 the outline is asked for) says nothing against it."""
     text = list(reading.folded)
