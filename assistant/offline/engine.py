@@ -35,7 +35,7 @@ from assistant.understanding.dialogue import Dialogue, Frame, Resolver
 from assistant.understanding.intents import IntentRanker, without_cues
 from assistant.understanding.language import Converter, detect
 from assistant.understanding.ordinals import Ordinals
-from assistant.understanding.reading import Reader
+from assistant.understanding.reading import CHECKABLE, Reader
 from retrieval.gazetteer import PEOPLE
 
 _SUGGESTION_CACHE = 512
@@ -293,7 +293,7 @@ class OfflineEngine:
 
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
-_CHECKED = {"person", "leader", "liaison", "department"}  # what "是X吗" checks against the answer
+_CHECKED = CHECKABLE - {"province"}  # the names "是X吗" checks against the answer (a province: its documents)
 
 
 def _placed(ctx: Context, frame: Frame, reply: Reply) -> Reply:

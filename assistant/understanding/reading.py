@@ -24,7 +24,7 @@ _PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "�
                 "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ", "division": "Ⓥ"}
 STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
           "document", "section", "problem", "city", "division")
-_CHECKABLE = {"person", "leader", "liaison", "department", "province"}  # what a "是X吗" check may name
+CHECKABLE = frozenset({"person", "leader", "liaison", "department", "province"})  # what a "是X吗" check may name
 _CHECK_GAP = 4
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
@@ -139,7 +139,7 @@ class Reader:
         if end is None:
             return []
         # "是陈文浩联系的吧": a few words (联系的, 负责的) may come between the name and the particle
-        return [m for m in mentions if m.kind in _CHECKABLE and 0 <= end - m.end <= _CHECK_GAP
+        return [m for m in mentions if m.kind in CHECKABLE and 0 <= end - m.end <= _CHECK_GAP
                 and any(folded[: m.start].endswith(b) for b in self._check_before)]
 
     def _pronouns_in(self, folded: str) -> set[str]:
