@@ -77,7 +77,8 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
     first = min((d.date.year for d in tables.documents), default=0)
     question_words = [w for words in tables.catalog.answer_types.values() for w in words]
     return Understanding(reader=reader, ranker=ranker, resolver=Resolver(tables, gazetteer, reader, ranker),
-                         splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords),
+                         splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords,
+                                               tables.catalog.unit_askers),
                          policy=Policy(tables.policy, years, last, first, question_words), converter=Converter(),
                          ordinals=Ordinals(tables.catalog.markers.ordinal_measures))
 

@@ -57,7 +57,8 @@ class Person(Fact):
     @property
     def title(self) -> str:
         """Organisation and post as one title, the organisation once (省政协副主席, not 省政协省政协副主席)."""
-        return self.post if self.org and self.org in self.post else f"{self.org}{self.post}"
+        parts = [o for o in self.org.split("、") if o]  # "民盟…、法雷奥…": each named in the post already
+        return self.post if parts and all(o in self.post for o in parts) else f"{self.org}{self.post}"
 
 
 class Exchange(Fact):

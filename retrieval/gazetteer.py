@@ -14,7 +14,7 @@ from retrieval.pinyin import Pinyin
 from retrieval.registry import Tables
 
 Kind = Literal["chain", "leader", "liaison", "person", "department", "term", "action", "mechanism",
-               "province", "city", "region", "document", "event", "outlet", "section", "problem", "division"]
+               "province", "city", "region", "document", "event", "outlet", "section", "problem", "division", "post"]
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)
 _NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^附件\s*\d*\s*|[。:：]$")
 _CHAIN_SUFFIXES = ("链", "产业链", "集群", "产业集群", "产业")
@@ -133,10 +133,24 @@ class Gazetteer:
         docs = {d.id: d.province for d in tables.documents}
         for p in tables.facts.people:
             self._add_person(p.name, "person", docs.get(p.source), [*p.aliases, *p.descriptors])
+        self._add_posts(tables)
         for e in tables.facts.events:
             self._add_all([e.name, *e.aliases], "event", e.id, docs.get(e.source))
         for x in tables.facts.exchanges:
             self._add(x.outlet, "outlet", x.outlet, docs.get(x.source))
+
+    def _add_posts(self, tables: Tables) -> None:
+        """A post one leader of a province holds names him ("常务副省长是谁"); a post several hold is only a post,
+        so that the shorter post inside it ("省长" in "副省长") is not read as a name."""
+        holders: dict[tuple[str, str], set[str]] = {}
+        held = [(r.province, r.leader, r.leader_post) for r in tables.chains]
+        for province, name, post in [*held, *((g.province, g.name, g.post) for g in tables.general_leaders)]:
+            for part in filter(None, (p.strip() for p in re.split(r"[、，,]", post or ""))):
+                holders.setdefault((province, squash(part)), set()).add(squash(name))
+        for (province, post), names in holders.items():
+            forms = {post, post.removeprefix("省")} if len(post) > 3 else {post}
+            for kind in ("leader", "person") if len(names) == 1 else ("post",):
+                self._add_all(forms, kind, next(iter(names)) if kind != "post" else post, province)
 
     def _add_documents(self, tables: Tables, texts: dict[str, str]) -> None:
         for d in tables.documents:

@@ -211,8 +211,10 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
     if r.superseded_by:
         lines.append(ctx.say("doc_superseded", title=m.title, newer="、".join(f"《{n.title}》" for n in r.superseded_by)))
     cites = [r.facts[f] for f in facets if f in r.facts] or r.citations[:1]
-    if len(missing) == len(facets) and not r.superseded_by:  # "<省>方案的文号是多少": it has none; say so, declined
-        return Reply("\n\n".join(lines), refused=RefusalReason.NOT_FOUND, tools=["document_info"])
+    if len(missing) == len(facets) and not r.superseded_by:
+        if "yesno" in frame.reading.answer_types:  # "有没有写执行到哪年": that it has none is the answer
+            return Reply(ctx.say("no") + "\n\n".join(lines), ctx.evidence(r.citations[:1]), tools=["document_info"])
+        return Reply("\n\n".join(lines), refused=RefusalReason.NOT_FOUND, tools=["document_info"])  # "文号是多少"
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["document_info"])
 
 

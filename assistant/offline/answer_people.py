@@ -107,6 +107,9 @@ def event_people(ctx: Context, frame: Frame) -> Reply | None:
     if found is None or not found[1].people:
         return None
     event, r = found
+    if set(frame.keys("person")) & {p.name for p in r.people}:
+        # "会上邓霞飞和杨智分别代表谁发言", "张锋呢": about the people named, not the event's whole list
+        return person_profile(ctx, frame)
     roles = list(dict.fromkeys(p.role for p in r.people))
     wanted = [x for x in roles if x in frame.facets] or roles
     lines = []

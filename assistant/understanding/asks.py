@@ -5,18 +5,20 @@ already ask something, so "汽车以及智能制造装备两条链的链长" sta
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from retrieval.catalog import Markers
 
 _END = re.compile(r"[。！？!?；;\n]+")
 _NUMBERED = re.compile(r"(?:^|(?<=[\s，,：:]))(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[①-⑩])\s*")
-_COMMA = re.compile(r"[，,]")
+_COMMA = re.compile(r"[，,、]")  # "谁当链长、哪个部门牵头": an enumeration comma can join two questions too
 _TRIM = " \t，,。.？?！!；;：:、"
 _MIN_CHARS = 2
 
 
 class AskSplitter:
-    def __init__(self, markers: Markers, question_words: list[str], stopwords: list[str]) -> None:
+    def __init__(self, markers: Markers, question_words: list[str], stopwords: list[str],
+                 counters: Sequence[str] = ()) -> None:
         words = sorted({*markers.separators, *markers.numbering}, key=len, reverse=True)
         self._separator = re.compile("|".join(re.escape(w) for w in words) or r"(?!)", re.IGNORECASE)
         question_words = [*question_words, *markers.question_words]
@@ -28,6 +30,7 @@ class AskSplitter:
                                     or r"(?!)", re.IGNORECASE)
         switches = "|".join(re.escape(w) for w in sorted(markers.topic_switch, key=len, reverse=True)) or r"(?!)"
         self._switch = re.compile(rf"(?:{switches})[^，,。；;！!？?]*[，,。；;！!？?]?", re.IGNORECASE)
+        self._counter = re.compile("|".join(re.escape(w) for w in counters) or r"(?!)")
         filler = sorted({*question_words, *stopwords}, key=len, reverse=True)
         self._filler = re.compile("|".join(re.escape(w) for w in filler) or r"(?!)", re.IGNORECASE)
 
@@ -54,6 +57,8 @@ class AskSplitter:
         out, start = [], 0
         for m in _COMMA.finditer(text):
             left, right = text[start : m.start()], text[m.end() :]
+            if m.group() == "、" and self._counter.search(left) and self._counter.search(right):
+                continue  # "几批、多少家企业": two measures of one thing are one ask
             if self._question.search(left) and self._question.search(right) and self._has_content(right):
                 out.append(left)
                 start = m.end()

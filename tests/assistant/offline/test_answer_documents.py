@@ -135,6 +135,12 @@ def test_a_document_fact_the_text_does_not_give_is_declined_saying_so(answer, qu
     assert a.refused and ("没有载明文号" in a.answer or "does not" in a.answer) and a.tools_used == []
 
 
+@pytest.mark.parametrize("question", ["湖南那个方案有没有写执行到哪年？", "湖南方案有文号吗"])
+def test_whether_a_document_gives_a_fact_it_lacks_is_answered_no(answer, question):
+    a = answer(question)
+    assert not a.refused and a.answer.startswith("没有。") and "没有载明" in a.answer.splitlines()[0]
+
+
 def test_the_other_province_of_a_term_without_counterpart_is_its_compared_side(answer, after):
     """"湖北呢" after Hunan's 竞赛评价机制 (no Hubei namesake): Hubei's side of the comparison, not the Hunan term."""
     a = answer("湖北呢", after("湖南的竞赛评价机制是什么"))

@@ -68,3 +68,21 @@ def test_a_post_the_table_does_not_give_is_declined_with_what_it_does_say(answer
     a = answer("湖南分工表里的谢卫江是什么职务？")
     assert a.refused and "谢卫江" in a.answer and "生物医药" in a.answer
     assert not answer("李乐成是什么职务").refused
+
+
+def test_the_people_named_at_an_event_are_answered_for_themselves(answer, after):
+    a = answer("政协那次会上邓霞飞和杨智分别代表谁发言")
+    assert "代表农工党湖北省委会" in a.answer and "代表武汉市政协" in a.answer and "韩民春" not in a.answer
+    follow = answer("张锋呢？", after("那次政协常委会上韩民春代表谁发言？"))
+    assert "代表民盟湖北省委会" in follow.answer.split("\n")[0] and "韩民春" not in follow.answer
+
+
+def test_a_post_held_by_one_leader_names_him(answer):
+    a = answer("湖北常务副省长是谁")
+    assert a.answer.startswith("**李乐成**") and not a.refused
+    assert "**徐文海**" in answer("谁兼任省公安厅厅长？").answer.splitlines()[0]
+
+
+def test_a_table_row_without_a_post_declines_the_post(answer):
+    a = answer("湖南分工表里的谢卫江是什么职务？")
+    assert a.refused and "没有写明其职务" in a.answer
