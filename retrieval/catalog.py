@@ -67,6 +67,7 @@ class Markers(BaseModel):
     # "…答问的是郭涛吗": the name between these and the ask's end is checked, not what the ask is about
     check_before: list[str] = Field(default_factory=list)
     check_after: list[str] = Field(default_factory=list)
+    states: list[str] = Field(default_factory=list)  # "有没有写…": whether a document states something
     pronouns: Pronouns
     not_pronouns: list[str] = Field(default_factory=list)  # 其他, 其中 …: words that hold a pronoun's characters
 

@@ -78,6 +78,8 @@ class AskSplitter:
             left = text[start : m.start()].strip(_TRIM)
             if not left:
                 start = m.end()  # a leading separator: drop it
+            elif len(text[m.end() :].strip(_TRIM)) < _MIN_CHARS:
+                continue  # "哪个市拿了第一": nothing follows it, so it starts no ask
             elif text[m.start() - 1] in "，, " or self._question.search(left):
                 out.append(left)
                 start = m.end()

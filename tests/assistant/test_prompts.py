@@ -90,3 +90,22 @@ def test_a_missing_value_raises():
         PROMPTS.render("answers/zh/chain_leader", province="湖北")
     with pytest.raises(TemplateError, match="no template"):
         PROMPTS.render("answers/zh/nope")
+
+
+def _names(path: Path) -> set[str]:
+    import re
+    return set(re.findall(r"\$\{?([a-z_]+)", path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("zh", sorted((ROOT / "prompts" / "answers" / "zh").rglob("*.md")), ids=lambda p: p.stem)
+def test_an_english_answer_template_says_what_its_chinese_one_says(zh):
+    """The English template uses no value its Chinese one lacks, and keeps the values that carry the fact
+    (an English chain_column once had lost every value: "For 's , : ****.")."""
+    en = ROOT / "prompts" / "answers" / "en" / zh.relative_to(ROOT / "prompts" / "answers" / "zh")
+    if not en.exists():
+        pytest.skip("no English template")
+    zh_names, en_names = _names(zh), _names(en)
+    assert en_names <= zh_names
+    assert not zh_names or en_names, f"{en.name} has none of {sorted(zh_names)}"
+    factual = zh_names - {n for n in zh_names if n.endswith(("_label", "_word")) or n in {"title", "chain_word"}}
+    assert len(en_names & factual) >= len(factual) - 1, f"{en.name} lacks {sorted(factual - en_names)}"

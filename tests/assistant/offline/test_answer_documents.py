@@ -141,6 +141,11 @@ def test_whether_a_document_gives_a_fact_it_lacks_is_answered_no(answer, questio
     assert not a.refused and a.answer.startswith("没有。") and "没有载明" in a.answer.splitlines()[0]
 
 
+def test_whether_the_earlier_document_still_counts_is_its_repeal(answer):
+    a = answer("湖南这个方案出来以后，之前那个产业链的文件还算数吗？")
+    assert not a.refused and "废止" in a.answer.split("\n")[0] and "新兴优势产业链" in a.answer.split("\n")[0]
+
+
 def test_the_other_province_of_a_term_without_counterpart_is_its_compared_side(answer, after):
     """"湖北呢" after Hunan's 竞赛评价机制 (no Hubei namesake): Hubei's side of the comparison, not the Hunan term."""
     a = answer("湖北呢", after("湖南的竞赛评价机制是什么"))

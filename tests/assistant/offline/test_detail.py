@@ -20,3 +20,14 @@ def test_a_point_no_mechanism_passage_holds_is_answered_by_the_sentence_that_doe
     """The closest mechanism says nothing of 常态化服务; the scheme's sentence that does answers instead."""
     a = answer("湖北对链主企业和核心配套企业有没有常态化的服务安排？")
     assert not a.refused and "常态化服务机制" in a.answer.splitlines()[0]
+
+
+def test_a_summary_that_only_names_the_point_gets_the_points_own_sentence(answer):
+    """The 八个一 definition names the 供需对接(会展)平台; what it is for stands in the scheme's clause on it."""
+    a = answer("“八个一”里那个供需对接（会展）平台是干什么用的？")
+    assert "招商引资" in a.answer.split("\n")[0]
+
+
+def test_how_a_named_term_is_used_is_its_definition_not_the_assistants_help(answer):
+    a = answer("湖南那个产业长板短板动态表怎么用的？")
+    assert "揭榜挂帅" in a.answer.split("\n")[0] and "助手" not in a.answer
