@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant import tools as T
 from assistant.offline.chain_rows import chain_facts, inferred_note, row_evidence, values
-from assistant.offline.reply import Context, Evidence, Reply
+from assistant.offline.reply import Context, Evidence, Reply, asks_stated
 from assistant.policy import RefusalReason
 from assistant.understanding.dialogue import Frame, counterparts
 from retrieval.normalize import fold
@@ -176,11 +176,12 @@ def department_chains(ctx: Context, frame: Frame) -> Reply | None:
 
 
 def general_leader(ctx: Context, frame: Frame) -> Reply | None:
-    parts, evidence = [], []
+    parts, evidence, named = [], [], False
     for province in frame.provinces or ctx.tables.province_names:
         r = T.general_leaders(ctx.deps, province)
         spec = ctx.tables.province(province)
         if r.leaders:
+            named = True
             names = "、".join(f"**{ctx.en_name(x['name']) if ctx.en else x['name']}**（{x['post']}）" for x in r.leaders)
             parts.append(ctx.say("general_leaders", province=ctx.province_name(province), names=names,
                                  count=len(r.leaders)))
@@ -193,6 +194,10 @@ def general_leader(ctx: Context, frame: Frame) -> Reply | None:
         evidence += ctx.evidence(r.citations)
     if not parts:
         return None
+    if "name" in frame.facets and not named:  # "那位分管省领导叫什么名字": the scheme names a post, no one
+        if asks_stated(ctx, frame):  # "有没有写总链长的名字": that it does not is the answer
+            return Reply(ctx.say("no") + "\n\n".join(parts), evidence, tools=["general_leaders"])
+        return Reply("\n\n".join(parts), refused=RefusalReason.NOT_FOUND, tools=["general_leaders"])
     return Reply("\n\n".join(parts), evidence, tools=["general_leaders"], about_people=True)
 
 

@@ -9,13 +9,13 @@ from dataclasses import replace
 from assistant import tools as T
 from assistant.offline.answer_mechanisms import compared_side, mechanism
 from assistant.offline.extraction import Extractor
-from assistant.offline.reply import Context, Evidence, Reply
+from assistant.offline.reply import Context, Evidence, Reply, asks_stated
 from assistant.policy import RefusalReason
 from assistant.understanding.dialogue import Frame
 from assistant.understanding.intents import facets_of, without_cues
 from assistant.understanding.language import ordinal
 from retrieval.gazetteer import headings
-from retrieval.normalize import fold, fold_words
+from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
 
 _DOC_FACETS = ("doc_number", "date", "issuer", "validity", "addressees", "annexes", "supersedes", "effective",
@@ -212,8 +212,7 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
         lines.append(ctx.say("doc_superseded", title=m.title, newer="、".join(f"《{n.title}》" for n in r.superseded_by)))
     cites = [r.facts[f] for f in facets if f in r.facts] or r.citations[:1]
     if len(missing) == len(facets) and not r.superseded_by:
-        if "yesno" in frame.reading.answer_types and any(  # "有没有写执行到哪年": that it has none is the answer
-                fold_words(w) in frame.reading.folded for w in ctx.tables.catalog.markers.states):
+        if asks_stated(ctx, frame):  # "有没有写执行到哪年": that it has none is the answer
             return Reply(ctx.say("no") + "\n\n".join(lines), ctx.evidence(r.citations[:1]), tools=["document_info"])
         return Reply("\n\n".join(lines), refused=RefusalReason.NOT_FOUND, tools=["document_info"])  # "文号是多少"
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["document_info"])

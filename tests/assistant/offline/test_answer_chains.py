@@ -111,3 +111,13 @@ def test_a_missing_chain_points_at_the_provinces_chain_of_a_like_name(answer):
     """"湖北新能源汽车链": Hubei's table has no such chain; its 汽车产业链 is named as a pointer, not as the answer."""
     a = answer("湖北新能源汽车链的链长是谁")
     assert a.refused and "“汽车产业链”" in a.answer and "李乐成" not in a.answer
+
+
+def test_a_name_the_scheme_does_not_give_is_declined_and_whether_it_is_given_is_no(answer):
+    """Hunan names the post that coordinates (分管省领导), no person: a name asked for is declined, and whether the
+    plan writes one is answered no — while a province that names its chief leaders answers with them."""
+    asked = answer("湖南负责统筹协调链长制日常工作的那位分管省领导，叫什么名字？")
+    assert asked.refused and "分管省领导" in asked.answer
+    stated = answer("湖南方案里有没有写总链长的名字？")
+    assert not stated.refused and stated.answer.startswith("没有。") and "主要领导" in stated.answer
+    assert "**应勇**" in answer("湖北总链长叫什么名字").answer.split("\n")[0]
