@@ -73,13 +73,28 @@ def _column(ctx: Context, frame: Frame, field: str, template: str, fields: tuple
     facts = [f for f in facts if f not in without]
     if not facts:
         f = without[0]
-        return Reply(ctx.say("no_column", **values(ctx, f), column=_column_name(ctx, field)),
-                     row_evidence(ctx, without[:1]), refused=RefusalReason.NOT_FOUND)
+        named = any(m.kind == "chain" and m.key == f.chain for m in frame.reading.mentions)  # not one carried over
+        by_duty = _by_duty(ctx, f, field) if field == "lead_department" and named else None
+        return by_duty or Reply(ctx.say("no_column", **values(ctx, f), column=_column_name(ctx, field)),
+                                row_evidence(ctx, without[:1]), refused=RefusalReason.NOT_FOUND)
     lead = "\n\n".join(ctx.say(template, **values(ctx, f)) for f in facts)
     notes = inferred_note(ctx, facts, fields) + _confirmations(ctx, facts, field)
     return Reply(lead, row_evidence(ctx, facts) + _confirming_evidence(ctx, facts, field), notes=notes,
                  tools=[field if field != "lead_department" else "lead_department"],
                  suggestions=_fill(ctx, frame, facts[0]))
+
+
+def _by_duty(ctx: Context, f: T.ChainFact, field: str) -> Reply | None:
+    """A table without a lead-department column: the unit whose listed duty is that chain's cluster
+    ("省卫生健康委：负责配合推动生物医药产业集群培育发展"), said as the duty it is, not as a lead department."""
+    r = T.units_for_duty(ctx.deps, f.chain, f.province)
+    clauses = [c for c in r.matched if any(fold(f.chain + w) in fold(c) for w in ("产业", "集群"))]
+    if r.not_found or not clauses:
+        return None
+    units = "、".join(f"**{d.unit}**" for d, c in zip(r.duties, r.matched, strict=True) if c in clauses)
+    return Reply(ctx.say("column_by_duty", province=ctx.province_name(f.province), units=units,
+                         clauses="；".join(dict.fromkeys(clauses)), column=_column_name(ctx, field)),
+                 ctx.evidence(r.citations), tools=["units_for_duty"])
 
 
 def _column_name(ctx: Context, field: str) -> str:

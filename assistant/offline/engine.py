@@ -293,7 +293,7 @@ class OfflineEngine:
 
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
-_CHECKED = CHECKABLE - {"province"}  # the names "是X吗" checks against the answer (a province: its documents)
+_CHECKED = (CHECKABLE - {"province"}) | {"chain"}  # names a yes/no ask checks against the answer ("宁咏负责船舶链吗")
 
 
 def _placed(ctx: Context, frame: Frame, reply: Reply) -> Reply:

@@ -4,6 +4,8 @@ and the refusals for a chain or a column a province's table does not have."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.offline import answer_chains as A
 from assistant.policy import RefusalReason
 from assistant.understanding.dialogue import Dialogue
@@ -121,3 +123,17 @@ def test_a_name_the_scheme_does_not_give_is_declined_and_whether_it_is_given_is_
     stated = answer("湖南方案里有没有写总链长的名字？")
     assert not stated.refused and stated.answer.startswith("没有。") and "主要领导" in stated.answer
     assert "**应勇**" in answer("湖北总链长叫什么名字").answer.split("\n")[0]
+
+
+def test_a_lead_department_a_table_lacks_is_the_unit_whose_duty_is_that_cluster(answer):
+    """Hunan's table has no lead-department column; its division of duties gives 生物医药 to 省卫生健康委, which is
+    said as the duty it is. A cluster no duty names is still declined."""
+    a = answer("湖南是哪个部门配合生物医药的？")
+    assert not a.refused and "**省卫生健康委**" in a.answer.split("\n")[0] and "没有“牵头部门”一栏" in a.answer
+    assert answer("湖南农业机械集群的牵头部门").refused
+
+
+@pytest.mark.parametrize("question,verdict", [("宁咏负责船舶链吗", "不是。"), ("宁咏负责航空航天链吗", "是的。"),
+                                              ("船舶链是宁咏负责的吗", "不是。")])
+def test_whether_a_leader_heads_a_chain_is_answered_yes_or_no(answer, question, verdict):
+    assert answer(question).answer.startswith(verdict)
