@@ -102,6 +102,7 @@ class ProvinceSpec(BaseModel):
     leader_title: str  # 链长 / 联系省领导
     leader_title_en: str
     chain_word: str
+    chain_measure: str = "条（个）"  # the measure word of its chains
     general_leaders: bool = False
     leadership: Sourced | None = None  # the scheme's sentence on who leads the whole system
     leadership_summary: str | None = None  # the same in our words, for a province that names no 总链长

@@ -230,9 +230,11 @@ def list_chains(ctx: Context, frame: Frame) -> Reply | None:
         by_leader: dict[str, list[str]] = {}
         for f in facts:
             by_leader.setdefault(ctx.en_name(f.leader) if ctx.en else (f.leader or "—"), []).append(f.chain)
-        counts = "；".join(f"{name} {len(chains)} 条" for name, chains in by_leader.items())
+        measure = spec.chain_measure if spec else "条（个）"
+        counts = "；".join(f"{name} {len(chains)} {measure}" for name, chains in by_leader.items())
         parts.append(ctx.say("list_chains", province=ctx.province_name(province), count=len(facts), chains=names,
                              group=f"（{group}）" if group else "", chain_word=spec.chain_word if spec else "",
+                             measure=measure,
                              leaders=len(by_leader), counts=counts, title=_title(ctx, spec)))
         evidence += row_evidence(ctx, facts)
         facts_all += facts

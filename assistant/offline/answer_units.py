@@ -141,7 +141,8 @@ def action_lead(ctx: Context, frame: Frame) -> Reply | None:
     for key in frame.keys("action"):
         r = T.action_lead(ctx.deps, key)
         for a in (a for a in r.actions if not asked or a.province in asked):
-            lines.append(ctx.say("action", action=a.action, lead=_name(ctx, a.lead_unit),
+            lines.append(ctx.say("action_count" if "count" in frame.facets else "action", action=a.action,
+                                 lead=_name(ctx, a.lead_unit), count=1 + len(a.participants),
                                  participants="、".join(_name(ctx, p) for p in a.participants) or "—"))
         cites += r.citations
     if not lines:

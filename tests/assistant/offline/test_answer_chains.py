@@ -137,3 +137,10 @@ def test_a_lead_department_a_table_lacks_is_the_unit_whose_duty_is_that_cluster(
                                               ("船舶链是宁咏负责的吗", "不是。")])
 def test_whether_a_leader_heads_a_chain_is_answered_yes_or_no(answer, question, verdict):
     assert answer(question).answer.startswith(verdict)
+
+
+def test_a_clusters_class_and_its_leader_in_one_ask_with_the_provinces_measure_word(answer):
+    a = answer("湖南工程机械在分工表里归哪类，谁联系？")
+    assert "世界级产业集群" in a.answer and "**许达哲**" in a.answer
+    assert "共有 **3** 个产业集群" in answer("湖南世界级的有几个？").answer
+    assert "共有 **16** 条重点产业链" in answer("湖北有几条链").answer

@@ -88,3 +88,8 @@ def test_a_problem_named_by_a_colloquial_word_is_routed(answer):
     """"拿地" is 用地/土地 in the synonyms: the ask is routed like "用地落实不了"."""
     a = answer("企业拿地遇到困难，按湖北方案找谁？")
     assert not a.refused and a.tools_used == ["department_for_problem"] and "土地" in a.answer.splitlines()[0]
+
+
+def test_how_many_units_an_action_has_is_counted(answer, after):
+    a = answer("一共有几个单位负责这个行动？", after("湖南要素保障行动是谁牵头？"))
+    assert "共有 **9** 个单位" in a.answer.split("\n")[0] and "省发展改革委" in a.answer.split("\n")[0]
