@@ -36,6 +36,8 @@ class IntentSpec(BaseModel):
     drills: bool = False
     # its refusal of a facet the ask names ("<省>方案文号": there is none) is the answer; no other reading is tried
     final_refusal: bool = False
+    # its records are not a province's tables, so an ask that names a city may still be answered by it
+    any_place: bool = False
 
     def slot_kinds(self) -> set[str]:
         return {*self.needs, *self.needs_any, *self.uses}

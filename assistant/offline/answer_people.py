@@ -125,6 +125,8 @@ def event_people(ctx: Context, frame: Frame) -> Reply | None:
 
 def exchange(ctx: Context, frame: Frame) -> Reply | None:
     outlet = frame.keys("outlet")
+    if "unit" in frame.reading.answer_types and not any(m.kind == "outlet" for m in frame.reading.mentions):
+        outlet = []  # "那问孝感的是哪家": the outlet is asked for; the one the last answer named is not it
     person = frame.keys("person")
     events = frame.keys("event")
     r = T.exchanges(ctx.deps, event=events[0] if events else None, outlet=outlet[0] if outlet else None, person=person[0] if person and not outlet else None,

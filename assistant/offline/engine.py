@@ -269,7 +269,8 @@ class OfflineEngine:
         declined: tuple[Frame, Reply] | None = None
         repeated: tuple[Frame, Reply] | None = None
         for frame in frames:
-            if frame.intent is None or (self._in_city(frame) and "city" not in frame.intent.slot_kinds()):
+            if frame.intent is None or (self._in_city(frame) and "city" not in frame.intent.slot_kinds()
+                                        and not frame.intent.any_place):
                 continue  # "孝感的总链长": a provincial table does not answer for a city
             reply = ANSWERERS[frame.intent.answerer](ctx, frame)
             if reply is not None and not reply.refused and self._fits(frame, reply, frame.intent.searched):

@@ -86,3 +86,10 @@ def test_a_post_held_by_one_leader_names_him(answer):
 def test_a_table_row_without_a_post_declines_the_post(answer):
     a = answer("湖南分工表里的谢卫江是什么职务？")
     assert a.refused and "没有写明其职务" in a.answer
+
+
+def test_the_outlet_that_asked_about_a_city_and_another_than_the_last_named(answer, after):
+    a = answer("发布会上问孝感的是哪家媒体")
+    assert a.answer.startswith("**中新社**")
+    follow = answer("那问孝感的是哪家？", after("发布会上是哪家媒体问的中国信科？"))
+    assert follow.answer.startswith("**中新社**") and "楚天都市报" not in follow.answer.split("\n")[0]
