@@ -28,13 +28,27 @@ def mechanism(ctx: Context, frame: Frame) -> Reply | None:
                  tools=["mechanisms"])
 
 
+def _without_terms(frame: Frame) -> str:
+    text = content_of(frame)
+    for m in frame.reading.slots.get("term", []):
+        text = text.replace(frame.reading.folded[m.start : m.end], "")
+    return text
+
+
 def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | None:
+    last = ctx.dialogue.last
     named = [x for x in ctx.tables.facts.mechanisms if x.id in frame.keys("mechanism")
              and (province is None or x.province == province)]
     if named:
         candidates = named
     else:
-        r = T.mechanisms(ctx.deps, " ".join([*frame.keys("term"), content_of(frame)]), province=province, limit=5)
+        # the ask's own words first: a term it also names (链长制) is often the whole system, which every
+        # mechanism belongs to ("链长制是怎么抓招商的" asks about 招商)
+        # (a follow-up's term may be what ties it to the last answer: "链长具体用什么方式推进")
+        own = T.mechanisms(ctx.deps, _without_terms(frame), province=province, limit=5)
+        after_one = last is not None and (bool(last.keys("mechanism")) or any(m.kind == "mechanism" for m in last.named))
+        r = own if own.matches and own.matches[0].score >= 2 and not after_one else \
+            T.mechanisms(ctx.deps, " ".join([*frame.keys("term"), content_of(frame)]), province=province, limit=5)
         if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
             r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)
         candidates = [m.record for m in r.matches if isinstance(m.record, Mechanism) and m.score >= 2]

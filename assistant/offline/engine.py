@@ -274,10 +274,11 @@ class OfflineEngine:
                 continue  # "孝感的总链长": a provincial table does not answer for a city
             reply = ANSWERERS[frame.intent.answerer](ctx, frame)
             if reply is not None and not reply.refused and self._fits(frame, reply, frame.intent.searched):
+                reply = drill(ctx, frame, reply) if frame.intent.drills else reply  # a detail is no repeat
                 if said and reply.lead in said and self._asks_more(frame):  # another reading may say more
                     repeated = repeated or (frame, reply)
                     continue
-                return frame, drill(ctx, frame, reply) if frame.intent.drills else reply
+                return frame, reply
             if reply is not None and reply.refused and declined is None:
                 declined = (frame, reply)
                 if frame is frames[0] and frame.facets and frame.intent.final_refusal:  # "<省>方案文号": none, it says

@@ -45,3 +45,13 @@ def test_the_other_province_of_a_mechanism_it_has_no_namesake_of_is_its_compared
     """"那湖南呢" after Hubei's 问题办理机制: Hunan's side of the prepared comparison on 问题办理."""
     a = answer("那湖南呢", after("湖北的问题办理机制是怎样的"))
     assert not a.refused and a.answer.startswith("湖南在“问题办理”这一点上的做法")
+
+
+def test_the_mechanism_an_ask_describes_by_its_own_words_not_the_systems_name(asked, answer):
+    """"链长制" names the whole system; "招商" is what the ask is about. After a mechanism, a follow-up's term
+    ("链长") keeps to that mechanism."""
+    reply = M.mechanism(*asked("湖北链长制是怎么抓招商的？", "mechanism"))
+    assert "**重大项目推进机制**" in reply.lead.split("\n")[0]
+    follow = answer("链长具体用什么方式推进？", [("user", "湖南的综合协调机制是怎么安排的？"),
+                                              ("assistant", "省委、省政府适时开会听取汇报；各产业链链长根据需要协调推进。")])
+    assert "**综合协调机制**" in follow.answer.split("\n")[0]
