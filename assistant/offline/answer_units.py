@@ -109,7 +109,9 @@ def _by_duties(ctx: Context, r: T.RouteResult, province: str):
     duties = [d for d in r.duties if d.unit in units]
     lead = ctx.say("problem_duties", province=ctx.province_name(province), problem=problem,
                    units="、".join(f"**{_name(ctx, u)}**" for u in units),
-                   details="；".join(f"{_name(ctx, d.unit)}：{summary(d.duty)}" for d in duties))
+                   # a body no duties list names (工作专班): the sentence of its route says what it does
+                   details="；".join(f"{_name(ctx, d.unit)}：{summary(d.duty)}" for d in duties)
+                   or "；".join(dict.fromkeys(route.quote.rstrip("。") for route in r.routes)))
     cites = T.unique_citations([*r.citations, *(ctx.deps.cite(d.source, d.quote) for d in duties)])
     return lead, ctx.evidence(cites), []
 

@@ -196,8 +196,9 @@ class OfflineEngine:
         if reply.refused or frame.intent is None or "yesno" not in frame.reading.answer_types:
             return reply
         about = {*frame.intent.needs, *frame.intent.needs_any}
-        asked = {m.key for m in frame.reading.mentions if m.kind in _CHECKED and m.kind not in about}
-        asked |= {m.key for m in frame.reading.checked if m.kind != "province"}
+        # the name "是X吗" marks is what is checked; else what the ask names besides what it is about
+        asked = {m.key for m in frame.reading.checked if m.kind != "province"} or \
+            {m.key for m in frame.reading.mentions if m.kind in _CHECKED and m.kind not in about}
         said = {m.key for m in self.deps.gazetteer.scan(reply.lead) if m.kind in _CHECKED}
         places = {m.key for m in frame.reading.checked if m.kind == "province"}
         lead = reply.lead.removeprefix(ctx.say("yes"))  # the verdict replaces the answerer's own "有。"

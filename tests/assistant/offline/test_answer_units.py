@@ -4,6 +4,8 @@ actions and who leads them, the units of the duties list."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.offline import answer_units as U
 
 
@@ -93,3 +95,10 @@ def test_a_problem_named_by_a_colloquial_word_is_routed(answer):
 def test_how_many_units_an_action_has_is_counted(answer, after):
     a = answer("一共有几个单位负责这个行动？", after("湖南要素保障行动是谁牵头？"))
     assert "共有 **9** 个单位" in a.answer.split("\n")[0] and "省发展改革委" in a.answer.split("\n")[0]
+
+
+@pytest.mark.parametrize("question,unit", [("链上企业遇到难题怎么解决", "省制造强省建设领导小组办公室"),
+                                           ("湖南的链长碰上跨部门的难题，一般怎么协调？", "各产业链链长")])
+def test_a_difficulty_of_no_named_kind_goes_where_the_province_handles_problems(answer, question, unit):
+    a = answer(question)
+    assert not a.refused and f"**{unit}**" in a.answer.split("\n")[0]

@@ -142,8 +142,10 @@ def test_a_name_checked_against_the_last_answer_gets_yes_or_no_then_the_fact(ser
     assert a.answer.startswith(verdict) and fact in _own(a.answer)
 
 
-def test_a_name_the_ask_is_about_is_no_check(service):
-    assert not _ask(service, "曹广晶负责汽车链吗").answer.startswith(("是的", "不是"))
+def test_the_name_an_ask_is_about_is_not_what_it_checks(service):
+    """"曹广晶负责汽车链吗" is about 曹广晶 and checks the chain: 不是, with the chains he does head."""
+    a = _ask(service, "曹广晶负责汽车链吗")
+    assert a.answer.startswith("不是。**曹广晶**") and "集成电路产业链" in a.answer.split("\n")[0]
 
 
 def test_the_askers_own_context_is_not_personal_data_and_the_question_after_it_is_the_ask(service):
