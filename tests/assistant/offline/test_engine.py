@@ -331,3 +331,8 @@ def test_another_body_of_a_chain_is_not_its_leader_or_liaison(service):
                                                    ("五图作业是湖北的做法吗", "是的，出自湖北的文件。")])
 def test_a_province_the_ask_checks_is_compared_with_the_documents_that_answer(service, question, verdict):
     assert _ask(service, question).answer.startswith(verdict)
+
+
+def test_an_amount_of_money_the_documents_do_not_give_is_declined(service):
+    """"多少钱" wants a sum in 元/万/亿: a list of chains with a count is no answer."""
+    assert _ask(service, "湖北“揭榜挂帅”单个项目最多能拿多少钱？").refused
