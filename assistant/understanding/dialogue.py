@@ -173,6 +173,7 @@ class Resolver:
         if reading.another and last is not None:
             # "他另外那条是什么": asking again what the last answer said is not asking for *another* one
             frames.sort(key=lambda f: _repeats(f, last))
+        _referent_first(frames, reading)
         return frames[:limit] or [self._frame(None, reading, dialogue, follow)]
 
     def _frame(self, top: Ranked | None, reading: Reading, dialogue: Dialogue, follow: bool) -> Frame:
@@ -309,3 +310,12 @@ def counterparts(tables: Tables, gazetteer: Gazetteer, chain: Mention, province:
         if found:
             return found[:1]
     return []
+
+
+def _referent_first(frames: list[Frame], reading: Reading) -> None:
+    """"它还要给有关部门提供什么" after an answer naming a unit: a reading whose pronoun stands for that unit goes
+    before one that continues the last intent with nothing for the pronoun to stand for."""
+    first = frames[0] if frames else None
+    if reading.pronouns & {"thing", "unit"} and not reading.mentions and first is not None and first.intent \
+            and not any(first.slots.values()) and "topic" not in first.intent.needs:
+        frames.sort(key=lambda f: not f.slots.get("department"))

@@ -32,6 +32,13 @@ def test_it_is_the_unit_the_answer_named(understanding):
     assert f.intent.name == "department_duties" and f.keys("department") == ["自然资源厅"]
 
 
+def test_it_stands_for_the_unit_the_answer_named_rather_than_continue_with_nothing(understanding):
+    history = [("user", "湖南那个方案里省领导联系产业集群的日常工作是谁在做？"),
+               ("assistant", "附件1写明由省工业和信息化厅承担省领导联系产业集群（产业链）的日常工作。")]
+    f = _frame(understanding, history, "它还要给有关部门提供什么东西？")
+    assert f.intent.name == "department_duties" and f.keys("department") == ["经信厅/工信厅"]
+
+
 def test_another_province_keeps_the_intent_and_moves_to_the_counterpart_chain(understanding):
     history = [("user", "湖北生物医药产业链链长是谁？"), ("assistant", "杨云彦。")]
     f = _frame(understanding, history, "那湖南呢？")
