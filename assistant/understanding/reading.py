@@ -90,6 +90,7 @@ class Reader:
         self._another = phrases(m.another)
         self._both = phrases(m.both)
         self._types = {kind: phrases(words) for kind, words in catalog.answer_types.items()}
+        self._yes_no_leads = {w.lower() for w in m.yes_no_leads}
         self._stop = phrases(catalog.stopwords)
         pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
@@ -100,6 +101,13 @@ class Reader:
         for d in tables.documents:
             docs_by_province[d.province] = docs_by_province.get(d.province, "") + fold_words(document_texts.get(d.id, ""))
         self._printed_in = docs_by_province  # where a surface form is printed tells its province (经信厅 vs 工信厅)
+
+    def _answer_types(self, text: str, full: str) -> list[str]:
+        found = [k for k, rx in self._types.items() if rx.search(full)]
+        first = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
+        if first in self._yes_no_leads and "yesno" not in found:  # "Is 赵海山 the chain leader of …?"
+            found.append("yesno")
+        return found
 
     def read(self, text: str) -> Reading:
         lang = detect(text)
@@ -125,7 +133,7 @@ class Reader:
             pronouns=self._pronouns_in(full),
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             another=bool(self._another.search(full)),
-            answer_types=[k for k, rx in self._types.items() if rx.search(full)],
+            answer_types=self._answer_types(text, full),
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
             content=self._content(full, mentions, translated), checked=self._checked(full, mentions))
         if not reading.strong_kinds and len(reading.topic) <= _SHORT:
