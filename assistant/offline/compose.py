@@ -5,6 +5,7 @@ ignored instruction, a scheme whose period has ended, posts that rest on a dated
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, Ask, Citation
@@ -31,6 +32,9 @@ class Composer:
         self.tables, self.prompts, self.converter, self.as_of = tables, prompts, converter, as_of
         # people's names keep their characters in Traditional answers (s2t would turn 郑岳嘉 into 鄭嶽嘉)
         self._names = sorted(names or (), key=len, reverse=True)
+        words = [*tables.catalog.markers.question_words, *(w for ws in tables.catalog.answer_types.values() for w in ws)]
+        self._asking = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)",
+                                  re.IGNORECASE)
 
     def _t(self, lang: str, kind: str, template: str, **values: object) -> str:
         return self.prompts.render(f"{kind}/{'en' if lang == 'en' else 'zh'}/{template}", **values)
@@ -48,7 +52,7 @@ class Composer:
         shown: set[tuple[str, str]] = set()
         numbered = len(outcomes) > 1
         for i, o in enumerate(outcomes, start=1):
-            head = f"**{i}. {o.text}**\n\n" if numbered else ""
+            head = f"**{i}. {self._asked(o.text)}**\n\n" if numbered else ""
             if o.reply is None or o.refused is not None:
                 blocks.append(head + self._decline(o, lang))
                 continue
@@ -63,6 +67,13 @@ class Composer:
         return Answer(answer=self._script(text, lang), citations=cites, tools_used=tools, suggestions=sugg[:3],
                       asks=[Ask(text=o.text, refused=o.refused is not None or o.reply is None,
                                 refusal_reason=o.refused.value if o.refused else None) for o in outcomes])
+
+    def _asked(self, text: str) -> str:
+        """An ask's heading without the greeting and self-introduction before its question ("您好，我们是武汉一家
+        公司，想了解…是哪位领导负责的" → "想了解…是哪位领导负责的")."""
+        clauses = re.split(r"(?<=[，,])", text)
+        first = next((i for i, c in enumerate(clauses) if self._asking.search(c)), 0)
+        return "".join(clauses[first:]).strip() or text
 
     def _block(self, reply: Reply, shown: set[tuple[str, str]], cited: list[Citation]) -> tuple[str, list[Citation]]:
         parts = [reply.lead] + ([reply.body] if reply.body else [])

@@ -26,6 +26,7 @@ STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term"
           "document", "section", "problem", "city", "division")
 CHECKABLE = frozenset({"person", "leader", "liaison", "department", "province"})  # what a "是X吗" check may name
 _CHECK_GAP = 4
+_CLAUSE = re.compile(r"[^，,。；;！!？?]+")
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
 
@@ -91,6 +92,7 @@ class Reader:
         self._both = phrases(m.both)
         self._types = {kind: phrases(words) for kind, words in catalog.answer_types.items()}
         self._yes_no_leads = {w.lower() for w in m.yes_no_leads}
+        self._asking = phrases([*m.question_words, *(w for words in catalog.answer_types.values() for w in words)])
         self._stop = phrases(catalog.stopwords)
         pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
@@ -101,6 +103,16 @@ class Reader:
         for d in tables.documents:
             docs_by_province[d.province] = docs_by_province.get(d.province, "") + fold_words(document_texts.get(d.id, ""))
         self._printed_in = docs_by_province  # where a surface form is printed tells its province (经信厅 vs 工信厅)
+
+    def _context(self, folded: str, mentions: list[Mention]) -> list[Mention]:
+        """"您好，我们是武汉一家做新材料的小公司，想了解湖北新材料链是哪位领导负责的": a city in a clause that asks
+        nothing, when a clause that asks names a province or a chain, is where the asker is, not what is asked."""
+        clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(folded)]
+        asking = [(a, b) for a, b in clauses if self._asking.search(folded[a:b])]
+        if len(clauses) < 2 or not any(mn.kind in ("province", "chain") and a <= mn.start < b
+                                       for a, b in asking for mn in mentions):
+            return []
+        return [mn for mn in mentions if mn.kind == "city" and not any(a <= mn.start < b for a, b in asking)]
 
     def _answer_types(self, text: str, full: str) -> list[str]:
         found = [k for k, rx in self._types.items() if rx.search(full)]
@@ -117,10 +129,11 @@ class Reader:
         mentions = self.gazetteer.scan(scan_text)
         translated = " ".join(self.gazetteer.translate(text)) if lang == "en" else ""
         slots: dict[str, list[Mention]] = {}
-        for mention in mentions:
-            for slot in _SLOTS.get(mention.kind, ()):
-                slots.setdefault(slot, []).append(mention)
         full = fold_words(scan_text)
+        context = self._context(full, mentions)
+        for mention in mentions:
+            for slot in _SLOTS.get(mention.kind, ()) if mention not in context else ():
+                slots.setdefault(slot, []).append(mention)
         # a mechanism named with its province ("<省>链长制") is one mention that names the province too
         named = list(dict.fromkeys(mn.province for mn in mentions if mn.province and (
             mn.kind in ("province", "city") or mn.province in full[mn.start : mn.end])))
