@@ -69,7 +69,7 @@ class Composer:
                                 refusal_reason=o.refused.value if o.refused else None) for o in outcomes])
 
     def _asked(self, text: str) -> str:
-        """An ask's heading without the greeting and self-introduction before its question ("您好，我们是武汉一家
+        """An ask's heading without the greeting and self-introduction before its question ("您好，我们是<市>一家
         公司，想了解…是哪位领导负责的" → "想了解…是哪位领导负责的")."""
         clauses = re.split(r"(?<=[，,])", text)
         first = next((i for i, c in enumerate(clauses) if self._asking.search(c)), 0)

@@ -105,7 +105,7 @@ class Reader:
         self._printed_in = docs_by_province  # where a surface form is printed tells its province (经信厅 vs 工信厅)
 
     def _context(self, folded: str, mentions: list[Mention]) -> list[Mention]:
-        """"您好，我们是武汉一家做新材料的小公司，想了解湖北新材料链是哪位领导负责的": a city in a clause that asks
+        """"您好，我们是<市>一家做新材料的小公司，想了解<省>新材料链是哪位领导负责的": a city in a clause that asks
         nothing, when a clause that asks names a province or a chain, is where the asker is, not what is asked."""
         clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(folded)]
         asking = [(a, b) for a, b in clauses if self._asking.search(folded[a:b])]
