@@ -27,8 +27,16 @@ from retrieval.documents import Document, load_documents
 from retrieval.embeddings import LsaEmbedding, make_embedding
 from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.gazetteer import Gazetteer
-from retrieval.index_files import drop_snapshots, knowledge_fingerprint, lock, write_json
+from retrieval.index_files import (
+    copy_knowledge,
+    drop_snapshots,
+    knowledge_fingerprint,
+    link_or_copy,
+    lock,
+    write_json,
+)
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
+from retrieval.pinyin import FILE as PINYIN
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.search import search_text as _search_text
@@ -220,7 +228,10 @@ class KnowledgeIndex:
         try:
             # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
             # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
-            shutil.copytree(self.config.knowledge_dir, directory / "knowledge", ignore=shutil.ignore_patterns(".*"))
+            previous = self._previous_directory()
+            copy_knowledge(self.config.knowledge_dir, directory / "knowledge", previous and previous / "knowledge")
+            if previous is not None and (previous / PINYIN).is_file():  # the names' pinyin: no pypinyin at load
+                link_or_copy(previous / PINYIN, directory / PINYIN)
             self._write_snapshot(directory, name, fp, docs, tables, chunks)
         except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)
