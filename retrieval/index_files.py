@@ -17,7 +17,7 @@ from retrieval.errors import KnowledgeFileError
 from retrieval.snapshot import KEYS
 from retrieval.vectors import VectorStore
 
-INDEX_FORMAT = "3"  # bump when the snapshot layout or the search text changes
+INDEX_FORMAT = "4"  # bump when the snapshot layout or the search text changes
 
 
 def knowledge_fingerprint(knowledge_dir: Path, config: str = "") -> str:
