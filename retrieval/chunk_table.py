@@ -117,17 +117,23 @@ class ChunkRows(Sequence[Chunk]):
     def __iter__(self) -> Iterator[Chunk]:
         return (self.table.chunk(int(r), self.docs) for r in self.rows)
 
-    def column(self, name: str) -> np.ndarray:
-        """doc_id or province of every chunk, without building the chunks."""
-        of_doc = np.array([d.id if name == "doc_id" else d.meta.province for d in self.docs] or [""])
-        return of_doc[self.table.columns["doc"][self.rows]]
+    def codes(self, name: str) -> tuple[list[str], np.ndarray]:
+        """The distinct doc_id or province values and each chunk's index into them, without building chunks."""
+        doc_codes = self.table.columns["doc"][self.rows]
+        if name == "doc_id":
+            return [d.id for d in self.docs], doc_codes
+        values = list(dict.fromkeys(d.meta.province for d in self.docs))
+        of_doc = np.array([values.index(d.meta.province) for d in self.docs] or [0], dtype=np.int32)
+        return values, of_doc[doc_codes]
 
 
-def column(chunks: Sequence[Chunk], name: str) -> np.ndarray:
-    """The `doc_id` or `province` of every chunk as an array."""
+def codes(chunks: Sequence[Chunk], name: str) -> tuple[list[str], np.ndarray]:
+    """The distinct `doc_id` or `province` values of the chunks and each chunk's index into them."""
     if isinstance(chunks, ChunkRows):
-        return chunks.column(name)
-    return np.array([getattr(c, name) for c in chunks] or [""])[: len(chunks)]
+        return chunks.codes(name)
+    values = list(dict.fromkeys(getattr(c, name) for c in chunks))
+    index = {v: i for i, v in enumerate(values)}
+    return values, np.array([index[getattr(c, name)] for c in chunks], dtype=np.int32)
 
 
 Tokens = Callable[[str], list[str]]

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 from chromadb.errors import NotFoundError
 
-from retrieval.chunk_table import column
+from retrieval.chunk_table import codes
 from retrieval.chunking import Chunk
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex
@@ -155,15 +155,23 @@ class Searcher:
         self._pos: dict[str, list[int]] = {}
         for i, key in enumerate(self.keys):
             self._pos.setdefault(key, []).append(i)
-        provinces, docs = column(self.chunks, "province"), column(self.chunks, "doc_id")
-        self._masks = {("province", p): provinces == p for p in set(provinces.tolist())}
-        self._masks.update({("doc", d): docs == d for d in set(docs.tolist())})
-        self._province_names = {p: {fold_words(p), "".join(self.pinyin(p))} for p in set(provinces.tolist())}
+        self._codes = {kind: codes(self.chunks, name) for kind, name in (("province", "province"), ("doc", "doc_id"))}
+        self._index = {kind: {v: i for i, v in enumerate(values)} for kind, (values, _) in self._codes.items()}
+        self._masks: dict[tuple[str, str], np.ndarray] = {}  # made when a filter first asks for one
+        self._province_names = {p: {fold_words(p), "".join(self.pinyin(p))} for p in self._codes["province"][0]}
+
+    def _filter(self, kind: str, value: str) -> np.ndarray:
+        mask = self._masks.get((kind, value))
+        if mask is None:
+            code = self._index[kind].get(value)
+            if code is None:  # no chunk has it (not kept: any value may be asked for)
+                return np.zeros(len(self.chunks), dtype=bool)
+            mask = self._masks[(kind, value)] = self._codes[kind][1] == code  # racing threads compute the same
+        return mask
 
     def _mask(self, province: str | None, doc_id: str | None) -> np.ndarray | None:
-        empty = np.zeros(len(self.chunks), dtype=bool)
-        masks = [self._masks.get(("province", province), empty)] if province else []
-        masks += [self._masks.get(("doc", doc_id), empty)] if doc_id else []
+        masks = [self._filter("province", province)] if province else []
+        masks += [self._filter("doc", doc_id)] if doc_id else []
         return np.logical_and.reduce(masks) if masks else None
 
     def lexical_ranked(self, query: str, expansion: list[str], n: int, mask) -> list[tuple[int, float]]:

@@ -5,6 +5,7 @@ lacks, and meta.json last (a snapshot without it is incomplete)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,14 +39,23 @@ def _words_key(words: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()
 
 
+def _collection(snapshot: Path | None) -> str | None:
+    """The collection a snapshot's vectors are in (its vectors are all there while it is in service)."""
+    try:
+        return json.loads((snapshot / "meta.json").read_text(encoding="utf-8")).get("collection") if snapshot else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document], tables: Tables,
                    previous: Path | None, embedding, store: VectorStore, reuse: bool = True) -> Built:
     """`previous`: the snapshot in service, whose vectors are reused and (with `reuse`) the chunks of
     every document it holds unchanged."""
     tokenizer = Tokenizer(registry_words(tables))
     validity = Validity(_words_key(tokenizer.words), AnswerTypes.key(tables))
-    table, computed = build_table(docs, previous_table(previous) if reuse else None, validity, tokenizer.tokens,
-                                  lambda texts: AnswerTypes(tables, texts).holds, _search_text)
+    old = previous_table(previous) if reuse else None
+    table, computed = build_table(docs, old, validity, tokenizer.tokens, lambda texts: AnswerTypes(tables, texts).holds,
+                                  _search_text)
     indexed = ChunkRows(table, list(docs.values()), table.indexed)
     texts = SearchTexts(indexed, _search_text, computed)
     refit = isinstance(embedding, LsaEmbedding)
@@ -61,7 +71,8 @@ def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document
     # one collection per LSA fit; any other embedding's vectors are shared by its snapshots, by text
     collection = name if refit else store.shared_name(embedding.identity())
     keys = table.vector_keys
-    _, added = store.fill(collection, embedding, keys, indexed, texts, vectors=cache.embedder(embedding))
+    present = set(old.vector_keys) if old is not None and _collection(previous) == collection else set()
+    _, added = store.fill(collection, embedding, keys, indexed, texts, cache.embedder(embedding), present)
     write_json(directory / KEYS, keys)
     cache.write(directory, keys)
     write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(keys),
