@@ -40,7 +40,7 @@ from retrieval.pinyin import FILE as PINYIN
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.snapshot import Snapshot, keep_pinyin, read_snapshot
-from retrieval.snapshot_write import write_snapshot
+from retrieval.snapshot_write import kept_entries, write_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged
 
 if TYPE_CHECKING:
@@ -220,7 +220,9 @@ class KnowledgeIndex:
         """Everything of a new snapshot, under a name nothing serves yet; `reuse`: take the chunks of the
         documents the previous snapshot holds unchanged. Raises KnowledgeFileError; a failed build
         leaves nothing behind."""
-        docs = load_documents(self.config.knowledge_dir)
+        previous = self._previous_directory()
+        entries = kept_entries(previous) if reuse else {}
+        docs = load_documents(self.config.knowledge_dir, entries)
         tables = load_tables(self.config.knowledge_dir, docs)
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
@@ -228,12 +230,11 @@ class KnowledgeIndex:
         try:
             # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
             # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
-            previous = self._previous_directory()
             copy_knowledge(self.config.knowledge_dir, directory / "knowledge", previous and previous / "knowledge")
             if previous is not None and (previous / PINYIN).is_file():  # the names' pinyin: no pypinyin at load
                 link_or_copy(previous / PINYIN, directory / PINYIN)
             built = write_snapshot(directory, name, fp, docs, tables, previous, self.config.make_embedding(directory),
-                                   self.store, reuse)
+                                   self.store, reuse, entries)
             self._tokenizer, self.build_stats = built.tokenizer, built.stats
         except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)

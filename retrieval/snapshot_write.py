@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from retrieval.bm25 import Bm25
 from retrieval.chunk_build import SearchTexts, build_table, previous_table
 from retrieval.chunk_cache import ChunkCache
 from retrieval.chunk_table import KEYS, ChunkRows, Validity
 from retrieval.chunking import Chunk
-from retrieval.documents import Document
+from retrieval.documents import Document, DocumentMeta
 from retrieval.embeddings import LsaEmbedding
 from retrieval.index_files import write_json
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
@@ -47,10 +49,24 @@ def _collection(snapshot: Path | None) -> str | None:
         return None
 
 
+ENTRIES = "manifest_entries.json"  # the manifest's entries as validated, by the hash of their text
+_ENTRIES = TypeAdapter(dict[str, DocumentMeta])
+
+
+def kept_entries(snapshot: Path | None) -> dict[str, DocumentMeta]:
+    """The manifest entries a snapshot validated (load_manifest parses only the others)."""
+    try:
+        return _ENTRIES.validate_json((snapshot / ENTRIES).read_bytes()) if snapshot else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document], tables: Tables,
-                   previous: Path | None, embedding, store: VectorStore, reuse: bool = True) -> Built:
+                   previous: Path | None, embedding, store: VectorStore, reuse: bool = True,
+                   entries: dict[str, DocumentMeta] | None = None) -> Built:
     """`previous`: the snapshot in service, whose vectors are reused and (with `reuse`) the chunks of
-    every document it holds unchanged."""
+    every document it holds unchanged. `entries`: the manifest's, as load_manifest left them."""
+    entries = entries or {}
     tokenizer = Tokenizer(registry_words(tables))
     validity = Validity(_words_key(tokenizer.words), AnswerTypes.key(tables))
     old = previous_table(previous) if reuse else None
@@ -64,6 +80,7 @@ def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document
     LexicalIndex(tokenizer, Bm25.of(table.counts)).save(directory / "lexical")
     table.save(directory)
     (directory / "documents.json").write_bytes(DOCUMENTS.dump_json(docs))
+    (directory / ENTRIES).write_bytes(_ENTRIES.dump_json(entries))
     (directory / "tables.json").write_text(tables.model_dump_json(), encoding="utf-8")
     # vectors are kept for a model (hashing recomputes faster than it reads 8 KB a chunk; LSA is refitted)
     keep = getattr(embedding, "costly", False) and not refit
