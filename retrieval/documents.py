@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from retrieval import yaml_text
-from retrieval.errors import KnowledgeFileError
+from retrieval.errors import KnowledgeFileError, first_error
 from retrieval.tables import ListSpec, TableSpec
 
 _SPECIAL = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s]", re.MULTILINE)  # anchors, aliases, tags
@@ -122,9 +122,8 @@ def _validate(path: Path, i: int, entry) -> DocumentMeta:
     try:
         return DocumentMeta.model_validate(entry)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise KnowledgeFileError(f"{path}: document #{i}, field '{field}': {err['msg']}") from exc
+        field, message = first_error(exc)
+        raise KnowledgeFileError(f"{path}: document #{i}, field '{field}': {message}") from exc
 
 
 def load_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = None) -> dict[str, Document]:
