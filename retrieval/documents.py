@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from retrieval import yaml_text
-from retrieval.errors import KnowledgeFileError
+from retrieval.errors import KnowledgeFileError, first_error
 from retrieval.tables import ListSpec, TableSpec
+
+_SPECIAL = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s]", re.MULTILINE)  # anchors, aliases, tags
 
 
 class DocumentMeta(BaseModel):
@@ -50,30 +54,83 @@ class Document(BaseModel):
         return self.meta.title
 
 
-def load_manifest(knowledge_dir: Path) -> list[DocumentMeta]:
+def manifest_items(text: str) -> list[str] | None:
+    """The entries of a manifest's `documents:` block list, each as a YAML text of its own (dedented), when
+    the manifest is only that (comments aside) and holds no anchor, alias or tag: parsing each entry on its
+    own then gives what parsing the whole gives. None otherwise (the whole file is parsed)."""
+    lines = text.splitlines()
+    if "documents:" not in lines or _SPECIAL.search(text):
+        return None
+    start = lines.index("documents:")
+    if any(line.strip() and not line.lstrip().startswith("#") for line in lines[:start]):
+        return None
+    items: list[list[str]] = []
+    indent: int | None = None
+    for line in lines[start + 1:]:
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(line) - len(stripped)
+        indent = depth if indent is None else indent
+        if depth == indent and stripped.startswith("- "):
+            items.append([])
+        elif depth <= indent or not items:
+            return None  # another key, or an entry that is not a block item
+        items[-1].append(line[indent:])
+    return ["\n".join(item) + "\n" for item in items] or None
+
+
+def _entry_key(item: str) -> str:
+    return hashlib.sha256(item.encode("utf-8")).hexdigest()[:32]
+
+
+def load_manifest(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = None) -> list[DocumentMeta]:
+    """The manifest's entries, validated. `known`: entries validated before, by the hash of their text (an
+    index build keeps them in its snapshot); only entries not in it are parsed, and it is left holding
+    exactly this manifest's entries."""
     path = knowledge_dir / "manifest.yaml"
     try:
-        raw = yaml_text.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        items = manifest_items(text) if known is not None else None
+        if items is not None:
+            return _known_entries(path, items, known)
+        raw = yaml_text.load(text)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeFileError(f"{path}: cannot read manifest: {exc}") from exc
     entries = (raw or {}).get("documents")
     if not isinstance(entries, list):
         raise KnowledgeFileError(f"{path}: expected a 'documents' list")
-    metas = []
-    for i, entry in enumerate(entries, start=1):
-        try:
-            metas.append(DocumentMeta.model_validate(entry))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise KnowledgeFileError(f"{path}: document #{i}, field '{field}': {err['msg']}") from exc
+    return [_validate(path, i, entry) for i, entry in enumerate(entries, start=1)]
+
+
+def _known_entries(path: Path, items: list[str], known) -> list[DocumentMeta]:
+    keys = [_entry_key(item) for item in items]
+    metas = [known.get(k) or _validate(path, i, _one(yaml_text.load(item)))
+             for i, (k, item) in enumerate(zip(keys, items, strict=True), start=1)]
+    known.clear()
+    known.update(zip(keys, metas, strict=True))
     return metas
 
 
-def load_documents(knowledge_dir: Path) -> dict[str, Document]:
-    """All documents by id, in manifest order. A missing or unreadable file fails with its name."""
+def _one(parsed) -> object:
+    if not isinstance(parsed, list) or len(parsed) != 1:
+        raise yaml.YAMLError("a manifest entry is not one list item")
+    return parsed[0]
+
+
+def _validate(path: Path, i: int, entry) -> DocumentMeta:
+    try:
+        return DocumentMeta.model_validate(entry)
+    except ValidationError as exc:
+        field, message = first_error(exc)
+        raise KnowledgeFileError(f"{path}: document #{i}, field '{field}': {message}") from exc
+
+
+def load_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = None) -> dict[str, Document]:
+    """All documents by id, in manifest order. A missing or unreadable file fails with its name.
+    `known`: manifest entries validated before (load_manifest)."""
     docs: dict[str, Document] = {}
-    for meta in load_manifest(knowledge_dir):
+    for meta in load_manifest(knowledge_dir, known):
         path = knowledge_dir / meta.file
         try:
             text = path.read_bytes().decode("utf-8")

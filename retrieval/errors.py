@@ -34,3 +34,9 @@ class IndexUnavailable(ChainQAError):
 
 class VectorStoreUnreachable(IndexUnavailable, ConnectionError):
     """The Chroma server does not answer."""
+
+
+def first_error(exc) -> tuple[str, str]:
+    """(where, message) of the first error of a pydantic ValidationError, for a KnowledgeFileError."""
+    err = exc.errors()[0]
+    return ".".join(str(p) for p in err["loc"]), err["msg"]

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from retrieval import yaml_text
-from retrieval.errors import KnowledgeFileError
+from retrieval.errors import KnowledgeFileError, first_error
 
 Status = Literal["stated", "inferred"]
 
@@ -138,9 +138,8 @@ def _load_file(path: Path) -> Facts:
     try:
         return Facts.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise KnowledgeFileError(f"{path}: {where}: {err['msg']}") from exc
+        where, message = first_error(exc)
+        raise KnowledgeFileError(f"{path}: {where}: {message}") from exc
 
 
 def load_facts(knowledge_dir: Path) -> Facts:

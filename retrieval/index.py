@@ -15,24 +15,32 @@ import logging
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chromadb.errors import NotFoundError
 
-from retrieval.chunk_cache import ChunkCache, text_key
-from retrieval.chunking import Chunk, chunk_documents
+from retrieval.chunking import Chunk
 from retrieval.documents import Document, load_documents
-from retrieval.embeddings import LsaEmbedding, make_embedding
+from retrieval.embeddings import make_embedding
 from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.gazetteer import Gazetteer
-from retrieval.index_files import drop_snapshots, knowledge_fingerprint, lock, write_json
-from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
+from retrieval.index_files import (
+    copy_knowledge,
+    drop_snapshots,
+    knowledge_fingerprint,
+    link_or_copy,
+    lock,
+    write_json,
+)
+from retrieval.lexical import Tokenizer
+from retrieval.pinyin import FILE as PINYIN
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
-from retrieval.search import search_text as _search_text
-from retrieval.snapshot import KEYS, Snapshot, keep_pinyin, read_snapshot
+from retrieval.snapshot import Snapshot, keep_pinyin, read_snapshot
+from retrieval.snapshot_write import kept_entries, write_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged
 
 if TYPE_CHECKING:
@@ -119,7 +127,7 @@ class KnowledgeIndex:
         return copy if copy.is_dir() else self.config.knowledge_dir
 
     @property
-    def chunks(self) -> list[Chunk]:
+    def chunks(self) -> Sequence[Chunk]:
         return self._current.chunks
 
     @property
@@ -198,7 +206,7 @@ class KnowledgeIndex:
             pointer = self._read_pointer()
             usable = not rebuild and pointer and pointer.get("fingerprint") == fp and self._load(pointer["name"])
             if not usable:
-                name = self._build(fp)
+                name = self._build(fp, reuse=not rebuild)
                 self._switch(name, fp, previous=pointer)
                 built = True
         snap = self._current
@@ -208,53 +216,31 @@ class KnowledgeIndex:
         self.last_error = None
         return self.stats
 
-    def _build(self, fp: str) -> str:
-        """Everything of a new snapshot, under a name nothing serves yet. Raises KnowledgeFileError;
-        a failed build leaves nothing behind."""
-        docs = load_documents(self.config.knowledge_dir)
+    def _build(self, fp: str, reuse: bool) -> str:
+        """Everything of a new snapshot, under a name nothing serves yet; `reuse`: take the chunks of the
+        documents the previous snapshot holds unchanged. Raises KnowledgeFileError; a failed build
+        leaves nothing behind."""
+        previous = self._previous_directory()
+        entries = kept_entries(previous) if reuse else {}
+        docs = load_documents(self.config.knowledge_dir, entries)
         tables = load_tables(self.config.knowledge_dir, docs)
-        chunks = chunk_documents(docs)
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
         directory.mkdir(parents=True)
         try:
             # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
             # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
-            shutil.copytree(self.config.knowledge_dir, directory / "knowledge", ignore=shutil.ignore_patterns(".*"))
-            self._write_snapshot(directory, name, fp, docs, tables, chunks)
+            copy_knowledge(self.config.knowledge_dir, directory / "knowledge", previous and previous / "knowledge")
+            if previous is not None and (previous / PINYIN).is_file():  # the names' pinyin: no pypinyin at load
+                link_or_copy(previous / PINYIN, directory / PINYIN)
+            built = write_snapshot(directory, name, fp, docs, tables, previous, self.config.make_embedding(directory),
+                                   self.store, reuse, entries)
+            self._tokenizer, self.build_stats = built.tokenizer, built.stats
         except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)
             self.store.drop(name)
             raise
         return name
-
-    def _write_snapshot(self, directory: Path, name: str, fp: str, docs: dict[str, Document], tables: Tables,
-                        chunks: list[Chunk]) -> None:
-        indexed = [c for c in chunks if c.kind != "heading"]
-        texts = [_search_text(c, docs[c.doc_id].meta.short_title, docs[c.doc_id].meta.full_title) for c in indexed]
-        embedding = self.config.make_embedding(directory)
-        refit = isinstance(embedding, LsaEmbedding)
-        if refit:
-            embedding.fit(texts).save(directory / "lsa.npz")
-        self._tokenizer = Tokenizer(registry_words(tables))  # kept: loading the snapshot reuses it
-        # vectors are kept for a model (hashing recomputes faster than it reads 8 KB a chunk; LSA is refitted)
-        keep = getattr(embedding, "costly", False) and not refit
-        cache = ChunkCache(self._previous_directory(), self._tokenizer.words, embedding.identity() if keep else None)
-        tokens = cache.tokenise(texts, self._tokenizer.tokens)  # only new chunk texts are cut
-        LexicalIndex.build(texts, self._tokenizer, tokens=tokens).save(directory / "lexical")
-        write_json(directory / "documents.json", {k: d.model_dump(mode="json") for k, d in docs.items()})
-        (directory / "tables.json").write_text(tables.model_dump_json(), encoding="utf-8")
-        write_json(directory / "chunks.json", [c.to_dict() for c in chunks])
-        # one collection per LSA fit; any other embedding's vectors are shared by its snapshots, by text
-        collection = name if refit else self.store.shared_name(embedding.identity())
-        keys = [text_key(t) for t in texts]
-        _, added = self.store.fill(collection, embedding, keys, indexed, texts, vectors=cache.embedder(embedding))
-        write_json(directory / KEYS, keys)
-        cache.write(directory, texts)
-        self.build_stats = {"tokenised": cache.tokenised, "embedded": cache.embedded, "added": added,
-                            "chunks": len(texts)}
-        write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(indexed),
-                                               "embedding": embedding.identity(), "collection": collection})
 
     def _previous_directory(self) -> Path | None:
         """The snapshot in service (or last served), whose chunk cache a new build reuses."""
@@ -265,7 +251,7 @@ class KnowledgeIndex:
     def _switch(self, name: str, fp: str, previous: dict | None) -> None:
         """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it)
         with their vectors; only snapshots with a directory under our data_dir are ours to drop."""
-        if not self._load(name):
+        if not self._load(name, verified=True):
             raise IndexUnavailable(f"the new index {name} does not load")
         write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
         keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
@@ -285,14 +271,15 @@ class KnowledgeIndex:
         pointer = self._read_pointer()
         return pointer is not None and bool(pointer) and self._load(pointer["name"])
 
-    def _load(self, name: str) -> bool:
-        """Load snapshot `name` and put it in service; False if it is incomplete or missing."""
+    def _load(self, name: str, verified: bool = False) -> bool:
+        """Load snapshot `name` and put it in service; False if it is incomplete or missing. `verified`:
+        just built here, its vectors are in the collection."""
         if self._snapshot is not None and self._snapshot.name == name:
             return True
         directory = self.config.data_dir / "indexes" / name
         try:
             self._snapshot = read_snapshot(directory, self.config.make_embedding(directory), self.config.weights,
-                                           self.store, self._tokenizer)
+                                           self.store, self._tokenizer, verified)
         except Exception as exc:  # any unreadable part (truncated file, wrong shape, damaged store): rebuild
             log.warning("index %s is not usable (%s: %s); it will be rebuilt", name, type(exc).__name__, exc)
             return False

@@ -17,7 +17,7 @@ from retrieval.errors import KnowledgeFileError
 from retrieval.snapshot import KEYS
 from retrieval.vectors import VectorStore
 
-INDEX_FORMAT = "3"  # bump when the snapshot layout or the search text changes
+INDEX_FORMAT = "4"  # bump when the snapshot layout or the search text changes
 
 
 def knowledge_fingerprint(knowledge_dir: Path, config: str = "") -> str:
@@ -36,6 +36,36 @@ def knowledge_fingerprint(knowledge_dir: Path, config: str = "") -> str:
         digest.update(f"{rel}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
+
+
+def copy_knowledge(knowledge_dir: Path, target: Path, previous: Path | None) -> None:
+    """Copy knowledge/ (hidden files left out) to `target`; a file whose bytes equal the previous snapshot's
+    copy of it is hard-linked to that copy instead (snapshot copies are never written to)."""
+    for path in sorted(knowledge_dir.rglob("*")):
+        rel = path.relative_to(knowledge_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        dest, old = target / rel, (previous / rel if previous is not None else None)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if old is not None and _same_bytes(path, old):
+            link_or_copy(old, dest)
+        else:
+            shutil.copy2(path, dest)
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """A hard link to `source`, a file of an earlier snapshot (never written to in place), else a copy."""
+    try:
+        os.link(source, dest)
+    except OSError:  # another file system, or no hard links
+        shutil.copy2(source, dest)
+
+
+def _same_bytes(path: Path, other: Path) -> bool:
+    try:
+        return other.stat().st_size == path.stat().st_size and other.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
 
 
 def write_json(path: Path, data) -> None:

@@ -1,4 +1,4 @@
-"""BM25 (bm25s) over jieba tokens of folded text, with the registry's names in jieba's dictionary."""
+"""BM25 (retrieval/bm25.py) over jieba tokens of folded text, with the registry's names in jieba's dictionary."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
+from retrieval.bm25 import Bm25, TermCounts
 from retrieval.normalize import fold_words, squash
 
 if TYPE_CHECKING:
@@ -102,26 +102,21 @@ class Tokenizer:
 
 
 class LexicalIndex:
-    """BM25 over a fixed list of texts; `top` is a vectorised scoring + arg-partition."""
+    """BM25 over a fixed list of texts (retrieval/bm25.py); `top` is a vectorised arg-partition."""
 
-    def __init__(self, tokenizer: Tokenizer, bm25: bm25s.BM25, size: int) -> None:
-        self.tokenizer, self._bm25, self.size = tokenizer, bm25, size
+    def __init__(self, tokenizer: Tokenizer, bm25: Bm25) -> None:
+        self.tokenizer, self._bm25, self.size = tokenizer, bm25, bm25.size
 
     @classmethod
     def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5,
-              tokens: list[list[str]] | None = None) -> LexicalIndex:
-        """`tokens`: the texts' tokens when already known (retrieval/chunk_cache.py)."""
-        bm25 = bm25s.BM25(k1=k1, b=b)
-        cut = tokens if tokens is not None else [tokenizer.tokens(t) for t in texts]
-        bm25.index([t or [""] for t in cut], show_progress=False)
-        return cls(tokenizer, bm25, len(texts))
+              counts: TermCounts | None = None) -> LexicalIndex:
+        """`counts`: the texts' term counts when already known (retrieval/chunk_table.py)."""
+        counts = counts if counts is not None else TermCounts.count(tokenizer.tokens(t) for t in texts)
+        return cls(tokenizer, Bm25.of(counts, k1, b))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every text for the query tokens (repeats count again)."""
-        ids = self._bm25.get_tokens_ids(tokens)
-        if not ids:
-            return np.zeros(self.size, dtype=np.float32)
-        return self._bm25.get_scores_from_ids(ids)
+        return self._bm25.scores(tokens)
 
     def top(self, scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k best (index, score) pairs with a positive score, optionally within a boolean mask."""
@@ -136,14 +131,20 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(directory / "bm25"), show_progress=False)
-        meta = {"size": self.size, "words": self.tokenizer.words}
+        bm25 = self._bm25
+        with (directory / "bm25.npz").open("wb") as fh:  # a file object: np.savez must not rename it
+            np.savez(fh, indptr=bm25.indptr, rows=bm25.rows, data=bm25.data)
+        meta = {"size": self.size, "words": self.tokenizer.words, "vocab": list(bm25.vocab)}
         (directory / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer | None = None) -> LexicalIndex:
         meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
-        bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False, verbosity=0)
+        with np.load(directory / "bm25.npz", allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in ("indptr", "rows", "data")}
+        vocab = {t: i for i, t in enumerate(meta["vocab"])}
+        if len(arrays["indptr"]) != len(vocab) + 1 or len(arrays["rows"]) != len(arrays["data"]):
+            raise ValueError(f"the BM25 arrays of {directory} do not match its vocabulary")
         if tokenizer is None or tokenizer.words != meta["words"]:
             tokenizer = Tokenizer(meta["words"])
-        return cls(tokenizer, bm25, meta["size"])
+        return cls(tokenizer, Bm25(vocab, size=meta["size"], **arrays))

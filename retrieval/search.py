@@ -3,6 +3,7 @@ document and query expansion from the alias, synonym and glossary tables. Also a
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ from typing import Any, Literal
 import numpy as np
 from chromadb.errors import NotFoundError
 
+from retrieval.chunk_table import codes
 from retrieval.chunking import Chunk
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex
@@ -97,19 +99,35 @@ class AnswerTypes:
     for: a "who" question prefers chunks that name someone, a "how many" one chunks with numbers."""
 
     def __init__(self, tables: Tables, texts: Sequence[str]) -> None:
-        people = {fold(r.leader) for r in tables.chains} | {fold(g.name) for g in tables.general_leaders}
-        units = {fold(n) for names in tables.department_families.values() for n in names}
+        person, unit = (_alternation(names) for names in _names(tables))
         folded = [fold(t) for t in texts]
-        person, unit = _alternation(people), _alternation(units)
         self.holds = {
             "person": np.array([bool(person.search(t)) for t in folded], dtype=bool),
             "unit": np.array([bool(unit.search(t)) for t in folded], dtype=bool),
             "number": np.array([bool(_DIGIT.search(t)) for t in folded], dtype=bool),
         }
 
+    @classmethod
+    def kept(cls, holds: dict[str, np.ndarray]) -> AnswerTypes:
+        """What a snapshot stored (computed for the same names: `key`)."""
+        types = cls.__new__(cls)
+        types.holds = holds
+        return types
+
+    @staticmethod
+    def key(tables: Tables) -> str:
+        """Stands for the names the marks depend on: marks computed under the same key are valid."""
+        people, units = _names(tables)
+        return hashlib.sha256("\n".join([*sorted(people), "", *sorted(units)]).encode("utf-8")).hexdigest()
+
     def asked(self, query: str) -> list[str]:
         folded = fold(query)
         return [kind for kind, cues in _ASKS if any(c in folded for c in cues)]
+
+
+def _names(tables: Tables) -> tuple[set[str], set[str]]:
+    people = {fold(r.leader) for r in tables.chains} | {fold(g.name) for g in tables.general_leaders}
+    return people, {fold(n) for names in tables.department_families.values() for n in names}
 
 
 def _alternation(words: set[str]) -> re.Pattern:
@@ -137,16 +155,23 @@ class Searcher:
         self._pos: dict[str, list[int]] = {}
         for i, key in enumerate(self.keys):
             self._pos.setdefault(key, []).append(i)
-        provinces = np.array([c.province for c in self.chunks])
-        docs = np.array([c.doc_id for c in self.chunks])
-        self._masks = {("province", p): provinces == p for p in set(provinces.tolist())}
-        self._masks.update({("doc", d): docs == d for d in set(docs.tolist())})
-        self._province_names = {p: {fold_words(p), "".join(self.pinyin(p))} for p in set(provinces.tolist())}
+        self._codes = {kind: codes(self.chunks, name) for kind, name in (("province", "province"), ("doc", "doc_id"))}
+        self._index = {kind: {v: i for i, v in enumerate(values)} for kind, (values, _) in self._codes.items()}
+        self._masks: dict[tuple[str, str], np.ndarray] = {}  # made when a filter first asks for one
+        self._province_names = {p: {fold_words(p), "".join(self.pinyin(p))} for p in self._codes["province"][0]}
+
+    def _filter(self, kind: str, value: str) -> np.ndarray:
+        mask = self._masks.get((kind, value))
+        if mask is None:
+            code = self._index[kind].get(value)
+            if code is None:  # no chunk has it (not kept: any value may be asked for)
+                return np.zeros(len(self.chunks), dtype=bool)
+            mask = self._masks[(kind, value)] = self._codes[kind][1] == code  # racing threads compute the same
+        return mask
 
     def _mask(self, province: str | None, doc_id: str | None) -> np.ndarray | None:
-        empty = np.zeros(len(self.chunks), dtype=bool)
-        masks = [self._masks.get(("province", province), empty)] if province else []
-        masks += [self._masks.get(("doc", doc_id), empty)] if doc_id else []
+        masks = [self._filter("province", province)] if province else []
+        masks += [self._filter("doc", doc_id)] if doc_id else []
         return np.logical_and.reduce(masks) if masks else None
 
     def lexical_ranked(self, query: str, expansion: list[str], n: int, mask) -> list[tuple[int, float]]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
+from retrieval.chunk_table import KEYS, ChunkRows, ChunkTable
 from retrieval.chunking import Chunk, SectionMap
 from retrieval.documents import Document
 from retrieval.embeddings import LsaEmbedding
@@ -19,7 +23,7 @@ from retrieval.registry import Tables
 from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
 from retrieval.vectors import VectorStore
 
-KEYS = "vector_keys.json"  # keys[i]: the collection id of indexed chunk i (a hash of its search text)
+DOCUMENTS = TypeAdapter(dict[str, Document])  # documents.json: parsed and validated in one pass
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,9 @@ class Snapshot:
     fingerprint: str
     documents: dict[str, Document]
     tables: Tables  # the knowledge base this snapshot was built from (served with it, loaded once)
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]
     searcher: Searcher
-    sections: dict[str, SectionMap]
+    sections: Mapping[str, SectionMap]
     gazetteer: Gazetteer
 
 
@@ -48,32 +52,53 @@ def open_vectors(store: VectorStore, name: str, embedding, keys: list[str]):
 
 
 def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: VectorStore,
-                  tokenizer: Tokenizer | None) -> Snapshot:
+                  tokenizer: Tokenizer | None, verified: bool = False) -> Snapshot:
     """Load the snapshot in `directory`; raises on anything missing, truncated or inconsistent (the
-    caller treats every such error as "unusable, rebuild")."""
+    caller treats every such error as "unusable, rebuild"). `verified`: the caller has just filled its
+    vectors, so the collection is not asked again whether it holds them all."""
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     if not isinstance(meta, dict):
         raise ValueError(f"meta.json holds a {type(meta).__name__}, not an object")
-    docs = {k: Document.model_validate(v)
-            for k, v in json.loads((directory / "documents.json").read_text(encoding="utf-8")).items()}
+    docs = DOCUMENTS.validate_json((directory / "documents.json").read_bytes())
     tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
-    chunks = [Chunk.from_dict(c) for c in json.loads((directory / "chunks.json").read_text(encoding="utf-8"))]
-    indexed = [c for c in chunks if c.kind != "heading"]
     if isinstance(embedding, LsaEmbedding) and not embedding.fitted:
         raise ValueError("the LSA model is missing")
     if embedding.identity() != meta["embedding"]:
         raise ValueError(f"built with {meta['embedding']}, configured {embedding.identity()}")
     keys = json.loads((directory / KEYS).read_text(encoding="utf-8"))
-    if len(keys) != len(indexed) or len(indexed) != meta["indexed"]:
-        raise ValueError(f"{len(keys)} vector keys for {len(indexed)} chunks, expected {meta['indexed']}")
-    collection, extra = open_vectors(store, meta["collection"], embedding, keys)
+    table = ChunkTable.load(directory, keys)
+    if table.doc_ids != list(docs) or len(keys) != meta["indexed"]:
+        raise ValueError(f"{len(keys)} vector keys for {meta['indexed']} chunks, or other documents")
+    ordered = list(docs.values())
+    chunks, indexed = ChunkRows(table, ordered), ChunkRows(table, ordered, table.indexed)
+    collection, extra = (store.get(meta["collection"], embedding), 0) if verified else \
+        open_vectors(store, meta["collection"], embedding, keys)
     known = json.loads((directory / PINYIN).read_text(encoding="utf-8")) if (directory / PINYIN).is_file() else {}
     gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known))
     searcher = Searcher(indexed, keys, LexicalIndex.load(directory / "lexical", tokenizer), collection,
                         QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
-                        AnswerTypes(tables, [c.text for c in indexed]), extra, gazetteer.syllables)
-    return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher,
-                    {k: SectionMap(d) for k, d in docs.items()}, gazetteer)
+                        AnswerTypes.kept(table.marks), extra, gazetteer.syllables)
+    return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher, SectionMaps(docs), gazetteer)
+
+
+class SectionMaps(Mapping[str, SectionMap]):
+    """The section map of each document, made the first time it is asked for (a load makes none)."""
+
+    def __init__(self, docs: dict[str, Document]) -> None:
+        self._docs = docs
+        self._maps: dict[str, SectionMap] = {}
+
+    def __getitem__(self, doc_id: str) -> SectionMap:
+        found = self._maps.get(doc_id)
+        if found is None:
+            found = self._maps[doc_id] = SectionMap(self._docs[doc_id])  # the same map if two threads race
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
 
 
 def keep_pinyin(directory: Path, snapshot: Snapshot) -> None:

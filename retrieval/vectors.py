@@ -9,6 +9,7 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Collection as Collection_
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
@@ -126,16 +127,18 @@ class VectorStore:
         return max(1, min(512, self.client.get_max_batch_size()))
 
     def fill(self, name: str, embedding, keys: Sequence[str], chunks: Sequence[Chunk], texts: Sequence[str],
-             vectors=None) -> tuple[Collection, int]:
+             vectors=None, present: Collection_[str] = frozenset()) -> tuple[Collection, int]:
         """The collection `name` (created when missing) holding a vector for every key, and how many were
         added: only the keys it lacks are embedded (in batches; `vectors`: the function that gives them,
         when not `embedding` itself). keys[i] names texts[i] (a hash of it: the same text, the same vector),
-        so a collection shared by successive snapshots gets only a new document's chunks."""
+        so a collection shared by successive snapshots gets only a new document's chunks. `present`: keys
+        the caller knows it holds (those of the snapshot in service), not asked for again."""
         collection = self.client.get_or_create_collection(name=name, embedding_function=embedding,
                                                           configuration={"hnsw": HNSW})
         first: dict[str, int] = {}  # key → its first position
         for i, key in enumerate(keys):
-            first.setdefault(key, i)
+            if key not in present:
+                first.setdefault(key, i)
         have = set(collection.get(ids=list(first), include=[])["ids"]) if first else set()
         todo = sorted(i for k, i in first.items() if k not in have)
         batch = self._batch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.errors import KnowledgeFileError
-from retrieval.index_files import knowledge_fingerprint, vectors_of
+from retrieval.index_files import copy_knowledge, knowledge_fingerprint, vectors_of
 from tests.retrieval.test_index import _append, knowledge  # noqa: F401 (a fixture)
 
 
@@ -29,3 +29,22 @@ def test_an_incomplete_snapshot_has_no_vectors(tmp_path):
     assert vectors_of(tmp_path) == (None, set())
     (tmp_path / "vector_keys.json").write_text('["a", "b", "a"]', encoding="utf-8")
     assert vectors_of(tmp_path) == ("c", {"a", "b"})
+
+
+def test_knowledge_copy_links_what_the_previous_snapshot_has_unchanged(tmp_path):
+    source, previous, target = tmp_path / "k", tmp_path / "old", tmp_path / "new"
+    for root in (source, previous):
+        (root / "documents").mkdir(parents=True)
+        (root / "documents" / "a.md").write_text("同一段。", encoding="utf-8")
+        (root / "manifest.yaml").write_text("documents: []\n", encoding="utf-8")
+    (source / "manifest.yaml").write_text("documents: [a]\n", encoding="utf-8")  # changed since
+    (source / "documents" / "b.md").write_text("新的。", encoding="utf-8")  # added since
+    (source / ".swp").write_text("x", encoding="utf-8")
+    copy_knowledge(source, target, previous)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == \
+        ["documents/a.md", "documents/b.md", "manifest.yaml"]
+    assert (target / "documents" / "a.md").stat().st_ino == (previous / "documents" / "a.md").stat().st_ino
+    assert (target / "manifest.yaml").read_text(encoding="utf-8") == "documents: [a]\n"
+    assert (target / "manifest.yaml").stat().st_ino != (previous / "manifest.yaml").stat().st_ino
+    copy_knowledge(source, tmp_path / "fresh", None)  # no previous snapshot: every file copied
+    assert (tmp_path / "fresh" / "documents" / "b.md").read_text(encoding="utf-8") == "新的。"
