@@ -174,8 +174,7 @@ class OfflineEngine:
     def _pointed(self, message: str, dialogue: Dialogue) -> str:
         """"第三条链的链长是谁" after a list of chains: the third chain's name in place of the ordinal, unless
         the message names what it counts in ("重点任务第一条" is the section's first item)."""
-        last = dialogue.last
-        return self._point(message, last.answer) if last is not None and last.answer else message
+        return self._point_back(message, [f.answer for f in dialogue.frames if f.answer])
 
     def _point(self, message: str, last_answer: str) -> str:
         pointed = self.u.ordinals.resolve(message, last_answer)
@@ -187,8 +186,17 @@ class OfflineEngine:
         """The earlier turns, each user turn's ordinal read against the answer before it ("第五条的链长是谁"
         stays about the fifth chain for the questions after it)."""
         turns = [(t.role, t.content) for t in history]
-        return [(role, self._point(text, turns[i - 1][1]) if role == "user" and i and turns[i - 1][0] == "assistant"
+        return [(role, self._point_back(text, [a for r, a in turns[:i] if r == "assistant"]) if role == "user"
                  else text) for i, (role, text) in enumerate(turns)]
+
+    def _point_back(self, message: str, answers: list[str]) -> str:
+        """The ordinal read against the latest answer that lists that far, up to a few answers back ("第二个集群
+        谁联系" after the list, then two answers about its first item)."""
+        for answer in reversed(answers[-_LOOK_BACK:]):
+            pointed = self._point(message, answer)
+            if pointed != message:
+                return pointed
+        return message
 
     def _verdict(self, ctx: Context, frame: Frame, reply: Reply) -> Reply:
         """"是肖菊华吗" / "汽车链链长是李乐成吗": yes or no first, by whether the answer names the one the ask
@@ -294,6 +302,7 @@ class OfflineEngine:
                 return first, reply
         return first, None
 
+_LOOK_BACK = 3  # answers an ordinal may reach back over to the list it counts in
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
 _CHECKED = (CHECKABLE - {"province"}) | {"chain"}  # names a yes/no ask checks against the answer ("宁咏负责船舶链吗")

@@ -193,6 +193,7 @@ class Resolver:
         provinces = self._provinces(reading, dialogue if follow else None, slots)
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
+            self._other_chain(reading, slots)
         facets = self.ranker.facets(intent, reading.folded) if intent else set()
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
@@ -297,6 +298,21 @@ class Resolver:
         moved = [c for m in slots["chain"] for c in counterparts(self.tables, self.gazetteer, m, target)]
         if moved and all(m.province != target for m in slots["chain"]):
             slots["chain"] = moved
+
+
+    def _other_chain(self, reading: Reading, slots: dict[str, list[Mention]]) -> None:
+        """"他名下另一条链是哪个部门牵头": the other chains of the leader of the chain the dialogue is about."""
+        nouns = self.tables.catalog.markers.chain_nouns
+        if not reading.another or reading.slots.get("chain") or not slots.get("chain") \
+                or not any(fold_words(n) in reading.folded for n in nouns):
+            return
+        carried = {(m.key, m.province) for m in slots["chain"]}
+        leaders = {(r.leader, r.province) for r in self.tables.chains if (r.chain, r.province) in carried}
+        others = [r for r in self.tables.chains if (r.leader, r.province) in leaders and (r.chain, r.province) not in carried]
+        found = [m for r in others for m in self.gazetteer.scan(r.chain) if m.kind == "chain" and m.key == r.chain
+                 and m.province == r.province]
+        if found:
+            slots["chain"] = list({m.key: m for m in found}.values())
 
 
 def counterparts(tables: Tables, gazetteer: Gazetteer, chain: Mention, province: str) -> list[Mention]:

@@ -49,7 +49,7 @@ class Ordinals:
         self._other = re.compile(rf"另一\s*(?:{alts})")
         self._pointer = re.compile(
             rf"(?:第\s*([0-9]{{1,2}}|[一二两三四五六七八九十]{{1,3}})\s*(?:{alts})|其([一二三四五六七八九十])(?:{alts})?"
-            rf"|最后一\s*(?:{alts}))(?!问)")
+            rf"|最后(?:一|那一?|这一?)?\s*(?:{alts}))(?!问)")
 
     def resolve(self, ask: str, last_answer: str) -> str:
         """The ask with its ordinal replaced by the item of the last answer's list it points at; the ask itself

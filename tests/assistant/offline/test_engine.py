@@ -312,6 +312,22 @@ def test_an_ordinal_of_an_earlier_turn_stays_resolved_for_the_questions_after_it
     assert a.answer.split("**")[0].replace("的牵头部门是", "") == fifth.replace("的链长是", "")
 
 
+def test_an_ordinal_counts_in_the_latest_list_even_a_few_answers_back(service):
+    """"那第二个集群谁联系" after the list, then two answers about its first item: the list's second."""
+    history = [("user", "湖南世界级产业集群有哪几个？"),
+               ("assistant", "世界级产业集群有三个：工程机械、先进轨道交通装备（含磁浮）、中小航空发动机及航空航天装备。"),
+               ("user", "第一个谁联系？"), ("assistant", "工程机械由许达哲联系。"),
+               ("user", "它对应的产业是什么？"), ("assistant", "工程机械集群对应的产业也是工程机械。")]
+    assert "**毛伟明**" in _ask(service, "那第二个集群谁联系？", history).answer.split("\n")[0]
+
+
+def test_the_other_chain_of_the_same_leader(service):
+    history = [("user", "湖北集成电路链哪个部门牵头？"), ("assistant", "省经信厅。"),
+               ("user", "链长呢？"), ("assistant", "副省长曹广晶。")]
+    first = _ask(service, "他名下另一条链是哪个部门牵头？", history).answer.split("\n")[0]
+    assert "光通信产业链" in first and "集成电路" not in first
+
+
 @pytest.mark.parametrize(("first", "again", "column"), [
     ("湖北生物医药产业链的牵头部门是哪个", "牵头部门是谁", "牵头部门是"), ("湖北生物医药产业链的链长是谁", "链长呢", "链长是"),
     ("湖北生物医药产业链的联络员是谁", "处室呢", "联络处室是")])

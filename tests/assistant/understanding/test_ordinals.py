@@ -26,6 +26,7 @@ def test_the_enumeration_of_the_first_sentence_when_nothing_is_numbered():
     ("第二条链的链长是谁", "乙链的链长是谁"),
     ("其三呢", "丙链呢"),
     ("最后一个谁牵头", "丙链谁牵头"),
+    ("最后那条呢", "丙链呢"),
     ("第3项是什么", "丙链是什么"),
     ("第四条呢", "第四条呢"),  # the list has three items
     ("第一次会议在哪开", "第一次会议在哪开"),  # 次 is no measure of a list
