@@ -352,3 +352,8 @@ def test_a_province_the_ask_checks_is_compared_with_the_documents_that_answer(se
 def test_an_amount_of_money_the_documents_do_not_give_is_declined(service):
     """"多少钱" wants a sum in 元/万/亿: a list of chains with a count is no answer."""
     assert _ask(service, "湖北“揭榜挂帅”单个项目最多能拿多少钱？").refused
+
+
+@pytest.mark.parametrize("question", ["湖南产融合作“白名单”发布了几批", "湖北航空航天产业链的链主企业都有哪些"])
+def test_a_list_of_enterprises_or_batches_is_not_the_list_of_chains(service, question):
+    assert "共有 **" not in _ask(service, question).answer.split("\n")[0]
