@@ -194,6 +194,8 @@ class Resolver:
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
             self._other_chain(reading, slots)
+        if top is not None:
+            self._leader_of_named_chain(reading, slots, top.intent, provinces)
         facets = self.ranker.facets(intent, reading.folded) if intent else set()
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
@@ -299,6 +301,20 @@ class Resolver:
         if moved and all(m.province != target for m in slots["chain"]):
             slots["chain"] = moved
 
+
+    def _leader_of_named_chain(self, reading: Reading, slots: dict[str, list[Mention]], intent: IntentSpec,
+                               provinces: list[str]) -> None:
+        """"回到第一个，他除了汽车还管哪条链": 他 is the leader of the chain the ask names, whoever the dialogue
+        named last ("船舶是不是也由他负责" checks the one it named: no)."""
+        if "person" not in reading.pronouns or not reading.slots.get("chain") or reading.slots.get("leader") \
+                or "leader" not in intent.slot_kinds() or "yesno" in reading.answer_types:
+            return
+        named = {(m.key, m.province) for m in reading.slots["chain"] if not provinces or m.province in provinces}
+        leaders = {r.leader for r in self.tables.chains if (r.chain, r.province) in named and r.leader}
+        found = [m for name in leaders for m in self.gazetteer.scan(name) if m.kind == "leader" and m.key == name]
+        if len(leaders) == 1 and found:
+            slots["leader"] = found[:1]
+            slots.pop("person", None)
 
     def _other_chain(self, reading: Reading, slots: dict[str, list[Mention]]) -> None:
         """"他名下另一条链是哪个部门牵头": the other chains of the leader of the chain the dialogue is about."""

@@ -357,3 +357,11 @@ def test_an_amount_of_money_the_documents_do_not_give_is_declined(service):
 @pytest.mark.parametrize("question", ["湖南产融合作“白名单”发布了几批", "湖北航空航天产业链的链主企业都有哪些"])
 def test_a_list_of_enterprises_or_batches_is_not_the_list_of_chains(service, question):
     assert "共有 **" not in _ask(service, question).answer.split("\n")[0]
+
+
+def test_he_is_the_leader_of_the_chain_the_ask_names(service):
+    """"回到第一个，他除了汽车还管哪条链" after turns about another chain's liaison: 他 heads 汽车."""
+    history = [("user", "湖北汽车产业链链长是谁？"), ("assistant", "链长是省委常委、常务副省长李乐成。"),
+               ("user", "集成电路链的联络员是谁？"), ("assistant", "集成电路产业链的省经信厅联络员是郭涛。")]
+    first = _ask(service, "回到第一个，他除了汽车还管哪条链？", history).answer.split("\n")[0]
+    assert "**李乐成**" in first and "智能制造装备产业链" in first
