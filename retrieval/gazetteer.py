@@ -157,8 +157,9 @@ class Gazetteer:
         for d in tables.documents:
             names = [d.title, d.full_title, d.short_title, *(tables.document_aliases.get(d.id) or [])]
             self._add_all([*names, *([d.doc_number] if d.doc_number else [])], "document", d.id, d.province)
+            named = tables.section_aliases.get(d.id, {})
             for heading in headings(texts.get(d.id, "")):
-                self._add(heading, "section", f"{d.id}:{heading}", d.province)
+                self._add_all([heading, *named.get(heading, [])], "section", f"{d.id}:{heading}", d.province)
 
     def translate(self, text: str) -> list[str]:
         """Chinese words for the English phrases in `text` (for intent and search)."""

@@ -57,6 +57,7 @@ class Tables(BaseModel):
     english_names: dict[str, str] = Field(default_factory=dict)  # Chinese name → English name
     document_aliases: dict[str, list[str]] = Field(default_factory=dict)
     action_aliases: dict[str, list[str]] = Field(default_factory=dict)
+    section_aliases: dict[str, dict[str, list[str]]] = Field(default_factory=dict)  # doc id → heading → names
 
     def province(self, name: str | None) -> ProvinceSpec | None:
         return next((p for p in self.provinces if p.name == name), None)
@@ -222,6 +223,7 @@ def load_tables(knowledge_dir: Path, documents: dict[str, Document] | None = Non
         english_names=aliases.get("english_names") or {},
         document_aliases=aliases.get("documents") or {},
         action_aliases=aliases.get("actions") or {},
+        section_aliases=aliases.get("sections") or {},
     )
     _check_provinces(tables, k)
     return tables

@@ -190,7 +190,7 @@ class Resolver:
                 reading.extra["merged"] = "topic"
         if follow and dialogue.last is not None:
             self._stay_in_city(reading, slots, dialogue.last)
-        provinces = self._provinces(reading, dialogue if follow else None, slots)
+        provinces = self._provinces(reading, dialogue if follow else None, slots) or _settled(slots, dialogue)
         if follow and dialogue.last is not None:
             self._move_to(provinces, slots, dialogue.last)
             self._other_chain(reading, slots)
@@ -342,6 +342,18 @@ def counterparts(tables: Tables, gazetteer: Gazetteer, chain: Mention, province:
         if found:
             return found[:1]
     return []
+
+
+def _settled(slots: dict[str, list[Mention]], dialogue: Dialogue) -> list[str]:
+    """"这五大机制分别是什么" names a section both provinces' schemes have: the one of the province the
+    dialogue is in, its namesake dropped."""
+    last = dialogue.last
+    named = {m.province for ms in slots.values() for m in ms if m.province}
+    if last is None or len(last.provinces) != 1 or len(named) < 2 or last.provinces[0] not in named:
+        return []
+    for kind, ms in slots.items():
+        slots[kind] = [m for m in ms if m.province in (None, last.provinces[0])]
+    return list(last.provinces)
 
 
 def _referent_first(frames: list[Frame], reading: Reading) -> None:

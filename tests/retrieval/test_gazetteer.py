@@ -132,3 +132,17 @@ def test_a_name_yields_its_last_character_to_a_longer_one(gazetteer):
     """"光通信链长": the chain is 光通信 and the term 链长 stays whole."""
     kinds = {(m.kind, m.key) for m in gazetteer.scan("光通信链长是谁")}
     assert ("chain", "光通信产业链") in kinds and ("term", "链长") in kinds
+
+
+def test_every_section_alias_names_a_heading_of_its_document(tables, documents):
+    """An alias under a heading the document lacks would name nothing, silently."""
+    from retrieval.gazetteer import headings
+
+    texts = {d.id: d.text for d in documents} if isinstance(documents, list) else {k: v.text for k, v in documents.items()}
+    for doc_id, named in tables.section_aliases.items():
+        assert set(named) <= set(headings(texts[doc_id])), doc_id
+
+
+@pytest.mark.parametrize("text,heading", [("湖南的五大机制", "hunan_plan:工作机制"), ("湖北的五大任务", "hubei_scheme:重点任务")])
+def test_a_sections_other_name_is_the_section(gazetteer, text, heading):
+    assert heading in {k for k, _ in _keys(gazetteer, text, "section")}

@@ -108,3 +108,10 @@ def test_these_two_after_two_single_answers_are_both(understanding):
                ("user", "工业互联网呢"), ("assistant", "湖北工业互联网产业链的链长是**张文兵**（副省长）。")]
     f = _frame(understanding, history, "这两条链的牵头部门分别是哪个")
     assert f.intent.name == "lead_department" and set(f.keys("chain")) == {"软件和信息服务产业链", "工业互联网产业链"}
+
+
+def test_a_section_both_schemes_have_is_the_one_of_the_dialogues_province(understanding):
+    history = [("user", "毛腾飞怎么概括湖南的省领导联系产业链群制度？"),
+               ("assistant", "他说该制度明确了“六大行动”“五大机制”，特别是“八个一”工作推进机制。")]
+    f = _frame(understanding, history, "这五大机制分别是什么？")
+    assert f.keys("section") == ["hunan_plan:工作机制"] and f.provinces == ["湖南"]
