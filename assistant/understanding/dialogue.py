@@ -257,6 +257,11 @@ class Resolver:
             found = dialogue.latest(refers)  # the latest one it may stand for, whatever its kind
             if found:
                 slots[open_kinds[0]] = found
+        if "thing" in reading.pronouns and not any(slots.get(k) for k in _THINGS):
+            # "那它的联络员也是蔡小勇吗" after 大数据链: 它 is the last chain, unit, action or mechanism named
+            found = dialogue.latest(_THINGS)
+            if found and found[0].kind in kinds:
+                slots[found[0].kind] = found
 
     def _provinces(self, reading: Reading, dialogue: Dialogue | None, slots: dict[str, list[Mention]]) -> list[str]:
         if reading.provinces:
@@ -342,6 +347,9 @@ def counterparts(tables: Tables, gazetteer: Gazetteer, chain: Mention, province:
         if found:
             return found[:1]
     return []
+
+
+_THINGS = ("chain", "department", "action", "mechanism")  # what 它 / 这个 may stand for
 
 
 def _settled(slots: dict[str, list[Mention]], dialogue: Dialogue) -> list[str]:

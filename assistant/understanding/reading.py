@@ -24,7 +24,7 @@ _PLACEHOLDER = {"chain": "Ⓒ", "leader": "Ⓟ", "person": "Ⓟ", "liaison": "�
                 "province": "Ⓡ", "city": "Ⓡ", "region": "Ⓡ", "problem": "Ⓠ", "division": "Ⓥ"}
 STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term", "mechanism", "event", "outlet",
           "document", "section", "problem", "city", "division")
-CHECKABLE = frozenset({"person", "leader", "liaison", "department", "province"})  # what a "是X吗" check may name
+CHECKABLE = frozenset({"person", "leader", "liaison", "department", "province", "division"})  # what a "是X吗" check may name
 _CHECK_GAP = 4
 _CLAUSE = re.compile(r"[^，,。；;！!？?]+")
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
@@ -97,6 +97,7 @@ class Reader:
         pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
         self._check_before = [fold_words(w) for w in m.check_before]
+        self._check_opens = {fold_words(w) for w in catalog.answer_types.get("yesno", [])}  # 是不是: asks alone
         self._check_after = sorted((fold_words(w) for w in m.check_after), key=len, reverse=True)
         self._all = tables.province_names
         docs_by_province: dict[str, str] = {}
@@ -157,6 +158,10 @@ class Reader:
         """The names between "是" and a closing "吗" (a name read as several kinds is each of them)."""
         tail = folded.rstrip("?？。.!！ ")
         end = next((len(tail) - len(a) for a in self._check_after if tail.endswith(a)), None)
+        # "是不是医药处": a check word that asks by itself needs no closing particle
+        asking = [b for b in self._check_before if b in self._check_opens]
+        if end is None and any(m.end == len(tail) and folded[: m.start].endswith(tuple(asking)) for m in mentions):
+            end = len(tail)
         if end is None:
             return []
         # "是陈文浩联系的吧": a few words (联系的, 负责的) may come between the name and the particle

@@ -365,3 +365,17 @@ def test_he_is_the_leader_of_the_chain_the_ask_names(service):
                ("user", "集成电路链的联络员是谁？"), ("assistant", "集成电路产业链的省经信厅联络员是郭涛。")]
     first = _ask(service, "回到第一个，他除了汽车还管哪条链？", history).answer.split("\n")[0]
     assert "**李乐成**" in first and "智能制造装备产业链" in first
+
+
+def test_it_is_the_last_chain_and_its_liaison_is_checked_against_the_name(service):
+    history = [("user", "湖北人工智能链链长是谁？"), ("assistant", "人工智能产业链链长是副省长肖菊华。"),
+               ("user", "省经信厅那边联络员是谁？"), ("assistant", "人工智能产业链的省经信厅联络员是蔡小勇。"),
+               ("user", "大数据链也是肖菊华管吧？"), ("assistant", "是的，大数据产业链也由副省长肖菊华担任链长。")]
+    a = _ask(service, "那它的联络员也是蔡小勇吗？", history)
+    assert a.answer.startswith("不是。") and "**王梅汉**" in a.answer.split("\n")[0]
+
+
+def test_a_division_is_checked_by_a_question_with_no_closing_particle(service):
+    history = [("user", "湖北新材料产业链的牵头部门是哪个？"), ("assistant", "新材料产业链的牵头部门是省卫健委。")]
+    a = _ask(service, "那它的联络处室是不是医药处？", history)
+    assert a.answer.startswith("不是。") and "原材料处" in a.answer.split("\n")[0]
