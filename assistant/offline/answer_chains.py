@@ -290,6 +290,9 @@ def chain_column(ctx: Context, frame: Frame) -> Reply | None:
             template = "leader_post" if field == "leader_post" else "chain_column"
             lines.append(ctx.say(template, **values(ctx, f), column=f.labels[field], value=value))
             shown.append(f)
+    if not lines and not frame.slots.get("chain") and not {"leader", "leader_post"} & set(fields) and not any(
+            m.kind not in ("province", "city", "region") for m in frame.reading.mentions):
+        return None  # "6对应的是什么级别" names no chain, table or leader: a column the table lacks says nothing
     if not lines:
         f = facts[0]
         return Reply(ctx.say("no_column", **values(ctx, f), column=_column_name(ctx, fields[0])),

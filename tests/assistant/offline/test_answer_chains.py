@@ -144,3 +144,10 @@ def test_a_clusters_class_and_its_leader_in_one_ask_with_the_provinces_measure_w
     assert "世界级产业集群" in a.answer and "**许达哲**" in a.answer
     assert "共有 **3** 个产业集群" in answer("湖南世界级的有几个？").answer
     assert "共有 **16** 条重点产业链" in answer("湖北有几条链").answer
+
+
+def test_a_post_the_table_lacks_is_declined_for_the_leaders_the_dialogue_named(answer):
+    history = [("user", "湖南工程机械谁联系？"), ("assistant", "许达哲。"),
+               ("user", "轨道交通装备呢？"), ("assistant", "先进轨道交通装备（含磁浮）由毛伟明联系。")]
+    a = answer("这两位分别是什么职务？", history)
+    assert a.refused and ("没有“职务”一栏" in a.answer or "没有写明其职务" in a.answer)
