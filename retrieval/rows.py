@@ -67,11 +67,18 @@ class ProblemRoute(Sourced):
     units: list[str]
     basis: Literal["direct", "mechanism"]
     policy: str | None = None  # a verbatim policy sentence of the same document on this problem
+    # a route for a difficulty of no named kind (困难, 难题): it answers only when no other route does
+    fallback: bool = False
 
     @field_validator("policy", mode="before")
     @classmethod
     def _blank(cls, v: object) -> object:
         return v or None
+
+    @field_validator("fallback", mode="before")
+    @classmethod
+    def _unset(cls, v: object) -> object:
+        return v or False
 
     @field_validator("keywords", "units", mode="before")
     @classmethod

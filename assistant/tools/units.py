@@ -97,6 +97,8 @@ def department_for_problem(deps: ToolDeps, problem: str, province: str) -> Route
         return RouteResult(province=province, not_found=bad)
     folded = fold(problem)
     scored = [(r, _score_route(r, folded)) for r in deps.tables.routes if r.province == province]
+    if any(s and not r.fallback for r, s in scored):  # "拿地有困难": the land route, not the one for any difficulty
+        scored = [(r, s) for r, s in scored if not r.fallback]
     best = max((s for _, s in scored), default=0)
     routes = sorted((r for r, s in scored if s and s >= best * 0.6), key=lambda r: -_score_route(r, folded))
     if not routes:

@@ -102,3 +102,9 @@ def test_how_many_units_an_action_has_is_counted(answer, after):
 def test_a_difficulty_of_no_named_kind_goes_where_the_province_handles_problems(answer, question, unit):
     a = answer(question)
     assert not a.refused and f"**{unit}**" in a.answer.split("\n")[0]
+
+
+@pytest.mark.parametrize("question,unit", [("我们园区项目环评卡住了，湖南省里谁管", "省生态环境厅"),
+                                           ("湖南项目拿地有困难该找哪个厅？", "省自然资源厅")])
+def test_a_named_kind_of_problem_wins_over_the_route_for_any_difficulty(answer, question, unit):
+    assert f"**{unit}**" in answer(question).answer.split("\n")[0]
