@@ -95,6 +95,9 @@ class Term(Sourced):
     definition: str | None = None  # one own-words sentence; its numbers occur in the quote (the defining sentence)
     note: str | None = None
     counterpart: str | None = None  # the other province's equivalent term (七个一 ↔ 八个一)
+    # the documents use the term but never say what it consists of ("3+3+2" 领域): asking for its parts is
+    # declined, with what they do say
+    parts_unstated: bool = False
 
 
 class ProvinceSpec(BaseModel):

@@ -146,6 +146,12 @@ def test_whether_the_earlier_document_still_counts_is_its_repeal(answer):
     assert not a.refused and "废止" in a.answer.split("\n")[0] and "新兴优势产业链" in a.answer.split("\n")[0]
 
 
+def test_the_parts_of_a_term_the_documents_never_list_are_declined_with_what_they_say(answer):
+    a = answer("湖南说的“3+3+2”领域具体指哪几个领域？")
+    assert a.refused and "未列明" in a.answer
+    assert not answer("“3+3+2”是什么").refused
+
+
 def test_the_other_province_of_a_term_without_counterpart_is_its_compared_side(answer, after):
     """"湖北呢" after Hunan's 竞赛评价机制 (no Hubei namesake): Hubei's side of the comparison, not the Hunan term."""
     a = answer("湖北呢", after("湖南的竞赛评价机制是什么"))
