@@ -66,8 +66,8 @@ def _event_name(ctx: Context, p: Person) -> str:
 
 def _event(ctx: Context, frame: Frame) -> tuple[Event, T.narrative.EventResult] | None:
     keys = frame.keys("event")
-    if not keys:
-        docs = frame.keys("document")
+    if not keys:  # the event of the document named, or of the document whose section is named ("主题发言")
+        docs = [*frame.keys("document"), *(k.partition(":")[0] for k in frame.keys("section"))]
         keys = [e.id for e in ctx.tables.facts.events if e.source in docs]
     if not keys:  # a document that reports no event (a scheme) has no speakers to list
         return None

@@ -93,3 +93,8 @@ def test_the_outlet_that_asked_about_a_city_and_another_than_the_last_named(answ
     assert a.answer.startswith("**中新社**")
     follow = answer("那问孝感的是哪家？", after("发布会上是哪家媒体问的中国信科？"))
     assert follow.answer.startswith("**中新社**") and "楚天都市报" not in follow.answer.split("\n")[0]
+
+
+def test_who_gave_a_named_part_of_an_event_is_found_by_the_part(answer):
+    """"谁作的主题发言": 主题发言 is a heading of the session's report, whose event lists who gave it."""
+    assert "**彭军**" in answer("谁作的主题发言？").answer.split("\n")[0]
