@@ -3,6 +3,8 @@ speakers, the press questions and who answered them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant import tools as T
 from assistant.offline.chain_rows import row_evidence
 from assistant.offline.records import content_of, record_notes
@@ -110,6 +112,10 @@ def event_people(ctx: Context, frame: Frame) -> Reply | None:
     if set(frame.keys("person")) & {p.name for p in r.people}:
         # "会上邓霞飞和杨智分别代表谁发言", "张锋呢": about the people named, not the event's whole list
         return person_profile(ctx, frame)
+    of_unit = [p for p in r.people if _of_units(ctx, p, frame.keys("department"))]
+    if of_unit:  # "发布会上代表发改委发言的是谁": the speakers of the unit named
+        named = [m for p in of_unit for m in ctx.deps.gazetteer.scan(p.name) if m.kind == "person" and m.key == p.name]
+        return person_profile(ctx, replace(frame, slots={**frame.slots, "person": named}))
     roles = list(dict.fromkeys(p.role for p in r.people))
     wanted = [x for x in roles if x in frame.facets] or roles
     lines = []
@@ -121,6 +127,11 @@ def event_people(ctx: Context, frame: Frame) -> Reply | None:
     chosen = [p for p in r.people if p.role in wanted]
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(p.source, p.quote) for p in chosen])),
                  notes=record_notes(chosen), tools=["event_info"], about_people=True)
+
+
+def _of_units(ctx: Context, person: Person, families: list[str]) -> bool:
+    names = [n for f in families for n in ctx.tables.department_families.get(f, [])]
+    return any(n in person.org or n in person.post for n in names)
 
 
 def exchange(ctx: Context, frame: Frame) -> Reply | None:

@@ -3,6 +3,8 @@ date, who spoke at it in which role, the press questions and who answered them."
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.offline import answer_people as P
 
 
@@ -98,3 +100,10 @@ def test_the_outlet_that_asked_about_a_city_and_another_than_the_last_named(answ
 def test_who_gave_a_named_part_of_an_event_is_found_by_the_part(answer):
     """"谁作的主题发言": 主题发言 is a heading of the session's report, whose event lists who gave it."""
     assert "**彭军**" in answer("谁作的主题发言？").answer.split("\n")[0]
+
+
+@pytest.mark.parametrize("question", ["发布会上代表发改委发言的是谁",
+                                      "Who spoke for the development and reform commission at the press conference?"])
+def test_the_speaker_of_a_unit_named_at_an_event(answer, question):
+    first = answer(question).answer.split("\n")[0]
+    assert "袁德芳" in first and "郭涛" not in first
