@@ -42,7 +42,7 @@ def define_term(ctx: Context, frame: Frame) -> Reply | None:
         cites.append(ctx.deps.cite(t.source, t.quote))
     if "list" in frame.reading.answer_types and all(t.parts_unstated for t in terms[:2]):
         # "3+3+2具体指哪几个领域": the documents do not say; what they do say comes with the refusal
-        return Reply("\n\n".join([*lines, *notes]), refused=RefusalReason.NOT_FOUND, tools=["define"])
+        return Reply("\n\n".join([*lines, *notes]), refused=RefusalReason.NOT_FOUND, tools=["define"], final=True)
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), notes=notes, tools=["define"])
 
 

@@ -290,7 +290,8 @@ class OfflineEngine:
                 return frame, reply
             if reply is not None and reply.refused and declined is None:
                 declined = (frame, reply)
-                if frame is frames[0] and frame.facets and frame.intent.final_refusal:  # "<省>方案文号": none, it says
+                if frame is frames[0] and (reply.final or frame.facets and frame.intent.final_refusal):
+                    # "<省>方案文号": there is none, it says; "3+3+2指哪几个": the documents never list them
                     return declined
         chosen = repeated or declined
         if chosen is not None:

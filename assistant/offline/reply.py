@@ -31,6 +31,7 @@ class Reply:
     suggestions: list[str] = field(default_factory=list)
     refused: str | None = None  # a refusal reason: this ask is declined, `lead` says why
     about_people: bool = False  # facts about people's posts: the answer names the document and date
+    final: bool = False  # a refusal that is the answer to what was asked (no other reading is tried)
 
 
 Search = Callable[..., list]  # SearchIndex.search(query, k, province=None, doc_id=None)
