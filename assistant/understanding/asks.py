@@ -30,6 +30,7 @@ class AskSplitter:
                                     or r"(?!)", re.IGNORECASE)
         switches = "|".join(re.escape(w) for w in sorted(markers.topic_switch, key=len, reverse=True)) or r"(?!)"
         self._switch = re.compile(rf"(?:{switches})[^，,。；;！!？?]*[，,。；;！!？?]?", re.IGNORECASE)
+        self._continues = tuple(markers.continues)
         self._counter = re.compile("|".join(re.escape(w) for w in counters) or r"(?!)")
         filler = sorted({*question_words, *stopwords}, key=len, reverse=True)
         self._filler = re.compile("|".join(re.escape(w) for w in filler) or r"(?!)", re.IGNORECASE)
@@ -59,6 +60,8 @@ class AskSplitter:
             left, right = text[start : m.start()], text[m.end() :]
             if m.group() == "、" and self._counter.search(left) and self._counter.search(right):
                 continue  # "几批、多少家企业": two measures of one thing are one ask
+            if right.lstrip().startswith(self._continues):
+                continue  # "…的时间跨度，分别管到哪一年": one ask about both
             if self._question.search(left) and self._question.search(right) and self._has_content(right):
                 out.append(left)
                 start = m.end()

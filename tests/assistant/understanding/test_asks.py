@@ -21,7 +21,8 @@ def split(understanding):
     ("船舶链谁当链长、哪个部门牵头？", ["船舶链谁当链长", "哪个部门牵头"]),
     ("湖南产融合作白名单一共发了几批、多少家企业？", ["湖南产融合作白名单一共发了几批、多少家企业"]),
     ("湖北汽车链链长、牵头部门分别是谁", ["湖北汽车链链长、牵头部门分别是谁"]),
-    ("2022年哪个市拿了第一？", ["2022年哪个市拿了第一"]),  # a numbering word that nothing follows starts no ask
+    ("2022年哪个市拿了第一？", ["2022年哪个市拿了第一"]),
+    ("两个方案的时间跨度，分别管到哪一年？", ["两个方案的时间跨度，分别管到哪一年"]),  # 分别 goes on with it  # a numbering word that nothing follows starts no ask
 ])
 def test_split(split, message, asks):
     assert split(message) == asks
