@@ -31,8 +31,9 @@ def drill(ctx: Context, frame: Frame, reply: Reply) -> Reply:
     want = _point(frame)
     said = overlap(want, reply.lead + reply.body)
     how = len(want) < _MIN_SHARED and "how" in frame.reading.answer_types
-    if not how and len(want) < _MIN_SHARED:
-        return reply
+    named = grams("".join(frame.reading.folded[m.start : m.end] for m in frame.reading.mentions))
+    if not how and (len(want) < _MIN_SHARED or ("how" not in frame.reading.answer_types and want <= named)):
+        return reply  # "链长制是什么": it names the thing and asks no point of it
     detailed = _in_passage(ctx, frame, reply, want, said, how)
     if detailed is not None:  # "八个一里那个供需对接平台是干什么的": a summary naming the point is not its sentence
         return detailed

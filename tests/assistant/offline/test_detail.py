@@ -31,3 +31,7 @@ def test_a_summary_that_only_names_the_point_gets_the_points_own_sentence(answer
 def test_how_a_named_term_is_used_is_its_definition_not_the_assistants_help(answer):
     a = answer("湖南那个产业长板短板动态表怎么用的？")
     assert "揭榜挂帅" in a.answer.split("\n")[0] and "助手" not in a.answer
+
+
+def test_what_a_named_thing_is_gets_its_definition_first_not_a_detail(answer):
+    assert answer("链长制是什么").answer.startswith("**“链长制”**")
