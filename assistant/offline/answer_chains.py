@@ -53,6 +53,9 @@ def _fill(ctx: Context, frame: Frame, f: T.ChainFact) -> list[str]:
     return out
 
 
+_COLUMN_ASK = ("province", "chain", "term", "city")  # what an ask for a column of a chain's row names
+
+
 def lead_department(ctx: Context, frame: Frame) -> Reply | None:
     return _column(ctx, frame, "lead_department", "lead_department", ("lead_department",))
 
@@ -76,7 +79,10 @@ def _column(ctx: Context, frame: Frame, field: str, template: str, fields: tuple
         named = any(m.kind == "chain" and m.key == f.chain for m in frame.reading.mentions)  # not one carried over
         by_duty = _by_duty(ctx, f, field) if field == "lead_department" and named else None
         return by_duty or Reply(ctx.say("no_column", **values(ctx, f), column=_column_name(ctx, field)),
-                                row_evidence(ctx, without[:1]), refused=RefusalReason.NOT_FOUND)
+                                row_evidence(ctx, without[:1]), refused=RefusalReason.NOT_FOUND,
+                                # "What about <省>?": the column it lacks is the answer, unless the ask names
+                                # something else (an action) that another reading is about
+                                final=all(m.kind in _COLUMN_ASK for m in frame.reading.mentions))
     lead = "\n\n".join(ctx.say(template, **values(ctx, f)) for f in facts)
     notes = inferred_note(ctx, facts, fields) + _confirmations(ctx, facts, field)
     return Reply(lead, row_evidence(ctx, facts) + _confirming_evidence(ctx, facts, field), notes=notes,

@@ -151,3 +151,10 @@ def test_a_post_the_table_lacks_is_declined_for_the_leaders_the_dialogue_named(a
                ("user", "轨道交通装备呢？"), ("assistant", "先进轨道交通装备（含磁浮）由毛伟明联系。")]
     a = answer("这两位分别是什么职务？", history)
     assert a.refused and ("没有“职务”一栏" in a.answer or "没有写明其职务" in a.answer)
+
+
+def test_a_column_the_other_provinces_table_lacks_is_the_answer_to_what_about_it(answer):
+    history = [("user", "Who leads Hubei's automobile chain?"), ("assistant", "Li Lecheng (李乐成)."),
+               ("user", "And which department?"), ("assistant", "The Provincial Development and Reform Commission (省发改委).")]
+    a = answer("What about Hunan?", history)
+    assert a.refused and "牵头部门" in a.answer and "湖北之声" not in a.answer
