@@ -31,6 +31,9 @@ def statement(ctx: Context, frame: Frame) -> Reply | None:
     people = {p.name: p for p in ctx.tables.facts.people}
     if speaker in people and not _subject(ctx, frame, people[speaker]):  # "郭涛在发布会上说了什么": all his points
         return _speakers_points(ctx, frame, people[speaker], topic)
+    types = set(frame.reading.answer_types)
+    if speaker in people and "number" in types and "list" not in types and not any(frame.slots.get(k) for k in _SUBJECTS):
+        return _speakers_points(ctx, frame, people[speaker], topic, every=True)  # "她提了几条建议": all, counted
     # a province the ask names keeps the other's documents out ("<省>领导小组办公室负责什么")
     named = frame.reading.provinces[0] if len(frame.reading.provinces) == 1 else None
     r = T.statements(ctx.deps, topic, speaker=speaker, source=document_of(ctx, frame), limit=8, province=named)
@@ -65,10 +68,10 @@ def _subject(ctx: Context, frame: Frame, speaker: Person) -> frozenset[str]:
     return frozenset().union(*(grams(r) for r in runs if len(r) >= 2))
 
 
-def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str) -> Reply | None:
+def _speakers_points(ctx: Context, frame: Frame, person: Person, topic: str, every: bool = False) -> Reply | None:
     """"袁德芳讲了哪几条": everything the speaker said that touches the topic, in the document's order."""
     # An ask about a subject (汽车, 融资) keeps the points on it; "经信厅讲了哪几点" wants them all.
-    if any(frame.slots.get(k) for k in _SUBJECTS) or _subject(ctx, frame, person):
+    if not every and (any(frame.slots.get(k) for k in _SUBJECTS) or _subject(ctx, frame, person)):
         r = T.statements(ctx.deps, topic, speaker=person.name, source=document_of(ctx, frame), limit=_MAX_POINTS)
         # "讲了汽车的哪几点" keeps every point on the chain; "当好联络员包括哪几件事" only those close to the best
         # one (a point sharing just "包括" with the ask is not on it)

@@ -68,3 +68,7 @@ def test_what_he_said_after_a_speaker_is_all_his_points(answer, after):
     """"他在发布会上说了什么": the pronoun is no subject; every point the speaker made, not one press question."""
     a = answer("他在发布会上说了什么", after("袁德芳是谁"))
     assert "**袁德芳**共讲了" in a.answer.splitlines()[0]
+
+
+def test_how_many_points_a_speaker_made_counts_all_of_them(answer):
+    assert "**邹薇**讲了以下 5 点" in answer("邹薇提了几条建议").answer.split("\n")[0]
