@@ -38,8 +38,10 @@ def _without_terms(frame: Frame) -> str:
 
 def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | None:
     last = ctx.dialogue.last
-    named = [x for x in ctx.tables.facts.mechanisms if x.id in frame.keys("mechanism")
-             and (province is None or x.province == province)]
+    keys = frame.keys("mechanism")
+    if not keys and not frame.reading.mentions and last is not None:
+        keys = last.keys("mechanism")  # "多久督办一次" after a mechanism: still that one
+    named = [x for x in ctx.tables.facts.mechanisms if x.id in keys and (province is None or x.province == province)]
     if named:
         candidates = named
     else:

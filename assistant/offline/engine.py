@@ -287,6 +287,8 @@ class OfflineEngine:
                 if said and reply.lead in said and self._asks_more(frame):  # another reading may say more
                     repeated = repeated or (frame, reply)
                     continue
+                if repeated is not None and frame.score < repeated[0].score * _FAR_BELOW:
+                    return repeated  # a reading ranked far below says something else, not more
                 return frame, reply
             if reply is not None and reply.refused and declined is None:
                 declined = (frame, reply)
@@ -303,6 +305,7 @@ class OfflineEngine:
                 return first, reply
         return first, None
 
+_FAR_BELOW = 0.5  # a reading scored under this share of a repeating one is not taken instead of it
 _LOOK_BACK = 3  # answers an ordinal may reach back over to the list it counts in
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门

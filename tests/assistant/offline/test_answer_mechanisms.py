@@ -55,3 +55,8 @@ def test_the_mechanism_an_ask_describes_by_its_own_words_not_the_systems_name(as
     follow = answer("链长具体用什么方式推进？", [("user", "湖南的综合协调机制是怎么安排的？"),
                                               ("assistant", "省委、省政府适时开会听取汇报；各产业链链长根据需要协调推进。")])
     assert "**综合协调机制**" in follow.answer.split("\n")[0]
+
+
+def test_a_follow_up_naming_nothing_stays_with_the_last_mechanism(answer, after):
+    a = answer("多久督办一次", after("湖北的问题办理机制是怎么运作的"))
+    assert "**问题办理机制**" in a.answer.split("\n")[0] and "资金这类问题" not in a.answer
