@@ -162,3 +162,8 @@ def test_the_other_province_of_a_term_without_counterpart_is_its_compared_side(a
 def test_the_other_province_of_an_action_it_does_not_have_is_no_answer_about_the_action(answer, after):
     a = answer("湖北呢", after("湖南的要素保障行动谁牵头"))
     assert "省发展改革委**牵头" not in a.answer
+
+
+@pytest.mark.parametrize("question", ["湖北链长制哪年结束", "湖北方案什么时候结束"])
+def test_when_a_scheme_ends_is_its_period(answer, question):
+    assert "2021—2023" in answer(question).answer.split("\n")[0]
