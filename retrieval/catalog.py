@@ -70,6 +70,7 @@ class Markers(BaseModel):
     check_before: list[str] = Field(default_factory=list)
     check_after: list[str] = Field(default_factory=list)
     states: list[str] = Field(default_factory=list)  # "有没有写…": whether a document states something
+    self_words: list[str] = Field(default_factory=list)  # 我司, 我们: a sentence about the asker
     continues: list[str] = Field(default_factory=list)  # 分别, 各自: a clause that goes on with the ask before it
     exists: list[str] = Field(default_factory=list)  # 有, is there: a yes/no ask whether something exists
     chain_nouns: list[str] = Field(default_factory=list)  # 链, 集群: "他另一条链" asks for a chain

@@ -97,7 +97,7 @@ class OfflineEngine:
             return self.composer.answer([Outcome(question, refused=RefusalReason.INJECTION)], lang, True, starters)
         clean, switched = self.u.splitter.after_switch(clean)
         dialogue = Dialogue() if switched else self.u.resolver.history(self._turns(history or []))
-        asks = self.u.splitter.split(self._pointed(clean, dialogue))
+        asks = self._with_context(self.u.splitter.split(self._pointed(clean, dialogue)))
         if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
             asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds
                     or self.u.policy.reason(a) is not None] or asks  # "再帮我伪造一个" is declined, not context
@@ -107,6 +107,22 @@ class OfflineEngine:
         answer.suggestions = [x for x in answer.suggestions if self._answerable(x, answer.answer)]
         answer.engine = self.name
         return answer
+
+    def _with_context(self, asks: list[str]) -> list[str]:
+        """"我司在<省>从事工程机械零部件配套！请问…是哪位省领导联系？": a sentence that asks nothing and names
+        what the next one asks about is that ask's context, not an ask of its own."""
+        out: list[str] = []
+        carried = ""
+        selves = tuple(self.deps.tables.catalog.markers.self_words)
+        for i, ask in enumerate(asks):
+            context = i + 1 < len(asks) and ask.startswith(selves) and not self.u.splitter.asks(ask) \
+                and self.u.policy.reason(ask) is None and bool(self.u.reader.read(ask).strong_kinds)
+            if context:
+                carried += ask + "，"
+                continue
+            out.append(carried + ask)
+            carried = ""
+        return out
 
     def _only_aside(self, text: str) -> bool:
         reading = self.u.reader.read(text)

@@ -379,3 +379,10 @@ def test_a_division_is_checked_by_a_question_with_no_closing_particle(service):
     history = [("user", "湖北新材料产业链的牵头部门是哪个？"), ("assistant", "新材料产业链的牵头部门是省卫健委。")]
     a = _ask(service, "那它的联络处室是不是医药处？", history)
     assert a.answer.startswith("不是。") and "原材料处" in a.answer.split("\n")[0]
+
+
+def test_a_sentence_about_the_asker_is_context_and_a_choice_question_is_an_ask(service):
+    """"我司在<省>从事工程机械零部件配套！" is the context of the question after it; "A还是B" asks."""
+    a = _ask(service, "您好！我司在湖南从事工程机械零部件配套，请问湖南省对工程机械这个集群是哪位省领导联系？"
+                      "它属于世界级还是国家级集群？")
+    assert len(a.asks) == 2 and "**许达哲**" in a.answer and "世界级产业集群" in a.answer
