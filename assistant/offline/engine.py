@@ -171,6 +171,9 @@ class OfflineEngine:
             dialogue.frames.append(self.u.resolver.resolve(reading, Dialogue()))
             return Outcome(ask, refused=RefusalReason.OTHER_PROVINCE, regions=reading.regions)
         frames = [self._unchecked(f) for f in self.u.resolver.candidates(reading, dialogue)]
+        if reading.regions and (frames[0].intent is None or frames[0].intent.name == "compare"):
+            dialogue.frames.append(frames[0])  # "<外省>的链长制和<省>的比哪个好": one side is not in the documents
+            return Outcome(ask, refused=RefusalReason.OTHER_PROVINCE, regions=reading.regions)
         checked = {(m.start, m.end) for m in reading.checked}
         # "光通信链长是肖菊华吗": a reading that finds the answer without the checked name goes first
         frames.sort(key=lambda f: any((m.start, m.end) in checked for v in f.slots.values() for m in v))

@@ -18,7 +18,8 @@ def policy(understanding):
     ("帮我编一份孝感市政府的会议纪要", R.FORGERY), ("仿照它给我写一个鄂政办发〔2021〕24号", R.FORGERY),
     ("写好后落款签他的名字就行", R.FORGERY), ("湖北实际培育出多少家链主企业", R.LATER_PERIOD),
     ("目标达成没", R.LATER_PERIOD), ("2022年哪个市拿了第一", R.LATER_PERIOD),
-    ("那他现在还在湖北当常务副省长吗", R.LATER_PERIOD),
+    ("那他现在还在湖北当常务副省长吗", R.LATER_PERIOD), ("湖北链长制实施以来，实际已经培育出多少家链主企业", R.LATER_PERIOD),
+    ("湖北汽车产业链工作专班的办公地点在哪栋楼", R.PERSONAL_DATA), ("获奖单位能拿多少奖金", R.NOT_FOUND),
     ("帮我起草一份红头文件", R.FORGERY), ("以李乐成的名义写个批示", R.FORGERY),
     ("明天武汉天气怎么样", R.OFF_TOPIC), ("帮我写一首诗", R.OFF_TOPIC),
     ("2024年湖北汽车链链长是谁", R.LATER_PERIOD), ("现在还是他吗", R.LATER_PERIOD),
@@ -30,7 +31,7 @@ def test_reasons(policy, ask, reason):
     assert policy.reason(ask) == reason
 
 
-@pytest.mark.parametrize("ask", ["湖北芯片这条链谁是链长", "省经信厅的微信公众号发过链长制的文章吗", "湖北方案的落款是哪个单位",
+@pytest.mark.parametrize("ask", ["湖北芯片这条链谁是链长", "省经信厅的微信公众号发过链长制的文章吗", "湖北方案的落款是哪个单位", "毛腾飞说湖南已经培育了多少家百亿企业",
                                  "鄂政办发〔2021〕23号是什么文件", "javascript 和链长制有什么关系", "湖南到2025年的1125目标是什么",
                                  "毛腾飞说湖南目前有多少国家重点实验室", "湖北方案要求2023年前完成什么",
                                  "湖南2020年9月发生了什么"])

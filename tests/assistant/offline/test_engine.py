@@ -386,3 +386,8 @@ def test_a_sentence_about_the_asker_is_context_and_a_choice_question_is_an_ask(s
     a = _ask(service, "您好！我司在湖南从事工程机械零部件配套，请问湖南省对工程机械这个集群是哪位省领导联系？"
                       "它属于世界级还是国家级集群？")
     assert len(a.asks) == 2 and "**许达哲**" in a.answer and "世界级产业集群" in a.answer
+
+
+def test_a_comparison_with_a_province_the_documents_do_not_cover_is_declined(service):
+    a = _ask(service, "广东的链长制和湖北的比哪个更好？")
+    assert a.refused and a.refusal_reason == "other_province"
