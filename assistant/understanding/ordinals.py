@@ -10,6 +10,8 @@ from assistant.understanding.language import numeral
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.、)]\s*(.+?)\s*$", re.M)
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
+_TWO = re.compile(r"[两二2]\s*[条个项家位]")
+_COUNTED = re.compile(r"[两二三四五六七八九十0-9]+\s*[条个项家位].*$")  # "乙两条产业链" → 乙
 
 
 def listed(answer: str) -> list[str]:
@@ -28,8 +30,13 @@ def listed(answer: str) -> list[str]:
 
 def _pair(answer: str) -> list[str]:
     """"现代化工产业链和节能环保产业链。": the two things a short answer joins."""
-    parts = [_clean(p) for p in re.split(r"[和与及、]", _head(own_words(answer)).rpartition("：")[2])]
+    parts = [_COUNTED.sub("", _clean(p)) for p in re.split(r"[和与及、]", _head(own_words(answer)).rpartition("：")[2])]
     return parts if len(parts) == 2 and all(parts) else []
+
+
+def _two(answer: str) -> list[str]:
+    """The pair of a short answer that says it names two ("甲和乙两条产业链"), for "第二条"."""
+    return _pair(answer) if _TWO.search(_head(own_words(answer))) else []
 
 
 def _head(text: str) -> str:
@@ -58,7 +65,7 @@ class Ordinals:
         if other is not None:
             return self._the_other(ask, other, listed(last_answer) or _pair(last_answer))
         m = self._pointer.search(ask)
-        items = listed(last_answer) if m else []
+        items = (listed(last_answer) or _two(last_answer)) if m else []  # "第二条" of "甲和乙两条产业链"
         if m is None or not items:
             return ask
         digits = m.group(1) or m.group(2)

@@ -46,3 +46,9 @@ def test_the_other_one_of_a_pair_is_the_one_the_ask_does_not_name():
     assert ordinals.resolve("现代化工的联络员是雷培德，那另一条呢？", answer) == "现代化工的联络员是雷培德，那节能环保产业链呢？"
     assert ordinals.resolve("那另一条呢？", answer) == "那另一条呢？"  # which one is "the other" is unknown
     assert ordinals.resolve("现代化工的是雷培德，另一条呢", "现代化工产业链和节能环保产业链。") == "现代化工的是雷培德，节能环保产业链呢"
+
+
+def test_a_position_in_a_pair_the_answer_says_is_two():
+    answer = "现代化工（附件表中写作“现代化工业产业链”）和节能环保两条产业链。"
+    assert Ordinals(_MEASURES).resolve("第二条的联络员是谁", answer) == "节能环保的联络员是谁"
+    assert Ordinals(_MEASURES).resolve("第二条呢", "智能制造装备产业链也由李乐成担任链长。") == "第二条呢"
