@@ -31,6 +31,7 @@ from retrieval.index_files import (
     knowledge_fingerprint,
     link_or_copy,
     lock,
+    paused_gc,
     write_json,
 )
 from retrieval.lexical import Tokenizer
@@ -220,7 +221,8 @@ class KnowledgeIndex:
         """Make the index in service match knowledge/: build aside if needed, then switch. A damaged
         embedded vector store is moved aside and everything rebuilt once."""
         try:
-            return self._refresh(rebuild)
+            with paused_gc():
+                return self._refresh(rebuild)
         except KnowledgeFileError:
             raise
         except Exception as exc:
