@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -117,6 +118,7 @@ async def _warm(state: AppState, ui: asyncio.Task | None) -> None:
     except Exception as exc:  # an ask meets the same error and reports it; warming is only ahead of time
         log.warning("warming the service failed: %s: %s", type(exc).__name__, exc)
     finally:
+        gc.enable()  # `chainqa serve` starts with it off: start-up allocates much and frees little
         state.warmed.set()
 
 

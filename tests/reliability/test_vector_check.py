@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
 import json
 import subprocess
 import sys
@@ -115,3 +116,13 @@ def test_missing_vectors_are_rebuilt_by_the_warm_up(built, tmp_path):
     assert served_snapshot(data).name != before  # rebuilt, with every vector
     healed = _open(knowledge, data)
     assert healed.verify_vectors() and _ids(healed.search(FREE_TEXT, k=5)) == expected
+
+
+def test_serve_starts_without_the_cyclic_collector_and_the_warm_up_restores_it(built, tmp_path):
+    knowledge, data = fresh(built, tmp_path)
+    gc.disable()  # as `chainqa serve` starts
+    try:
+        with serving(knowledge, data) as client:  # returns once the warm-up has run
+            assert gc.isenabled() and client.get("/healthz").json()["status"] == "ok"
+    finally:
+        gc.enable()
