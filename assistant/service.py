@@ -230,8 +230,12 @@ class Service:
 
     def warm(self) -> None:
         """Load now what the first ask that searches would load on the event loop (call it off the loop,
-        once the service is ready): the BM25 tokenizer's dictionary (jieba, ~1.4 s). A model embedding is
-        not loaded: its first query runs in the worker pool anyway, and a table-only service needs none."""
+        once the service is ready): the vector store, checked to hold the index's vectors (healed if not;
+        /healthz says `degraded` until then), and the BM25 tokenizer's dictionary (jieba, ~1.4 s). A model
+        embedding is not loaded: its first query runs in the worker pool anyway."""
+        verify = getattr(self.index, "verify_vectors", None)
+        if verify is not None:
+            verify()
         self.index.search(WARM_UP, k=1, mode="lexical")
 
     @property

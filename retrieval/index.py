@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chromadb.errors import NotFoundError
-
 from retrieval.chunking import Chunk
 from retrieval.documents import Document, load_documents
 from retrieval.embeddings import make_embedding
@@ -33,6 +31,7 @@ from retrieval.index_files import (
     knowledge_fingerprint,
     link_or_copy,
     lock,
+    paused_gc,
     write_json,
 )
 from retrieval.lexical import Tokenizer
@@ -41,7 +40,7 @@ from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.snapshot import Snapshot, keep_pinyin, read_snapshot
 from retrieval.snapshot_write import kept_entries, write_snapshot
-from retrieval.vectors import PREFIX, VectorStore, is_damaged
+from retrieval.vectors import PREFIX, VectorStore, is_damaged, is_gone
 
 if TYPE_CHECKING:
     from retrieval.retriever import ChainQARetriever
@@ -136,7 +135,31 @@ class KnowledgeIndex:
 
     @property
     def vector_collection(self) -> str:
-        return self._current.searcher.collection.name
+        return self._current.searcher.vectors.name
+
+    @property
+    def vector_problem(self) -> str | None:
+        """None once the vectors of the snapshot in service are checked; else why search goes without them."""
+        vectors = self._current.searcher.vectors
+        if vectors.ready:
+            return None
+        if vectors.problem:
+            return f"the vector index is incomplete ({vectors.problem}); it is being rebuilt, keyword search answers"
+        return "the vector index is being checked; keyword search answers meanwhile"
+
+    def verify_vectors(self) -> bool:
+        """Check that the vector store holds every vector of the snapshot in service (once; the warm-up
+        calls it, else the first search that needs vectors). A missing or incomplete collection, or a
+        damaged store, is healed by building the index again. True when the vectors serve."""
+        vectors = self._current.searcher.vectors
+        try:
+            vectors.check()
+            return True
+        except Exception as exc:
+            log.warning("the vectors of index %s are not usable (%s: %s); rebuilding it", self.collection_name,
+                        type(exc).__name__, exc)
+        self.refresh(rebuild=True)  # the new snapshot's vectors are filled and verified by its build
+        return self._current.searcher.vectors.ready
 
     @property
     def fingerprint(self) -> str:
@@ -151,13 +174,24 @@ class KnowledgeIndex:
         snapshot = self._current  # one reference: a concurrent switch cannot mix two indexes
         if not (self.config.data_dir / "indexes" / snapshot.name).is_dir() and self._load_current():
             snapshot = self._current  # another process dropped it (and its vectors from the shared collection)
+        if mode != "lexical" and snapshot.searcher.vectors.unchecked:
+            self._verify_quietly()  # nothing has checked them yet (no warm-up ran): check, or heal, now
+            snapshot = self._current
         try:
             return snapshot.searcher.search(query, k, province, doc_id, mode)
-        except NotFoundError:  # another process replaced the index twice and dropped ours
-            log.info("collection %s is gone; reloading the index in service", snapshot.name)
+        except Exception as exc:
+            if not is_gone(exc):
+                raise
+            log.info("collection %s is gone; reloading the index in service", snapshot.name)  # replaced twice
             if not self._load_current() or self._current is snapshot:
                 raise
             return self._current.searcher.search(query, k, province, doc_id, mode)
+
+    def _verify_quietly(self) -> None:
+        try:
+            self.verify_vectors()
+        except Exception as exc:  # e.g. knowledge/ broke since: the rebuild fails, BM25 answers meanwhile
+            log.error("the vectors could not be rebuilt (%s: %s); searching without them", type(exc).__name__, exc)
 
     def section_at(self, doc_id: str, offset: int) -> str:
         return self._current.sections[doc_id].at(offset)
@@ -187,7 +221,8 @@ class KnowledgeIndex:
         """Make the index in service match knowledge/: build aside if needed, then switch. A damaged
         embedded vector store is moved aside and everything rebuilt once."""
         try:
-            return self._refresh(rebuild)
+            with paused_gc():
+                return self._refresh(rebuild)
         except KnowledgeFileError:
             raise
         except Exception as exc:

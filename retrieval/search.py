@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from chromadb.errors import NotFoundError
 
 from retrieval.chunk_table import codes
 from retrieval.chunking import Chunk
@@ -20,8 +19,9 @@ from retrieval.lexical import LexicalIndex
 from retrieval.normalize import fold, fold_words
 from retrieval.pinyin import Pinyin
 from retrieval.registry import Tables
+from retrieval.snapshot_vectors import SnapshotVectors, VectorsPending
+from retrieval.vectors import is_gone, rank_ids, where_clause
 from retrieval.vectors import query as vector_query
-from retrieval.vectors import rank_ids, where_clause
 
 log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "lexical", "vector"]
@@ -138,17 +138,17 @@ def _alternation(words: set[str]) -> re.Pattern:
 class Searcher:
     """One immutable, fully built index: chunks, BM25, a Chroma collection and the query expander. The
     collection's ids are `keys` (keys[i]: the hash of chunk i's search text); it may also hold texts of
-    other snapshots (the one before, still searched by requests in flight), about `extra` of them."""
+    other snapshots (the one before, still searched by requests in flight), about `extra` of them (both
+    known once `vectors` has been checked)."""
 
     chunks: Sequence[Chunk]
     keys: Sequence[str]
     lexical: LexicalIndex
-    collection: Any  # chromadb Collection
+    vectors: SnapshotVectors
     embed_query: Callable[[str], np.ndarray]
     expander: QueryExpander
     weights: FusionWeights = field(default_factory=FusionWeights)
     answer_types: AnswerTypes | None = None
-    extra: int = 0
     pinyin: Callable[[str], list[str]] = field(default_factory=Pinyin)
 
     def __post_init__(self) -> None:
@@ -183,6 +183,7 @@ class Searcher:
 
     def vector_ranked(self, query: str, expansion: list[str], n: int, province, doc_id,
                       need: int = 1) -> list[tuple[int, float]]:
+        self.vectors.get()  # before the query's embedding: none is needed while the vectors are pending
         vector = np.asarray(self.embed_query(" ".join([query, *expansion])), dtype=np.float32)
         if not np.any(vector):  # nothing of the query is known to the embedding: no direction to search
             return []
@@ -194,6 +195,14 @@ class Searcher:
     def _ours(self, hits: list[tuple[str, float]], mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(chunk position, similarity) of the hits that are texts of this snapshot (within `mask`)."""
         return [(p, s) for key, s in hits for p in self._pos.get(key, ()) if mask is None or mask[p]]
+
+    @property
+    def collection(self) -> Any:  # chromadb Collection
+        return self.vectors.get()[0]
+
+    @property
+    def extra(self) -> int:
+        return self.vectors.get()[1]
 
     def _nearest(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         """The n nearest chunks, going deeper while other snapshots' texts take places in the answer."""
@@ -231,13 +240,16 @@ class Searcher:
         if mode == "lexical":
             return self.lexical_ranked(query, expansion, n, self._mask(province, doc_id))
         if mode == "vector":
+            self.vectors.check()  # asked for vectors alone: wait for them rather than answer nothing
             return self.vector_ranked(query, expansion, n, province, doc_id, need=k)
         lex = self.lexical_ranked(query, expansion, n, self._mask(province, doc_id))
         try:
             vec = self.vector_ranked(query, expansion, n, province, doc_id, need=k)
-        except NotFoundError:
-            raise  # the collection was replaced: the index reloads and retries
+        except VectorsPending:  # checked by the warm-up right now (/healthz says degraded): BM25 meanwhile
+            return lex
         except Exception as exc:  # the vector store is down: hybrid degrades to lexical, loudly
+            if is_gone(exc):
+                raise  # the collection was replaced: the index reloads and retries
             log.warning("vector search failed (%s); answering from BM25 alone", exc)
             return lex
         return fuse([lex, vec], [self.weights.lexical, self.weights.vector], self.weights.rrf_k)

@@ -21,6 +21,7 @@ from retrieval.pinyin import Pinyin
 from retrieval.query_vectors import QueryVectors
 from retrieval.registry import Tables
 from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
+from retrieval.snapshot_vectors import SnapshotVectors
 from retrieval.vectors import VectorStore
 
 DOCUMENTS = TypeAdapter(dict[str, Document])  # documents.json: parsed and validated in one pass
@@ -40,22 +41,11 @@ class Snapshot:
     gazetteer: Gazetteer
 
 
-def open_vectors(store: VectorStore, name: str, embedding, keys: list[str]):
-    """The snapshot's vector collection and how many vectors of other snapshots it holds besides; raises
-    when any of the snapshot's own is missing."""
-    collection = store.get(name, embedding)
-    unique = set(keys)
-    found = len(collection.get(ids=list(unique), include=[])["ids"]) if unique else 0
-    if found != len(unique):
-        raise ValueError(f"collection {name} has {found} of the snapshot's {len(unique)} vectors")
-    return collection, max(0, collection.count() - found)
-
-
 def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: VectorStore,
                   tokenizer: Tokenizer | None, verified: bool = False) -> Snapshot:
     """Load the snapshot in `directory`; raises on anything missing, truncated or inconsistent (the
-    caller treats every such error as "unusable, rebuild"). `verified`: the caller has just filled its
-    vectors, so the collection is not asked again whether it holds them all."""
+    caller treats every such error as "unusable, rebuild"). Its vectors are checked later (SnapshotVectors);
+    `verified`: the caller has just filled them, so the collection is not asked whether it holds them all."""
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     if not isinstance(meta, dict):
         raise ValueError(f"meta.json holds a {type(meta).__name__}, not an object")
@@ -71,13 +61,12 @@ def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: Vec
         raise ValueError(f"{len(keys)} vector keys for {meta['indexed']} chunks, or other documents")
     ordered = list(docs.values())
     chunks, indexed = ChunkRows(table, ordered), ChunkRows(table, ordered, table.indexed)
-    collection, extra = (store.get(meta["collection"], embedding), 0) if verified else \
-        open_vectors(store, meta["collection"], embedding, keys)
+    vectors = SnapshotVectors(store, meta["collection"], embedding, keys, verified)
     known = json.loads((directory / PINYIN).read_text(encoding="utf-8")) if (directory / PINYIN).is_file() else {}
     gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known))
-    searcher = Searcher(indexed, keys, LexicalIndex.load(directory / "lexical", tokenizer), collection,
+    searcher = Searcher(indexed, keys, LexicalIndex.load(directory / "lexical", tokenizer), vectors,
                         QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
-                        AnswerTypes.kept(table.marks), extra, gazetteer.syllables)
+                        AnswerTypes.kept(table.marks), gazetteer.syllables)
     return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher, SectionMaps(docs), gazetteer)
 
 

@@ -1,4 +1,8 @@
-"""The vector store: Chroma, embedded (PersistentClient under data_dir/chroma) or a server (HttpClient)."""
+"""The vector store: Chroma, embedded (PersistentClient under data_dir/chroma) or a server (HttpClient).
+
+chromadb is imported when the store is first used (~0.35 s, and ~0.15 s more to open the embedded
+client): loading an index and answering from the tables or BM25 need neither (a server's client is
+connected at once, so an unreachable server is known at start)."""
 
 from __future__ import annotations
 
@@ -7,23 +11,24 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import time
 import uuid
 from collections.abc import Collection as Collection_
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
-from chromadb.api.collection_configuration import CreateHNSWConfiguration
-from chromadb.api.models.Collection import Collection
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.config import Settings
-from chromadb.errors import InternalError, NotFoundError
 
 from retrieval.chunking import Chunk
 from retrieval.errors import ConfigurationError, VectorStoreUnreachable
+
+if TYPE_CHECKING:
+    from chromadb.api.collection_configuration import CreateHNSWConfiguration
+    from chromadb.api.models.Collection import Collection
+    from chromadb.config import Settings
 
 log = logging.getLogger(__name__)
 PREFIX = "chainqa"  # every collection this project owns starts with it
@@ -35,7 +40,15 @@ HNSW: CreateHNSWConfiguration = {"space": "cosine", "ef_search": 200}
 
 
 def _settings() -> Settings:
+    from chromadb.config import Settings
+
     return Settings(anonymized_telemetry=False)
+
+
+def _persistent(path: Path) -> Any:
+    import chromadb
+
+    return chromadb.PersistentClient(path=str(path), settings=_settings())
 
 
 def _parse_url(url: str) -> tuple[str, int, bool]:
@@ -52,18 +65,31 @@ class VectorStore:
     def __init__(self, data_dir: Path, chroma_url: str | None = None, fallback_embedded: bool = False) -> None:
         self.data_dir = Path(data_dir)
         self.url = chroma_url
+        self._client: Any = None  # the embedded one: opened on first use
         if chroma_url:
             host, port, ssl = _parse_url(chroma_url)  # a malformed URL is a configuration error
             try:
-                self.client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_settings())
-                self.client.heartbeat()
+                import chromadb
+
+                self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_settings())
+                self._client.heartbeat()
             except Exception as exc:
                 if not fallback_embedded:
                     raise VectorStoreUnreachable(f"Chroma server {chroma_url} is unreachable: {exc}") from exc
                 log.warning("Chroma server %s unreachable (%s); using the embedded store", chroma_url, exc)
-                self.url = None
-        if not self.url:
-            self.client = self._embedded()
+                self.url, self._client = None, None
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client; the embedded one is opened here the first time (racing threads may both open
+        it: chromadb hands both the same system for one path)."""
+        if self._client is None:
+            self._client = self._embedded()
+        return self._client
+
+    @property
+    def opened(self) -> bool:
+        return self._client is not None
 
     @property
     def _path(self) -> Path:
@@ -74,14 +100,14 @@ class VectorStore:
         collections are rebuilt from knowledge/ by the index)."""
         self._path.mkdir(parents=True, exist_ok=True)
         try:
-            return chromadb.PersistentClient(path=str(self._path), settings=_settings())
+            return _persistent(self._path)
         except Exception as exc:
             _forget(self._path)  # chromadb caches the system before starting it, even when start fails
             if not is_damaged(exc):
                 raise
             log.error("the embedded vector store is damaged (%s); starting a new one", exc)
             self._quarantine()
-            return chromadb.PersistentClient(path=str(self._path), settings=_settings())
+            return _persistent(self._path)
 
     def reset(self) -> None:
         """Move the damaged embedded store aside (kept for inspection) and open an empty one."""
@@ -89,7 +115,7 @@ class VectorStore:
             raise RuntimeError("a Chroma server is not ours to reset")
         _forget(self._path)
         self._quarantine()
-        self.client = chromadb.PersistentClient(path=str(self._path), settings=_settings())
+        self._client = _persistent(self._path)
 
     def _quarantine(self) -> None:
         if self._path.exists():
@@ -133,7 +159,9 @@ class VectorStore:
         when not `embedding` itself). keys[i] names texts[i] (a hash of it: the same text, the same vector),
         so a collection shared by successive snapshots gets only a new document's chunks. `present`: keys
         the caller knows it holds (those of the snapshot in service), not asked for again."""
-        collection = self.client.get_or_create_collection(name=name, embedding_function=embedding,
+        from retrieval.chroma_function import chroma_function
+
+        collection = self.client.get_or_create_collection(name=name, embedding_function=chroma_function(embedding),
                                                           configuration={"hnsw": HNSW})
         first: dict[str, int] = {}  # key → its first position
         for i, key in enumerate(keys):
@@ -157,8 +185,10 @@ class VectorStore:
         `keep` (vectors of a build that failed half-way), every key not in `keep`. Returns how many."""
         try:
             collection = self.client.get_collection(name=name, embedding_function=None)
-        except NotFoundError:
-            return 0
+        except Exception as exc:
+            if is_gone(exc):
+                return 0
+            raise
         drop = list(gone - keep)
         if collection.count() - len(drop) > len(keep):
             drop = [k for k in collection.get(include=[])["ids"] if k not in keep]
@@ -168,7 +198,9 @@ class VectorStore:
         return len(drop)
 
     def get(self, name: str, embedding) -> Collection:
-        return self.client.get_collection(name=name, embedding_function=embedding)
+        from retrieval.chroma_function import chroma_function
+
+        return self.client.get_collection(name=name, embedding_function=chroma_function(embedding))
 
     def drop(self, name: str) -> None:
         try:
@@ -177,14 +209,27 @@ class VectorStore:
             log.debug("drop %s: %s", name, exc)
 
 
+def _chroma_error(exc: BaseException, name: str) -> bool:
+    """Whether `exc` is chromadb's error `name` (when chromadb is not imported, no error is one of its)."""
+    errors = sys.modules.get("chromadb.errors")
+    return errors is not None and isinstance(exc, getattr(errors, name))
+
+
+def is_gone(exc: BaseException) -> bool:
+    """A collection that does not exist (another process dropped it, or the store was started anew)."""
+    return _chroma_error(exc, "NotFoundError")
+
+
 def is_damaged(exc: BaseException) -> bool:
     """The embedded store's SQLite database cannot be read ("file is not a database", "malformed")."""
     text = str(exc).lower()
-    return isinstance(exc, InternalError) and ("database" in text or "malformed" in text)
+    return _chroma_error(exc, "InternalError") and ("database" in text or "malformed" in text)
 
 
 def _forget(path: Path) -> None:
     """Drop chromadb's cached system for `path` (private API: there is no public way to reopen a path)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
     system = SharedSystemClient._identifier_to_system.pop(str(path), None)
     if system is not None:
         try:

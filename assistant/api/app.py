@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -106,16 +107,19 @@ async def _try_build(state: AppState) -> bool:
 
 
 async def _warm(state: AppState, ui: asyncio.Task | None) -> None:
-    """Once /healthz and /ui serve, load what the first searching ask would load on the event loop."""
+    """Once /healthz and /ui serve, check the vectors and load what the first searching ask would load on
+    the event loop."""
     if ui is not None:
         await ui
     service = state.service
-    if service is None:
-        return
     try:
-        await run_in_threadpool(service.warm)
+        if service is not None:
+            await run_in_threadpool(service.warm)
     except Exception as exc:  # an ask meets the same error and reports it; warming is only ahead of time
         log.warning("warming the service failed: %s: %s", type(exc).__name__, exc)
+    finally:
+        gc.enable()  # `chainqa serve` starts with it off: start-up allocates much and frees little
+        state.warmed.set()
 
 
 async def _keep_trying(state: AppState, first: float = 2.0, longest: float = 30.0) -> None:
@@ -123,6 +127,7 @@ async def _keep_trying(state: AppState, first: float = 2.0, longest: float = 30.
     while True:
         await asyncio.sleep(delay)
         if await _try_build(state):
+            await _warm(state, None)  # the warm-up at start found no service: its vectors are checked now
             return
         delay = min(delay * 2, longest)
 
@@ -151,6 +156,7 @@ def rebuild_service(state: AppState, force: bool = False) -> Service:
     index = KnowledgeIndex.open(s.knowledge_dir, s.data_dir, chroma_url=s.chroma_url, embedding=s.embedding,
                                 embedding_options=s.embedding_options, rebuild=force,
                                 fallback_embedded=s.chroma_fallback_embedded)
+    index.verify_vectors()  # swapped in checked (an index loaded as it was, not rebuilt, is not yet)
     return overlay.build(s, index, state.store, overlay.stored_or_none(state.store)[1])
 
 

@@ -1,6 +1,7 @@
 """Health: `GET /healthz` as the contract says — 200 `ok`; 200 `degraded` with what is `missing` while
-answers still work without it (the vector store: keyword search answers; knowledge/ is broken: the last
-good index answers; Redis: the rate limit is per process); 503 only when the service cannot answer.
+answers still work without it (the vector store, or its vectors not yet checked after start: keyword
+search answers; knowledge/ is broken: the last good index answers; Redis: the rate limit is per
+process); 503 only when the service cannot answer.
 `GET /readyz` is the same check for orchestrators; `GET /livez` is 200 while the process serves at all
 (so a restart is not triggered while the index loads)."""
 
@@ -39,6 +40,9 @@ async def _missing(state: AppState, service: Service) -> dict[str, str]:
                                HEARTBEAT_TIMEOUT_S)
     except Exception as exc:
         missing["vector_store"] = f"the vector store does not answer ({type(exc).__name__}); keyword search answers"
+    unchecked = getattr(service.index, "vector_problem", None)  # checked in the warm-up after start
+    if unchecked and "vector_store" not in missing:
+        missing["vector_store"] = unchecked
     stale = state.stale_reason or getattr(service.index, "last_error", None)
     if stale:
         missing["current_knowledge"] = ("knowledge/ cannot be indexed, the last good index answers: "

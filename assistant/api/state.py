@@ -44,6 +44,7 @@ class AppState:
     overlay_version: int = -1
     overlay_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     ui: LazyUI | None = None  # /ui, built in the background after the service (assistant/api/ui_mount.py)
+    warmed: threading.Event = field(default_factory=threading.Event)  # the warm-up after start has run
 
     def serve(self, service: Service, overlay_version: int = -1, *, reindexed: bool = True) -> None:
         """Swap in `service`. `reindexed`: it was built on a fresh index of knowledge/ (an overlay reload

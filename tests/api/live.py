@@ -43,6 +43,7 @@ class LiveServer:
                 raise RuntimeError("the test server did not start in time")
             time.sleep(0.05)
         self._wait_for_ui(deadline)
+        self._wait_for_warm_up(deadline)
         return self.url
 
     def _wait_for_ui(self, deadline: float) -> None:
@@ -54,6 +55,16 @@ class LiveServer:
             if time.monotonic() > deadline:
                 raise RuntimeError("the test server's UI was not built in time")
             time.sleep(0.05)
+
+    def _wait_for_warm_up(self, deadline: float) -> None:
+        """Until the warm-up after start has checked the index's vectors, /healthz says `degraded` (keyword
+        search answers meanwhile): a test starts once it has run (tests/reliability/test_vector_check.py
+        looks at the time before)."""
+        state = getattr(self.app.state, "chainqa", None)
+        warmed = getattr(state, "warmed", None)
+        while warmed is not None and not warmed.wait(0.05):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server's warm-up did not end in time")
 
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from chromadb.api.types import EmbeddingFunction
 
+from retrieval.chroma_function import chroma_function
 from retrieval.e5 import E5_DIM, E5Embedding, e5_text
 from retrieval.embeddings import make_embedding
 
@@ -25,7 +26,8 @@ def e5(tmp_path):
 
 
 def test_protocol_identity_and_lazy_model(e5, tmp_path):
-    assert isinstance(e5, EmbeddingFunction) and not e5.is_legacy()
+    chroma = chroma_function(e5)
+    assert isinstance(chroma, EmbeddingFunction) and not chroma.is_legacy() and chroma.name() == "chainqa-e5"
     assert e5._model is None  # constructing (and Chroma's is_legacy check) loads nothing
     rebuilt = E5Embedding.build_from_config(e5.get_config())
     assert rebuilt.get_config() == e5.get_config() and rebuilt.identity() == e5.identity()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from chromadb.api.types import EmbeddingFunction
 
+from retrieval.chroma_function import chroma_function
 from retrieval.embeddings import HashingEmbedding, LsaEmbedding, OpenAIEmbedding, make_embedding
 
 CORPUS = ["湖北省制造业产业链链长制实施方案", "汽车产业链链长李乐成", "集成电路产业链由省经信厅牵头",
@@ -36,15 +37,18 @@ def test_hashing_is_unit_length_deterministic_and_folds_text():
 
 @pytest.mark.parametrize("ef", [HashingEmbedding(dim=256), LsaEmbedding(dim=4).fit(CORPUS)])
 def test_chroma_protocol_round_trip(ef):
-    assert isinstance(ef, EmbeddingFunction) and not ef.is_legacy()
+    chroma = chroma_function(ef)
+    assert isinstance(chroma, EmbeddingFunction) and not chroma.is_legacy()
+    assert chroma.name() == ef.name() and chroma.get_config() == ef.get_config()
     rebuilt = type(ef).build_from_config(ef.get_config())
     assert rebuilt.name() == ef.name() and rebuilt.get_config() == ef.get_config()
-    assert ef.default_space() == "cosine"
+    assert ef.default_space() == chroma.default_space() == "cosine"
+    assert np.array_equal(np.array(chroma(CORPUS[:2])), np.array(ef(CORPUS[:2])))
 
 
 def test_chroma_uses_our_function_without_warnings(tmp_path):
     client = chromadb.PersistentClient(path=str(tmp_path), settings=chromadb.config.Settings(anonymized_telemetry=False))
-    ef = HashingEmbedding(dim=256)
+    ef = chroma_function(HashingEmbedding(dim=256))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a legacy/deprecated embedding function would warn
         col = client.create_collection("chainqa-test", embedding_function=ef, configuration={"hnsw": {"space": "cosine"}})

@@ -148,7 +148,8 @@ def test_hybrid_degrades_to_bm25_when_the_vector_store_is_down(knowledge_index, 
 
     searcher = knowledge_index._current.searcher
     expected = [h.chunk.id for h in knowledge_index.search("问题办理机制", k=3, mode="lexical")]
-    monkeypatch.setattr(searcher, "collection", Down())
+    searcher.vectors.check()
+    monkeypatch.setattr(searcher.vectors, "_opened", (Down(), 0))
     assert [h.chunk.id for h in knowledge_index.search("问题办理机制", k=3)] == expected
     assert "vector search failed" in caplog.text
     with pytest.raises(ConnectionError):
