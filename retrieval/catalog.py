@@ -48,6 +48,7 @@ class Pronouns(BaseModel):
 
     person: list[str] = Field(default_factory=list)
     unit: list[str] = Field(default_factory=list)
+    division: list[str] = Field(default_factory=list)  # 这个处室: the liaison division the last answer named
     chain: list[str] = Field(default_factory=list)
     group: list[str] = Field(default_factory=list)  # 这两条, 这些: the last list
     event: list[str] = Field(default_factory=list)

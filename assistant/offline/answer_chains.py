@@ -63,8 +63,8 @@ def lead_department(ctx: Context, frame: Frame) -> Reply | None:
 def liaison(ctx: Context, frame: Frame) -> Reply | None:
     if frame.slots.get("liaison") and (not frame.slots.get("chain") or frame.reading.again):
         return _liaison_chains(ctx, frame)  # "他还负责别的链吗" after a chain's liaison: that person's chains
-    if not frame.slots.get("chain") and frame.slots.get("division"):
-        return _division_chains(ctx, frame)
+    if frame.slots.get("division") and (not frame.slots.get("chain") or "division" in frame.reading.pronouns):
+        return _division_chains(ctx, frame)  # "这个处室还对口哪条链": the division's chains
     return _column(ctx, frame, "liaison", "liaison", ("liaison", "division"))
 
 

@@ -25,7 +25,7 @@ _NAMED = {"chain", "leader", "person", "liaison", "department", "action", "mecha
           "city", "division"}
 _WEAK = 0.1  # a topic (the ask's own words) is almost always there: needing one says little
 # What a typed pronoun may stand for ("它", "这些" stand for anything and say nothing of the intent).
-REFERS = {"person": PEOPLE, "unit": ("department",), "chain": ("chain",),
+REFERS = {"person": PEOPLE, "unit": ("department",), "division": ("division",), "chain": ("chain",),
           "event": ("event",), "document": ("document",)}
 
 

@@ -115,3 +115,9 @@ def test_a_section_both_schemes_have_is_the_one_of_the_dialogues_province(unders
                ("assistant", "他说该制度明确了“六大行动”“五大机制”，特别是“八个一”工作推进机制。")]
     f = _frame(understanding, history, "这五大机制分别是什么？")
     assert f.keys("section") == ["hunan_plan:工作机制"] and f.provinces == ["湖南"]
+
+
+def test_this_division_is_the_division_the_answer_named(understanding):
+    history = [("user", "现代化工产业链对口省经信厅哪个处室？"), ("assistant", "原材料处，联络员是雷培德。")]
+    f = _frame(understanding, history, "这个处室还对口哪条链？")
+    assert f.keys("division") == ["原材料处"]
