@@ -161,6 +161,9 @@ class Resolver:
                 reading.topic, reading.content = last.reading.topic, last.reading.content  # "还有呢" has none
             if bare and last is not None:
                 _swap_city(reading, last)
+                reading.extra["bare"] = "1"  # "那<省>呢": the last question again, what it asked of its subject too
+                if not reading.topic:
+                    reading.topic, reading.content = last.reading.topic, last.reading.content
             score = max(again.score, ranked[0].score, self.threshold if bare else -1.0)
             ranked = [Ranked(previous, score, again.slots, again.cues, again.similarity, needed), *ranked]
             if bare:
@@ -197,6 +200,9 @@ class Resolver:
         if top is not None:
             self._leader_of_named_chain(reading, slots, top.intent, provinces)
         facets = self.ranker.facets(intent, reading.folded) if intent else set()
+        last = dialogue.last
+        if "bare" in reading.extra and last is not None and intent is last.intent:
+            facets |= last.facets
         return Frame(intent, slots, provinces, reading, score=top.score if top else 0.0, facets=facets)
 
     def _leans_on(self, reading: Reading, dialogue: Dialogue) -> bool:

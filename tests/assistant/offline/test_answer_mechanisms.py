@@ -60,3 +60,10 @@ def test_the_mechanism_an_ask_describes_by_its_own_words_not_the_systems_name(as
 def test_a_follow_up_naming_nothing_stays_with_the_last_mechanism(answer, after):
     a = answer("多久督办一次", after("湖北的问题办理机制是怎么运作的"))
     assert "**问题办理机制**" in a.answer.split("\n")[0] and "资金这类问题" not in a.answer
+
+
+def test_a_bare_follow_up_in_the_other_province_asks_the_same_of_its_mechanism(answer):
+    history = [("user", "湖北各链推进情况最后呈报给谁？"),
+               ("assistant", "各牵头部门每季度反馈至领导小组办公室，由办公室汇总后呈报省委、省政府主要领导。")]
+    a = answer("那湖南呢？", history)
+    assert not a.refused and "分管省领导" in a.answer and "每季度" in a.answer
