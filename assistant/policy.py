@@ -44,7 +44,8 @@ class Policy:
     """The guard: which reason (if any) declines an ask, and which sentences of a message are instructions."""
 
     def __init__(self, data: PolicyData, mentioned_years: set[int], last_document_year: int,
-                 first_document_year: int = 0, question_words: list[str] | None = None) -> None:
+                 first_document_year: int = 0, question_words: list[str] | None = None,
+                 places: dict[str, tuple[int, set[int]]] | None = None) -> None:
         self._personal = compile_cues(data.personal_data)
         self._forgery = compile_cues(data.forgery)
         self._injection = compile_cues(data.injection)
@@ -58,6 +59,9 @@ class Policy:
         self._negation_questions = [fold_words(n) for n in data.negation_questions]
         self._years = mentioned_years  # years the documents mention (targets like 2025, 2035 included)
         self._latest = last_document_year
+        # a province's names → (the year of its latest document, the years its documents mention): a year after
+        # that province's documents is later for it, though another province's documents reach it
+        self._places = {fold_words(k): v for k, v in (places or {}).items()}
         self._earliest = first_document_year
         words = sorted({fold_words(w) for w in question_words or [] if w}, key=len, reverse=True)
         self._question_words = re.compile("|".join(re.escape(w) for w in words) or r"(?!)")
@@ -139,4 +143,8 @@ class Policy:
         if self._later.search(low) or self._later_words.search(low):
             return True
         years = {int(y) for y in _YEAR.findall(low)}
+        named = [v for k, v in self._places.items() if k in low]
+        if len(named) == 1:  # "<省>2022年全年…增长了多少": after that province's documents
+            latest, mentioned = named[0]
+            return any(y > latest and y not in mentioned for y in years)
         return any(y > self._latest and y not in self._years for y in years)

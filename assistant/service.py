@@ -73,6 +73,12 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
     reader = Reader(tables, gazetteer, texts)
     ranker = IntentRanker(tables.catalog, reader)
     years = {int(y) for text in texts.values() for y in _YEAR.findall(text)}
+    places: dict[str, tuple[int, set[int]]] = {}
+    for p in tables.provinces:
+        docs = [d for d in tables.documents if d.province == p.name]
+        seen = {int(y) for d in docs for y in _YEAR.findall(texts.get(d.id, ""))}
+        for name in {p.name, p.full_name, *p.aliases} if docs else ():
+            places[name] = (max(d.date.year for d in docs), seen)
     last = max((d.date.year for d in tables.documents), default=0)
     first = min((d.date.year for d in tables.documents), default=0)
     question_words = [*(w for words in tables.catalog.answer_types.values() for w in words),
@@ -80,7 +86,7 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
     return Understanding(reader=reader, ranker=ranker, resolver=Resolver(tables, gazetteer, reader, ranker),
                          splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords,
                                                tables.catalog.unit_askers),
-                         policy=Policy(tables.policy, years, last, first, question_words), converter=Converter(),
+                         policy=Policy(tables.policy, years, last, first, question_words, places), converter=Converter(),
                          ordinals=Ordinals(tables.catalog.markers.ordinal_measures))
 
 

@@ -20,6 +20,7 @@ _HOW_CHARS = 12  # a bare how gets the passage's first sentence at least this lo
 _BETTER = 0.6  # a sentence elsewhere answers instead when it holds this share of the point …
 _MARGIN = 0.3  # … and this much more than the summary does
 _TOLD = 0.7  # the reply says a sentence already when it holds this share of its bigrams
+_SHORT_DETAIL = 160  # a drilled sentence longer than this is a passage, not the detail of a stated point
 _ITEM = re.compile(r"^\s*(?:#|[（(][一二三四五六七八九十]+[)）])")  # the next heading or numbered item ends a passage
 
 
@@ -35,9 +36,11 @@ def drill(ctx: Context, frame: Frame, reply: Reply) -> Reply:
     if not how and (len(want) < _MIN_SHARED or ("how" not in frame.reading.answer_types and want <= named)):
         return reply  # "链长制是什么": it names the thing and asks no point of it
     detailed = _in_passage(ctx, frame, reply, want, said, how)
-    if detailed is not None:  # "八个一里那个供需对接平台是干什么的": a summary naming the point is not its sentence
-        return detailed
     mentioned = said / len(want) >= _MIN_SHARE if want else True
+    # "八个一里那个供需对接平台是干什么的": a summary naming the point is not its sentence; but a long passage
+    # is no detail of a point the reply already states ("1125目标是什么" after "到2025年")
+    if detailed is not None and not (mentioned and len(detailed.lead) - len(reply.lead) > _SHORT_DETAIL):
+        return detailed
     return reply if how or mentioned else _in_documents(ctx, frame, reply, want, said)
 
 

@@ -35,3 +35,8 @@ def test_how_a_named_term_is_used_is_its_definition_not_the_assistants_help(answ
 
 def test_what_a_named_thing_is_gets_its_definition_first_not_a_detail(answer):
     assert answer("链长制是什么").answer.startswith("**“链长制”**")
+
+
+def test_a_long_passage_is_no_detail_of_a_point_the_definition_states(answer):
+    """"到2025年的1125目标是什么": the definition states the year; the long paragraph around it is not put first."""
+    assert answer("湖南到2025年的1125目标是什么").answer.startswith("**“1125”**")
