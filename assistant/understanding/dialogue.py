@@ -146,6 +146,12 @@ class Resolver:
         previous = last.intent if follow and last is not None else None
         ranked = self.ranker.rank(reading, dialogue.available() if follow else set(),
                                   previous=previous.name if previous and not reading.strong_kinds else None)
+        if not follow and dialogue.frames and ranked[0].score < _WEAK_READING:
+            # "省发改委来的是谁" after the press conference: read alone it says little; with the dialogue's
+            # event it is a clear question, so it leans on the dialogue after all
+            leaning = self.ranker.rank(reading, dialogue.available())
+            if leaning[0].score >= _LEANING * ranked[0].score and leaning[0].inherits:
+                follow, ranked = True, leaning
         # "<省>那边军民融合办也牵头链吗" has a cue of its own: it checks no name against the last answer
         confirm = confirm and (ranked[0].cues <= 0.5 or previous is None or ranked[0].intent.name == previous.name)
         if previous is not None and (confirm or self._elliptical(reading, ranked[0]) or self._facet_of(previous, reading)):
@@ -355,6 +361,8 @@ def counterparts(tables: Tables, gazetteer: Gazetteer, chain: Mention, province:
     return []
 
 
+_WEAK_READING = 1.0  # a new question ranked under this may lean on the dialogue …
+_LEANING = 2.5  # … when a reading that takes a slot from it ranks this many times higher
 _THINGS = ("chain", "department", "action", "mechanism")  # what 它 / 这个 may stand for
 
 

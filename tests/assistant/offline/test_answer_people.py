@@ -107,3 +107,9 @@ def test_who_gave_a_named_part_of_an_event_is_found_by_the_part(answer):
 def test_the_speaker_of_a_unit_named_at_an_event(answer, question):
     first = answer(question).answer.split("\n")[0]
     assert "袁德芳" in first and "郭涛" not in first
+
+
+def test_a_weak_new_question_leans_on_the_dialogues_event(answer):
+    """"省发改委来的是谁" read alone says little; after the press conference it asks for that unit's speaker."""
+    history = [("user", "4月30日那场链长制新闻发布会是谁主持的？"), ("assistant", "省委宣传部二级巡视员张修富。")]
+    assert "**袁德芳**" in answer("省发改委来的是谁？", history).answer.split("\n")[0]
