@@ -220,4 +220,6 @@ def _word_ok(folded: str, i: int, size: int) -> bool:
         return True
     before = folded[i - 1] if i else ""
     after = folded[i + size] if i + size < len(folded) else ""
+    if after == "s" and piece[-1:].isalpha():  # "ceramics", "chains": an English plural is the word
+        after = folded[i + size + 1] if i + size + 1 < len(folded) else ""
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())

@@ -26,7 +26,7 @@ STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term"
           "document", "section", "problem", "city", "division")
 CHECKABLE = frozenset({"person", "leader", "liaison", "department", "province", "division"})  # what a "是X吗" check may name
 _CHECK_GAP = 4
-_CLAUSE = re.compile(r"[^，,。；;！!？?]+")
+_CLAUSE = re.compile(r"[^，,。；;！!？?.]+")  # "." too: an English sentence ends there
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
 

@@ -391,3 +391,8 @@ def test_a_sentence_about_the_asker_is_context_and_a_choice_question_is_an_ask(s
 def test_a_comparison_with_a_province_the_documents_do_not_cover_is_declined(service):
     a = _ask(service, "广东的链长制和湖北的比哪个更好？")
     assert a.refused and a.refusal_reason == "other_province"
+
+
+def test_an_english_plural_names_the_chain_and_the_askers_city_is_context(service):
+    a = _ask(service, "I run a small company in Changsha. Which provincial leader is linked to the advanced ceramics cluster?")
+    assert "Huang Lanxiang" in a.answer.split("\n")[0]
