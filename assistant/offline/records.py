@@ -95,6 +95,8 @@ def topical(frame: Frame) -> frozenset[str]:
     """The bigrams of the ask's content without the words that only say how it is asked (提到, 说了 … the
     intent's cues) or where it was said (政协常委会的发言里: naming the event narrows the search already)."""
     text = asked_about(frame)
+    if frame.reading.lang == "en":  # the English words' bigrams match no record; their Chinese translations do
+        text = "".join(ch for ch in text if not ch.isascii()) or text
     # with one character either side: the bigrams straddling the name ("省政协开常委会时") are not content either
     where = set().union(*(grams(frame.reading.folded[max(0, m.start - 1) : m.end + 1]) for m in frame.reading.mentions
                           if m.kind in _WHERE))

@@ -72,3 +72,8 @@ def test_what_he_said_after_a_speaker_is_all_his_points(answer, after):
 
 def test_how_many_points_a_speaker_made_counts_all_of_them(answer):
     assert "**邹薇**讲了以下 5 点" in answer("邹薇提了几条建议").answer.split("\n")[0]
+
+
+def test_an_english_ask_finds_the_record_by_its_translated_words(answer):
+    a = answer("What did Mao Tengfei's article say about white lists?")
+    assert not a.refused and "白名单" in a.answer.split("\n")[0]
