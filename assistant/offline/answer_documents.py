@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from assistant import tools as T
+from assistant.offline.answer_chains import list_chains
 from assistant.offline.answer_mechanisms import compared_side, mechanism
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Context, Evidence, Reply, asks_stated
@@ -72,6 +73,8 @@ def _compare(ctx: Context, frame: Frame) -> Reply | None:
         return documents
     if not r.rows:  # no prepared point: what each province's documents say on it, or its own mechanism
         provinces = frame.provinces if len(frame.provinces) > 1 else ctx.tables.province_names
+        if _about_chains(ctx, frame):  # "两省谁的产业链更多": each province's chains, counted
+            return list_chains(ctx, replace(frame, provinces=provinces))
         return _sides(ctx, frame, provinces) or mechanism(ctx, replace(frame, provinces=provinces))
     lines, evidence = [], []
     for row in r.rows[:3]:
@@ -85,6 +88,19 @@ def _compare(ctx: Context, frame: Frame) -> Reply | None:
             lines.append(ctx.say("compare", topic=row.topic, sides=sides, note=row.note or ""))
         evidence += [Evidence(ctx.deps.cite(s.source, s.quote)) for s in (*row.sides.values(), *row.nearest.values())]
     return Reply("\n\n".join(lines), evidence, tools=["compare"])
+
+
+_LEFT_OVER = 2  # "两省产业链更多" says nothing besides the chains; "…攻关目录清单" does
+
+
+def _about_chains(ctx: Context, frame: Frame) -> bool:
+    """An ask that compares the chains themselves (a chain noun, no chain, term or mechanism named)."""
+    nouns = ctx.tables.catalog.markers.chain_nouns
+    named = {m.kind for m in frame.reading.mentions} & {"chain", "term", "mechanism", "section", "department"}
+    if named or not any(fold(n) in frame.reading.folded for n in nouns):
+        return False
+    both = ctx.tables.catalog.markers.both
+    return len(without_cues(frame.intent, frame.reading.topic, [*nouns, *both])) <= _LEFT_OVER
 
 
 _PUNCTUATION = re.compile(r"[^\w]+")

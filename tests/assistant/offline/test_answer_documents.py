@@ -167,3 +167,14 @@ def test_the_other_province_of_an_action_it_does_not_have_is_no_answer_about_the
 @pytest.mark.parametrize("question", ["湖北链长制哪年结束", "湖北方案什么时候结束"])
 def test_when_a_scheme_ends_is_its_period(answer, question):
     assert "2021—2023" in answer(question).answer.split("\n")[0]
+
+
+def test_which_province_has_more_chains_counts_both(answer):
+    a = answer("两省谁的产业链更多")
+    assert "共有 **16** 条" in a.answer and "共有 **22** 个" in a.answer
+
+
+def test_whether_both_provinces_have_a_thing_is_a_comparison(answer):
+    a = answer("湖北和湖南都有揭榜挂帅吗")
+    first = a.answer.split("\n")[0]
+    assert "湖北" in first and "湖南" in first
