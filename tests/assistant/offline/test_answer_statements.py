@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.offline import answer_statements as S
 
 
@@ -77,3 +79,9 @@ def test_how_many_points_a_speaker_made_counts_all_of_them(answer):
 def test_an_english_ask_finds_the_record_by_its_translated_words(answer):
     a = answer("What did Mao Tengfei's article say about white lists?")
     assert not a.refused and "白名单" in a.answer.split("\n")[0]
+
+
+@pytest.mark.parametrize("question", ["湖北方案里有没有提疫情", "新冠疫情跟湖北推链长制有没有关系？"])
+def test_whether_a_document_speaks_of_something_is_what_it_says_of_it(answer, question):
+    a = answer(question)
+    assert not a.refused and "疫情" in a.answer.split("\n")[0]
