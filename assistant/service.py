@@ -81,8 +81,7 @@ def build_understanding(tables: Tables, gazetteer: Gazetteer, documents: dict[st
             places[name] = (max(d.date.year for d in docs), seen)
     last = max((d.date.year for d in tables.documents), default=0)
     first = min((d.date.year for d in tables.documents), default=0)
-    question_words = [*(w for words in tables.catalog.answer_types.values() for w in words),
-                      *tables.catalog.markers.question_words]
+    question_words = tables.catalog.question_words()
     return Understanding(reader=reader, ranker=ranker, resolver=Resolver(tables, gazetteer, reader, ranker),
                          splitter=AskSplitter(tables.catalog.markers, question_words, tables.catalog.stopwords,
                                                tables.catalog.unit_askers),

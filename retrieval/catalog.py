@@ -91,6 +91,10 @@ class Catalog(BaseModel):
     unit_askers: list[str] = Field(default_factory=list)  # 多少, 几: what asks for a number in a unit
     unit_synonyms: dict[str, list[str]] = Field(default_factory=dict)  # 家 ↔ 户: the same count, another word
 
+    def question_words(self) -> list[str]:
+        """Every word that makes a clause a question: the answer types' words and the markers' own."""
+        return [*(w for words in self.answer_types.values() for w in words), *self.markers.question_words]
+
     @model_validator(mode="after")
     def _unique(self) -> Catalog:
         names = [i.name for i in self.intents]

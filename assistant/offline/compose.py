@@ -32,9 +32,8 @@ class Composer:
         self.tables, self.prompts, self.converter, self.as_of = tables, prompts, converter, as_of
         # people's names keep their characters in Traditional answers (s2t would turn 郑岳嘉 into 鄭嶽嘉)
         self._names = sorted(names or (), key=len, reverse=True)
-        words = [*tables.catalog.markers.question_words, *(w for ws in tables.catalog.answer_types.values() for w in ws)]
-        self._asking = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!)",
-                                  re.IGNORECASE)
+        words = sorted(set(tables.catalog.question_words()), key=len, reverse=True)
+        self._asking = re.compile("|".join(re.escape(w) for w in words) or r"(?!)", re.IGNORECASE)
 
     def _t(self, lang: str, kind: str, template: str, **values: object) -> str:
         return self.prompts.render(f"{kind}/{'en' if lang == 'en' else 'zh'}/{template}", **values)

@@ -92,7 +92,7 @@ class Reader:
         self._both = phrases(m.both)
         self._types = {kind: phrases(words) for kind, words in catalog.answer_types.items()}
         self._yes_no_leads = {w.lower() for w in m.yes_no_leads}
-        self._asking = phrases([*m.question_words, *(w for words in catalog.answer_types.values() for w in words)])
+        self._asking = phrases(catalog.question_words())
         self._stop = phrases(catalog.stopwords)
         pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
