@@ -166,6 +166,10 @@ class Gazetteer:
         low = text.lower()
         return [w for phrase, words in self.english.items() if phrase in low for w in words]
 
+    def named(self, name: str, kind: str) -> list[Mention]:
+        """The mentions of one thing by its canonical name ("李乐成" as a leader): slots built from the tables."""
+        return [m for m in self.scan(name) if m.kind == kind and m.key == name]
+
     def keys(self, text: str, kind: str) -> set[str]:
         """The keys of the mentions of one kind in `text` (the department families 省经信厅 and 工信厅 share)."""
         return {m.key for m in self.scan(text) if m.kind == kind}

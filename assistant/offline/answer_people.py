@@ -114,7 +114,7 @@ def event_people(ctx: Context, frame: Frame) -> Reply | None:
         return person_profile(ctx, frame)
     of_unit = [p for p in r.people if _of_units(ctx, p, frame.keys("department"))]
     if of_unit:  # "发布会上代表发改委发言的是谁": the speakers of the unit named
-        named = [m for p in of_unit for m in ctx.deps.gazetteer.scan(p.name) if m.kind == "person" and m.key == p.name]
+        named = [m for p in of_unit for m in ctx.deps.gazetteer.named(p.name, "person")]
         return person_profile(ctx, replace(frame, slots={**frame.slots, "person": named}))
     roles = list(dict.fromkeys(p.role for p in r.people))
     wanted = [x for x in roles if x in frame.facets] or roles

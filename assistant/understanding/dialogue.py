@@ -328,7 +328,7 @@ class Resolver:
             return
         named = {(m.key, m.province) for m in reading.slots["chain"] if not provinces or m.province in provinces}
         leaders = {r.leader for r in self.tables.chains if (r.chain, r.province) in named and r.leader}
-        found = [m for name in leaders for m in self.gazetteer.scan(name) if m.kind == "leader" and m.key == name]
+        found = [m for name in leaders for m in self.gazetteer.named(name, "leader")]
         if len(leaders) == 1 and found:
             slots["leader"] = found[:1]
             slots.pop("person", None)
@@ -342,8 +342,7 @@ class Resolver:
         carried = {(m.key, m.province) for m in slots["chain"]}
         leaders = {(r.leader, r.province) for r in self.tables.chains if (r.chain, r.province) in carried}
         others = [r for r in self.tables.chains if (r.leader, r.province) in leaders and (r.chain, r.province) not in carried]
-        found = [m for r in others for m in self.gazetteer.scan(r.chain) if m.kind == "chain" and m.key == r.chain
-                 and m.province == r.province]
+        found = [m for r in others for m in self.gazetteer.named(r.chain, "chain") if m.province == r.province]
         if found:
             slots["chain"] = list({m.key: m for m in found}.values())
 

@@ -146,3 +146,8 @@ def test_every_section_alias_names_a_heading_of_its_document(tables, documents):
 @pytest.mark.parametrize("text,heading", [("湖南的五大机制", "hunan_plan:工作机制"), ("湖北的五大任务", "hubei_scheme:重点任务")])
 def test_a_sections_other_name_is_the_section(gazetteer, text, heading):
     assert heading in {k for k, _ in _keys(gazetteer, text, "section")}
+
+
+def test_a_thing_is_found_by_its_canonical_name_and_kind(gazetteer):
+    assert {(m.kind, m.key) for m in gazetteer.named("李乐成", "leader")} == {("leader", "李乐成")}
+    assert gazetteer.named("李乐成", "chain") == []
