@@ -97,7 +97,7 @@ def _about_chains(ctx: Context, frame: Frame) -> bool:
     """An ask that compares the chains themselves (a chain noun, no chain, term or mechanism named)."""
     nouns = ctx.tables.catalog.markers.chain_nouns
     named = {m.kind for m in frame.reading.mentions} & {"chain", "term", "mechanism", "section", "department"}
-    if named or not any(fold(n) in frame.reading.folded for n in nouns):
+    if named or not frame.reading.says(nouns):
         return False
     both = ctx.tables.catalog.markers.both
     return len(without_cues(frame.intent, frame.reading.topic, [*nouns, *both])) <= _LEFT_OVER

@@ -8,7 +8,6 @@ from assistant.offline.records import content_of, record_notes
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Mechanism
-from retrieval.normalize import fold_words
 
 
 def mechanism(ctx: Context, frame: Frame) -> Reply | None:
@@ -67,7 +66,7 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
     if not chosen:
         return None
     m = chosen[0]
-    exists = any(fold_words(w) in frame.reading.folded for w in ctx.tables.catalog.markers.exists)
+    exists = frame.reading.says(ctx.tables.catalog.markers.exists)
     yes = ctx.say("yes") if "yesno" in frame.reading.answer_types and exists else ""  # not "都是副省长吗"
     parts = "\n".join(f"{i}. {p}" for i, p in enumerate(m.parts, start=1))
     detail = "；".join(x for x in (f"频次：{m.frequency}" if m.frequency else "",

@@ -10,7 +10,6 @@ from assistant.answer import Citation
 from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
 from assistant.understanding.dialogue import Dialogue, Frame
-from retrieval.normalize import fold_words
 from retrieval.registry import Tables
 from retrieval.tables import readable_rows
 
@@ -105,8 +104,7 @@ class Context:
 
 def asks_stated(ctx: Context, frame: Frame) -> bool:
     """"有没有写…", "有文号吗": a yes/no ask whether the documents state something, which "no" answers."""
-    return "yesno" in frame.reading.answer_types and any(
-        fold_words(w) in frame.reading.folded for w in ctx.tables.catalog.markers.states)
+    return "yesno" in frame.reading.answer_types and frame.reading.says(ctx.tables.catalog.markers.states)
 
 
 Answerer = Callable[[Context, Frame], "Reply | None"]

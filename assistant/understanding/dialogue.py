@@ -335,9 +335,8 @@ class Resolver:
 
     def _other_chain(self, reading: Reading, slots: dict[str, list[Mention]]) -> None:
         """"他名下另一条链是哪个部门牵头": the other chains of the leader of the chain the dialogue is about."""
-        nouns = self.tables.catalog.markers.chain_nouns
         if not reading.another or reading.slots.get("chain") or not slots.get("chain") \
-                or not any(fold_words(n) in reading.folded for n in nouns):
+                or not reading.says(self.tables.catalog.markers.chain_nouns):
             return
         carried = {(m.key, m.province) for m in slots["chain"]}
         leaders = {(r.leader, r.province) for r in self.tables.chains if (r.chain, r.province) in carried}

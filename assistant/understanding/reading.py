@@ -57,6 +57,10 @@ class Reading:
     def keys(self, kind: str) -> list[str]:
         return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
 
+    def says(self, words: list[str]) -> bool:
+        """Whether the ask contains one of these words (markers of knowledge/intents.yaml), folded as it is."""
+        return any(fold_words(w) in self.folded for w in words)
+
     def has(self, kind: str) -> bool:
         if kind == "province":
             return bool(self.provinces or self.implied)
