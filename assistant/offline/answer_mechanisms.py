@@ -47,10 +47,9 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
         # the ask's own words first: a term it also names (链长制) is often the whole system, which every
         # mechanism belongs to ("链长制是怎么抓招商的" asks about 招商)
         # (a follow-up's term may be what ties it to the last answer: "链长具体用什么方式推进")
-        words = _without_terms(frame)
-        own = T.mechanisms(ctx.deps, words, province=province, limit=5)
         after_one = last is not None and (bool(last.keys("mechanism")) or any(m.kind == "mechanism" for m in last.named))
-        r = own if own.matches and own.matches[0].score >= 2 and not after_one else \
+        own = None if after_one else T.mechanisms(ctx.deps, _without_terms(frame), province=province, limit=5)
+        r = own if own is not None and own.matches and own.matches[0].score >= 2 else \
             T.mechanisms(ctx.deps, " ".join([*frame.keys("term"), content_of(frame)]), province=province, limit=5)
         if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
             r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)

@@ -101,8 +101,9 @@ class Reader:
         pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
         self._check_before = [fold_words(w) for w in m.check_before]
-        self._check_opens = {fold_words(w) for w in catalog.answer_types.get("yesno", [])}  # 是不是: asks alone
         self._check_after = sorted((fold_words(w) for w in m.check_after), key=len, reverse=True)
+        opens = {fold_words(w) for w in catalog.answer_types.get("yesno", [])}
+        self._check_asking = tuple(b for b in self._check_before if b in opens)  # 是不是: asks by itself
         self._all = tables.province_names
         docs_by_province: dict[str, str] = {}
         for d in tables.documents:
@@ -163,8 +164,7 @@ class Reader:
         tail = folded.rstrip("?？。.!！ ")
         end = next((len(tail) - len(a) for a in self._check_after if tail.endswith(a)), None)
         # "是不是医药处": a check word that asks by itself needs no closing particle
-        asking = [b for b in self._check_before if b in self._check_opens]
-        if end is None and any(m.end == len(tail) and folded[: m.start].endswith(tuple(asking)) for m in mentions):
+        if end is None and any(m.end == len(tail) and folded[: m.start].endswith(self._check_asking) for m in mentions):
             end = len(tail)
         if end is None:
             return []
