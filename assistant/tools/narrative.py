@@ -122,13 +122,20 @@ def _score(record: Fact, q: frozenset[str], folded: str, fields: tuple[str, ...]
 
 
 def _ranked(deps: ToolDeps, records: list, topic: str, fields: tuple[str, ...], limit: int) -> RecordResult:
-    q, folded = grams(topic), fold(topic)
+    q, folded = grams(topic), _with_synonyms(deps, fold(topic))
     scored = sorted(((_score(r, q, folded, fields), r) for r in records), key=lambda s: -s[0])
     scored = [(s, r) for s, r in scored if s > 0][:limit]
     if not scored:
         return RecordResult(not_found=not_found(topic, [], "相关内容"))
     return RecordResult(matches=[Scored(score=round(s, 2), record=r) for s, r in scored],
                         citations=_cite(deps, [r for _, r in scored]))
+
+
+def _with_synonyms(deps: ToolDeps, folded: str) -> str:
+    """The ask with the words its colloquial ones stand for ("架子" → 总链长, 牵头负责), so that a record's
+    keywords meet the user's wording; only keywords see them (their grams would be noise in the text overlap)."""
+    extra = [fold(v) for k, values in deps.tables.synonyms.items() if fold(k) in folded for v in values]
+    return " ".join([folded, *extra])
 
 
 def statements(deps: ToolDeps, topic: str, speaker: str | None = None, source: str | None = None,
