@@ -24,6 +24,7 @@ _NEED = 0.4
 _NAMED = {"chain", "leader", "person", "liaison", "department", "action", "mechanism", "event", "outlet", "document",
           "city", "division"}
 _WEAK = 0.1  # a topic (the ask's own words) is almost always there: needing one says little
+_OWN_TOPIC = 4  # an ask with this many words of its own ("四大基地分别四个") is more than "确定吗"
 # What a typed pronoun may stand for ("它", "这些" stand for anything and say nothing of the intent).
 REFERS = {"person": PEOPLE, "unit": ("department",), "division": ("division",), "chain": ("chain",),
           "event": ("event",), "document": ("document",)}
@@ -42,6 +43,9 @@ class Weights:
     continuity: float = 0.3  # a follow-up naming nothing new leans towards the previous question's intent
     pronoun: float = 0.6  # a typed pronoun ("他", "该部门") is an entity too: the intent should have its slot
     facets: float = 1.2  # per facet beyond the first: "链长和联络员各是谁" asks several columns of one row
+    # a slot taken from the dialogue by an ask with words of its own, no cue of the intent and no word that
+    # refers back ("四大基地分别是哪四个" after a chain's answer asks about something else)
+    uncued_inherit: float = -0.6
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,9 @@ class IntentRanker:
             score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]
             score += self.w.continuity if intent.name == previous else 0.0
             score += self.w.pronoun * _pronoun_fit(self._kinds[intent.name], reading)
+            if inherits and not matches and intent.name != previous and not reading.follow_up and not reading.pronouns \
+                    and len(reading.topic) >= _OWN_TOPIC:
+                score += self.w.uncued_inherit
             facet_cues = self._facet_cues[intent.name]
             score += self.w.facets * max(0, len(_facets_in(facet_cues, reading.folded)) - 1) if facet_cues else 0.0
             ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))

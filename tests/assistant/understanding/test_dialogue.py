@@ -121,3 +121,13 @@ def test_this_division_is_the_division_the_answer_named(understanding):
     history = [("user", "现代化工产业链对口省经信厅哪个处室？"), ("assistant", "原材料处，联络员是雷培德。")]
     f = _frame(understanding, history, "这个处室还对口哪条链？")
     assert f.keys("division") == ["原材料处"]
+
+
+def test_an_ask_about_something_else_does_not_borrow_the_last_chain(understanding):
+    history = [("user", "湖北方案里“468”是什么？"), ("assistant", "4个万亿级支柱产业、6个五千亿级优势产业和8个新兴未来产业。"),
+               ("user", "同一句里还聚焦什么？"), ("assistant", "还提到聚焦四大国家级产业基地。"),
+               ("user", "以哪些领域为突破口？"),
+               ("assistant", "以“光芯屏端网”、新能源汽车及智能网联汽车、生物医药及大健康等领域为突破口。")]
+    f = _frame(understanding, history, "四大基地分别是哪四个？")
+    assert f.intent is None or not f.slots.get("chain"), (f.intent.name, f.keys("chain"))
+    assert _frame(understanding, history, "牵头部门是哪个？").keys("chain")  # a bare facet still borrows it
