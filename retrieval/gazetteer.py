@@ -14,7 +14,7 @@ from retrieval.pinyin import Pinyin
 from retrieval.registry import Tables
 
 Kind = Literal["chain", "leader", "liaison", "person", "department", "term", "action", "mechanism",
-               "province", "city", "region", "document", "event", "outlet", "section", "problem", "division", "post"]
+               "province", "city", "region", "document", "event", "outlet", "section", "problem", "division", "post", "word"]
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)
 _NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^附件\s*\d*\s*|[。:：]$")
 _CHAIN_SUFFIXES = ("链", "产业链", "集群", "产业集群", "产业")
@@ -72,6 +72,8 @@ class Gazetteer:
         for m in tables.facts.mechanisms:
             self._add_all([m.name, *m.aliases], "mechanism", m.id, m.province)
         self._add_documents(tables, document_texts or {})
+        # words that hold a name without being it ("推广东湖…" holds 广东): matched so the name is not, never reported
+        self._add_all((w for w in tables.not_names if fold_words(w) not in self._index), "word", "", None)
         lengths: dict[str, set[int]] = {}
         for k in self._index:
             lengths.setdefault(k[0], set()).add(len(k))
@@ -189,7 +191,7 @@ class Gazetteer:
                     and _word_ok(folded, i, size - 1) and self._longest(folded, i + size - 1) > 1:
                 size -= 1
             hits = self._index[folded[i : i + size]]
-            out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits)
+            out.extend(Mention(k, key, prov, i, i + size) for k, key, prov in hits if k != "word")
             if all(k == "section" for k, _, _ in hits):  # a heading that names its speaker names him too
                 out.extend(self._people_in(folded, i, i + size))
             i += size

@@ -58,6 +58,7 @@ class Tables(BaseModel):
     document_aliases: dict[str, list[str]] = Field(default_factory=dict)
     action_aliases: dict[str, list[str]] = Field(default_factory=dict)
     section_aliases: dict[str, dict[str, list[str]]] = Field(default_factory=dict)  # doc id → heading → names
+    not_names: list[str] = Field(default_factory=list)  # words holding a name that are not it (推广 holds 广东…)
 
     def province(self, name: str | None) -> ProvinceSpec | None:
         return next((p for p in self.provinces if p.name == name), None)
@@ -224,6 +225,7 @@ def load_tables(knowledge_dir: Path, documents: dict[str, Document] | None = Non
         document_aliases=aliases.get("documents") or {},
         action_aliases=aliases.get("actions") or {},
         section_aliases=aliases.get("sections") or {},
+        not_names=aliases.get("not_names") or [],
     )
     _check_provinces(tables, k)
     return tables

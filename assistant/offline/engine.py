@@ -82,9 +82,12 @@ class OfflineEngine:
         self.composer = Composer(deps.tables, prompts, understanding.converter, as_of, set(deps.gazetteer.pinyin))
         self._suggestions: dict[str, str | None] = {}  # suggestion → the lead of its answer (None: not answered)
         catalog = deps.tables.catalog
-        units = "|".join(re.escape(u) for u in catalog.units) or r"(?!)"
+        units = "|".join(re.escape(u) for u in catalog.units if len(u) == 1) or r"(?!)"
+        words = "|".join(re.escape(u) for u in catalog.units if len(u) > 1) or r"(?!)"
         askers = "|".join(re.escape(a) for a in catalog.unit_askers) or r"(?!)"
-        self._unit = re.compile(rf"(?:{askers})\s*({units})")
+        # "几家", and a measure of two characters or more a little after the asker ("多少支持资金"); a one-character
+        # one there would be part of a word ("多少名专家" asks no 家)
+        self._unit = re.compile(rf"(?:{askers})(?:\s*({units})|[^，。？?！!、]{{0,2}}?({words}))")
         missing = {i.answerer for i in deps.tables.catalog.intents} - set(ANSWERERS)
         if missing:
             raise ValueError(f"intents.yaml names answerers that do not exist: {sorted(missing)}")
@@ -99,8 +102,7 @@ class OfflineEngine:
         dialogue = Dialogue() if switched else self.u.resolver.history(self._turns(history or []))
         asks = self._with_context(self.u.splitter.split(self._pointed(clean, dialogue)))
         if len(asks) > 1:  # "想加他私聊项目": a clause beside real questions that asks nothing is context
-            asks = [a for a in asks if self.u.splitter.asks(a) or self.u.reader.read(a).strong_kinds
-                    or self.u.policy.reason(a) is not None] or asks  # "再帮我伪造一个" is declined, not context
+            asks = [a for a in asks if self._asks_something(a)] or asks
         outcomes = [self._ask(ask, dialogue, lang, later=i > 0) for i, ask in enumerate(asks)]
         outcomes = [o for o in outcomes if not self._aside(o)] or outcomes
         answer = self.composer.answer(_merged(outcomes), lang, injected, starters)
@@ -123,6 +125,14 @@ class OfflineEngine:
             out.append(carried + ask)
             carried = ""
         return out
+
+    def _asks_something(self, clause: str) -> bool:
+        """A clause that asks, names what it is about ("芯片链链长") without speaking of the asker ("我有个汽车项目
+        想直接联系他" is context), or is declined ("再帮我伪造一个" is no context)."""
+        if self.u.splitter.asks(clause) or self.u.policy.reason(clause) is not None:
+            return True
+        selves = tuple(self.deps.tables.catalog.markers.self_words)
+        return bool(self.u.reader.read(clause).strong_kinds) and not clause.startswith(selves)
 
     def _only_aside(self, text: str) -> bool:
         reading = self.u.reader.read(text)
@@ -279,7 +289,8 @@ class OfflineEngine:
             return False
         unit = self._unit.search(frame.reading.folded)
         if unit:
-            words = [unit.group(1), *self.deps.tables.catalog.unit_synonyms.get(unit.group(1), [])]
+            measured = unit.group(1) or unit.group(2)
+            words = [measured, *self.deps.tables.catalog.unit_synonyms.get(measured, [])]
             measure = "|".join(re.escape(w) for w in words)
             if not re.search(rf"{_NUMBER.pattern}[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False

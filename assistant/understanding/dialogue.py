@@ -56,8 +56,14 @@ class Dialogue:
             kinds.add("topic")
         return kinds
 
-    def latest(self, kinds: tuple[str, ...]) -> list[Mention]:
+    def latest(self, kinds: tuple[str, ...], said_first: bool = False) -> list[Mention]:
+        """The latest mentions of one of `kinds`. `said_first`: what an answer named comes before what its
+        question took from earlier turns ("他" after "…由郭涛回答" is 郭涛, not the person asked about before)."""
         for f in reversed(self.frames):
+            if said_first:
+                said = next((ms for kind in kinds if (ms := [m for m in f.named if m.kind == kind])), [])
+                if said:
+                    return said
             for kind in kinds:
                 found = f.values(kind)
                 if found:
@@ -253,7 +259,7 @@ class Resolver:
                 continue
             wanted = (kind, *sorted(_PERSONISH - {kind})) if kind in _PERSONISH else (kind,)
             found = _group(dialogue, wanted) if "group" in reading.pronouns else []
-            found = found or dialogue.latest(wanted)
+            found = found or dialogue.latest(wanted, said_first=kind in _PERSONISH and "person" in reading.pronouns)
             if found:
                 slots[kind] = found
         self._refer(slots, top, reading, dialogue)
@@ -266,7 +272,7 @@ class Resolver:
             open_kinds = [k for k in refers if k in kinds and not slots.get(k)]
             if pronoun not in reading.pronouns or not open_kinds or any(slots.get(k) for k in refers):
                 continue
-            found = dialogue.latest(refers)  # the latest one it may stand for, whatever its kind
+            found = dialogue.latest(refers, said_first=True)  # the latest one it may stand for, whatever its kind
             if found:
                 slots[open_kinds[0]] = found
         if "thing" in reading.pronouns and not any(slots.get(k) for k in _THINGS):

@@ -102,7 +102,7 @@ def _brute_scan(gazetteer, text: str) -> list:
                 and gazetteer._index[folded[i:i + size - 1]] == gazetteer._index[folded[i:i + size]]:
             size -= 1
         hits = gazetteer._index[folded[i:i + size]]
-        out += [Mention(k, key, prov, i, i + size) for k, key, prov in hits]
+        out += [Mention(k, key, prov, i, i + size) for k, key, prov in hits if k != "word"]  # not_names: matched, unsaid
         if all(k == "section" for k, _, _ in hits):
             out += _brute_people(gazetteer, folded, i, i + size, longest)
         i += size
@@ -151,3 +151,9 @@ def test_a_sections_other_name_is_the_section(gazetteer, text, heading):
 def test_a_thing_is_found_by_its_canonical_name_and_kind(gazetteer):
     assert {(m.kind, m.key) for m in gazetteer.named("李乐成", "leader")} == {("leader", "李乐成")}
     assert gazetteer.named("李乐成", "chain") == []
+
+
+def test_a_word_that_holds_a_name_is_not_the_name(gazetteer):
+    """aliases.yaml `not_names`: "推广东湖高新区" holds 广东 but names no region."""
+    assert not _keys(gazetteer, "要推广东湖高新区的经验", "region")
+    assert _keys(gazetteer, "推广广东的经验", "region")

@@ -154,6 +154,11 @@ def test_the_askers_own_context_is_not_personal_data_and_the_question_after_it_i
     assert _ask(service, "曹广晶老家是哪里的？").refusal_reason == "personal_data"
 
 
+def test_a_sentence_about_the_asker_after_the_question_is_no_ask(service):
+    a = _ask(service, "能给我一下省发改委袁德芳副主任的手机号吗？我有个汽车项目想直接联系他。")
+    assert a.refused and a.refusal_reason == "personal_data" and len(a.asks) == 1
+
+
 def test_a_change_of_subject_leaves_the_earlier_turns_behind(service):
     history = [("user", "孝感在发布会上发言的副市长叫什么？"), ("assistant", "张志敏。")]
     own = _own(_ask(service, "不聊孝感了，湖北食品产业链牵头部门是哪个？", history).answer)
@@ -244,6 +249,8 @@ def test_an_ask_for_an_amount_needs_that_unit_and_a_list_of_counters_does_not(se
     assert _ask(service, "湖北每年给每条链拨多少亿元？").refused
     a = _ask(service, "湖南工作方案有几个附件？")
     assert not a.refused and "责任分工" in a.answer
+    assert _ask(service, "湖北“揭榜挂帅”每个项目最多能拿到多少支持资金？").refused  # 3—5个 is no sum of money
+    assert not _ask(service, "湖北方案每条产业链要遴选多少名专家？").refused  # 专家 holds no 家 asked for
 
 
 def test_he_after_a_liaison_is_the_liaison_not_the_leader_in_the_quoted_row(service):

@@ -38,6 +38,10 @@ def test_statements_by_speaker_and_topic(deps):
     assert scheme.matches and all(m.record.source == "hubei_scheme" for m in scheme.matches)
     scores = [m.score for m in scheme.matches]
     assert scores == sorted(scores, reverse=True)
+    # a colloquial word meets a record's keywords through aliases.yaml `synonyms` (架子 → 总链长)
+    def score(topic):
+        return next(m.score for m in T.statements(deps, topic, speaker="张志敏", limit=30).matches if "13位" in m.record.quote)
+    assert score("孝感的架子") > score("孝感的柜子")
 
 
 def test_figures_by_province_and_kind(deps):

@@ -131,3 +131,10 @@ def test_an_ask_about_something_else_does_not_borrow_the_last_chain(understandin
     f = _frame(understanding, history, "四大基地分别是哪四个？")
     assert f.intent is None or not f.slots.get("chain"), (f.intent.name, f.keys("chain"))
     assert _frame(understanding, history, "牵头部门是哪个？").keys("chain")  # a bare facet still borrows it
+
+
+def test_he_is_the_person_the_last_answer_named_not_the_one_asked_about_before(understanding):
+    history = [("user", "袁德芳是哪个单位的？"), ("assistant", "省发改委党组成员、副主任。"),
+               ("user", "最后一个问题是问谁的？"), ("assistant", "中外新闻社记者问省经信厅如何推进链长制，由郭涛回答。")]
+    f = _frame(understanding, history, "他说省经信厅要当好哪三个“员”？")
+    assert [m.key for k in ("person", "leader", "liaison") for m in f.slots.get(k, [])][:1] == ["郭涛"]
