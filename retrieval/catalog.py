@@ -70,6 +70,7 @@ class Markers(BaseModel):
     # "…答问的是郭涛吗": the name between these and the ask's end is checked, not what the ask is about
     check_before: list[str] = Field(default_factory=list)
     check_after: list[str] = Field(default_factory=list)
+    choice: list[str] = Field(default_factory=list)  # "是<省>的还是<省>的": the word between the two a choice offers
     states: list[str] = Field(default_factory=list)  # "有没有写…": whether a document states something
     self_words: list[str] = Field(default_factory=list)  # 我司, 我们: a sentence about the asker
     continues: list[str] = Field(default_factory=list)  # 分别, 各自: a clause that goes on with the ask before it

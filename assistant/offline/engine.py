@@ -230,7 +230,8 @@ class OfflineEngine:
     def _verdict(self, ctx: Context, frame: Frame, reply: Reply) -> Reply:
         """"是肖菊华吗" / "汽车链链长是李乐成吗": yes or no first, by whether the answer names the one the ask
         checks (a name the intent does not need: the one it is about, "曹广晶负责汽车链吗", is no check)."""
-        if reply.refused or frame.intent is None or "yesno" not in frame.reading.answer_types:
+        types = frame.reading.answer_types
+        if reply.refused or frame.intent is None or not {"yesno", "choice"} & set(types):
             return reply
         about = {*frame.intent.needs, *frame.intent.needs_any}
         # the name "是X吗" marks is what is checked; else what the ask names besides what it is about
@@ -243,10 +244,11 @@ class OfflineEngine:
             found = {d.province for e in reply.evidence if (d := ctx.tables.meta(e.citation.doc_id))}
             if not found:
                 return reply
-            verdict = "confirm_place_yes" if places & found else "confirm_place_no"
+            verdict = "confirm_place_choice" if "choice" in types else \
+                "confirm_place_yes" if places & found else "confirm_place_no"
             where = "、".join(ctx.province_name(p) for p in sorted(found))
             return dataclasses.replace(reply, lead=ctx.say(verdict, province=where) + lead)
-        if not asked or not said:
+        if not asked or not said or "choice" in types:  # "是郭涛还是袁德芳答的": the answer names which
             return reply
         return dataclasses.replace(reply, lead=ctx.say("confirm_yes" if asked & said else "confirm_no") + lead)
 

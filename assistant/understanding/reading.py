@@ -101,6 +101,7 @@ class Reader:
         pronouns = [w for words in m.pronouns.model_dump().values() for w in words]
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
         self._check_before = [fold_words(w) for w in m.check_before]
+        self._choices = {fold_words(w) for w in m.choice}
         self._check_after = sorted((fold_words(w) for w in m.check_after), key=len, reverse=True)
         opens = {fold_words(w) for w in catalog.answer_types.get("yesno", [])}
         self._check_asking = tuple(b for b in self._check_before if b in opens)  # 是不是: asks by itself
@@ -152,7 +153,7 @@ class Reader:
             pronouns=self._pronouns_in(full),
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             another=bool(self._another.search(full)),
-            answer_types=self._answer_types(text, full),
+            answer_types=self._answer_types(text, full) + (["choice"] if self._choice(full, mentions) else []),
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
             content=self._content(full, mentions, translated), checked=self._checked(full, mentions))
         if not reading.strong_kinds and len(reading.topic) <= _SHORT:
@@ -160,7 +161,11 @@ class Reader:
         return reading
 
     def _checked(self, folded: str, mentions: list[Mention]) -> list[Mention]:
-        """The names between "是" and a closing "吗" (a name read as several kinds is each of them)."""
+        """The names between "是" and a closing "吗" (a name read as several kinds is each of them), or the two
+        of a choice ("是<省>的还是<省>的")."""
+        choice = self._choice(folded, mentions)
+        if choice:
+            return choice
         tail = folded.rstrip("?？。.!！ ")
         end = next((len(tail) - len(a) for a in self._check_after if tail.endswith(a)), None)
         # "是不是医药处": a check word that asks by itself needs no closing particle
@@ -171,6 +176,15 @@ class Reader:
         # "是陈文浩联系的吧": a few words (联系的, 负责的) may come between the name and the particle
         return [m for m in mentions if m.kind in CHECKABLE and 0 <= end - m.end <= _CHECK_GAP
                 and any(folded[: m.start].endswith(b) for b in self._check_before)]
+
+    def _choice(self, folded: str, mentions: list[Mention]) -> list[Mention]:
+        """"是<省>的还是<省>的": two names of one kind, the first after a check word, a choice word between."""
+        for a, b in zip(mentions, mentions[1:], strict=False):
+            between = folded[a.end : b.start].strip("的 ")
+            if a.kind == b.kind and a.kind in CHECKABLE and between in self._choices \
+                    and any(folded[: a.start].endswith(w) for w in self._check_before):
+                return [a, b]
+        return []
 
     def _pronouns_in(self, folded: str) -> set[str]:
         masked = self._not_pronouns.sub(" ", folded)

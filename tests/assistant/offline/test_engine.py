@@ -403,3 +403,10 @@ def test_a_comparison_with_a_province_the_documents_do_not_cover_is_declined(ser
 def test_an_english_plural_names_the_chain_and_the_askers_city_is_context(service):
     a = _ask(service, "I run a small company in Changsha. Which provincial leader is linked to the advanced ceramics cluster?")
     assert "Huang Lanxiang" in a.answer.split("\n")[0]
+
+
+def test_a_choice_between_two_provinces_names_the_one_and_which_document_names_it(service):
+    a = _ask(service, "“八个一”工作推进机制是湖北的还是湖南的？哪个文件里的？")
+    own = _own(a.answer)
+    assert not a.refused and own.count("出自湖南的文件") == 1 and "是的" not in own
+    assert "这一内容在《关于省领导联系产业集群" in own  # 哪个文件里的: the document it stands in
