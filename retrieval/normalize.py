@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans("「」『』", "“”‘’")  # Traditional text quotes in corner brackets: the same quote
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +39,7 @@ def to_simplified(text: str) -> str:
 
 def fold(text: str) -> str:
     """Canonical form for comparisons: NFKC (full→half width), 繁→简, lower case, no whitespace."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _SPACE.sub("", to_simplified(text)).lower()
 
 
@@ -63,6 +64,6 @@ _ASCII_GAP = re.compile(r"(?<=[a-z0-9])\s+(?=[a-z0-9])")
 def fold_words(text: str) -> str:
     """Like `fold`, but a run of spaces between two ASCII letters/digits becomes one space,
     so English words keep their boundaries ("ai chain" is not "aichain")."""
-    text = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    text = to_simplified(unicodedata.normalize("NFKC", text).translate(_QUOTES)).lower()
     text = _ASCII_GAP.sub(" ", text.strip())
     return re.sub(r"(?<![a-z0-9])\s+|\s+(?![a-z0-9])", "", text)

@@ -162,8 +162,16 @@ class OfflineEngine:
             yield answer.answer[i : i + 24]
         yield answer
 
+    def _asked_part(self, ask: str) -> str:
+        """The ask without its clauses about the asker that ask nothing ("我刚调到链长办，…是哪几张": the asker's
+        new post is no question about a later period)."""
+        selves = tuple(self.deps.tables.catalog.markers.self_words)
+        clauses = _ASKER_CLAUSE.findall(ask)
+        kept = [c for c in clauses if not (c.startswith(selves) and not self.u.splitter.asks(c))]
+        return "".join(kept) if kept and len(kept) < len(clauses) else ask
+
     def _ask(self, ask: str, dialogue: Dialogue, lang: str, later: bool = False) -> Outcome:
-        reason = self.u.policy.reason(ask)
+        reason = self.u.policy.reason(self._asked_part(ask))
         if reason is None and dialogue.last is not None:
             reason = self.u.policy.period_of(ask, dialogue.last.reading.text)
         reading = self.u.reader.read(ask)
@@ -337,6 +345,7 @@ class OfflineEngine:
                 return first, reply
         return first, None
 
+_ASKER_CLAUSE = re.compile(r"[^，,。；;！!？?]+[，,。；;！!？?]*")
 _FAR_BELOW = 0.5  # a reading scored under this share of a repeating one is not taken instead of it
 _LOOK_BACK = 3  # answers an ordinal may reach back over to the list it counts in
 _NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")

@@ -66,6 +66,7 @@ class IntentRanker:
         self._avoid = {i.name: phrases(i.avoid) for i in catalog.intents}
         self._facet_cues = {i.name: _facet_cues(i) for i in catalog.intents}
         self._intents = {i.name: i for i in catalog.intents}
+        self._reader = reader
         self._kinds = {i.name: frozenset(i.slot_kinds()) for i in catalog.intents}
         # the kinds an ask's entities are used by: a leader slot takes a person too
         self._used = {n: k | ({"person"} if "leader" in k else set()) for n, k in self._kinds.items()}
@@ -101,8 +102,9 @@ class IntentRanker:
         `previous`: the intent of the question it follows."""
         sims = self.similarities(reading)
         ranked = []
+        text = self._reader.without_pointers(reading.folded)  # "这几条链": no cue 几条
         for intent in self.catalog.intents:
-            matches = list(self._cues[intent.name].finditer(reading.folded))  # one search for both uses
+            matches = list(self._cues[intent.name].finditer(text))  # one search for both uses
             slots, inherits = self._slot_fit(intent, reading, available, matches)
             cues = self._cue_score(intent, reading, matches)
             score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]

@@ -26,6 +26,7 @@ STRONG = ("chain", "leader", "person", "liaison", "department", "action", "term"
           "document", "section", "problem", "city", "division")
 CHECKABLE = frozenset({"person", "leader", "liaison", "department", "province", "division"})  # what a "是X吗" check may name
 _CHECK_GAP = 4
+_DEMONSTRATIVES = ("这", "那", "它", "上面", "以上")  # the group pronouns that point ("分别是谁" asks as well)
 _CLAUSE = re.compile(r"[^，,。；;！!？?.]+")  # "." too: an English sentence ends there
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
 
@@ -90,6 +91,7 @@ class Reader:
         m = catalog.markers
         self._pronouns = {kind: phrases(words) for kind, words in m.pronouns.model_dump().items() if words}
         self._not_pronouns = phrases(m.not_pronouns)
+        self._pointers = phrases([w for w in m.pronouns.group if w.startswith(_DEMONSTRATIVES)])
         self._follow_up = phrases(m.follow_up)
         self._again = phrases(m.again)
         self._another = phrases(m.another)
@@ -121,7 +123,13 @@ class Reader:
             return []
         return [mn for mn in mentions if mn.kind == "city" and not any(a <= mn.start < b for a, b in asking)]
 
+    def without_pointers(self, folded: str) -> str:
+        """The ask with the words of its pointing group pronouns blanked, same length: "这几条链的牵头部门" asks
+        no number and cues no count of chains."""
+        return self._pointers.sub(lambda m: " " * len(m.group()), folded)
+
     def _answer_types(self, text: str, full: str) -> list[str]:
+        full = self.without_pointers(full)
         found = [k for k, rx in self._types.items() if rx.search(full)]
         first = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
         if first in self._yes_no_leads and "yesno" not in found:  # "Is 赵海山 the chain leader of …?"

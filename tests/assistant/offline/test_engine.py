@@ -410,3 +410,8 @@ def test_a_choice_between_two_provinces_names_the_one_and_which_document_names_i
     own = _own(a.answer)
     assert not a.refused and own.count("出自湖南的文件") == 1 and "是的" not in own
     assert "这一内容在《关于省领导联系产业集群" in own  # 哪个文件里的: the document it stands in
+
+
+def test_a_clause_about_the_asker_is_no_question_about_a_later_period(service):
+    a = _ask(service, "我刚调到链长办，听说湖北每条链都要画几张图，是哪几张？")
+    assert not a.refused and "技术结构图" in _own(a.answer)

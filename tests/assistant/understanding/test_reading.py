@@ -38,3 +38,18 @@ def test_a_mention_that_holds_a_province_name_names_the_province(understanding):
     """"湖南链长制" is one mention (the mechanism), and the ask is about 湖南 as well as 湖北."""
     reading = understanding.reader.read("湖北和湖南链长制最高层分别是谁负责")
     assert set(reading.provinces) == {"湖北", "湖南"}
+
+
+def test_a_pointing_group_pronoun_asks_no_count(understanding):
+    """"这几条链的牵头部门是哪个" asks a department of each chain, not how many chains."""
+    assert "number" not in understanding.reader.read("这几条链的牵头部门是哪个？").answer_types
+    assert "number" in understanding.reader.read("湖北有几条链？").answer_types
+
+
+def test_a_choice_between_two_names_checks_both(understanding):
+    r = understanding.reader.read("“八个一”是湖北的还是湖南的？")
+    assert "choice" in r.answer_types and {m.key for m in r.checked} == {"湖北", "湖南"}
+
+
+def test_corner_brackets_read_as_quotes(understanding):
+    assert understanding.reader.read("「七個一」是什麼").folded == understanding.reader.read("“七个一”是什么").folded
