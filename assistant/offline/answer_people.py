@@ -7,11 +7,13 @@ from dataclasses import replace
 
 from assistant import tools as T
 from assistant.offline.chain_rows import row_evidence
-from assistant.offline.records import content_of, record_notes
+from assistant.offline.records import MIN_COVERAGE, content_of, record_notes, record_text, topical
 from assistant.offline.reply import Context, Reply
 from assistant.policy import RefusalReason
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Event, Fact, Person
+from retrieval.normalize import fold_words
+from retrieval.overlap import overlap
 
 
 def titled_name(ctx: Context, p: Person) -> str:
@@ -142,8 +144,9 @@ def exchange(ctx: Context, frame: Frame) -> Reply | None:
     events = frame.keys("event")
     r = T.exchanges(ctx.deps, event=events[0] if events else None, outlet=outlet[0] if outlet else None, person=person[0] if person and not outlet else None,
                     topic=content_of(frame) or None)  # "代表汽车链答问的": the chain named is part of it
-    if r.not_found:
-        return None
+    named = outlet or person or frame.keys("department") or frame.keys("chain")
+    if r.not_found or not (named or _cued(frame)) and not _on_topic(frame, r.exchanges[0]):
+        return None  # "传统的是哪几条" after 孝感's chains: a press question that names 孝感 does not answer it
     people = {p.name: p for p in ctx.tables.facts.people}
     lines = []
     outlets = list(dict.fromkeys(x.outlet for x in r.exchanges))
@@ -154,3 +157,14 @@ def exchange(ctx: Context, frame: Frame) -> Reply | None:
         lines.append(ctx.say("exchange", outlet=x.outlet, question=x.question,
                              answered=titled_name(ctx, who) if who else x.answered_by))
     return Reply("\n\n".join(lines), ctx.evidence(r.citations[:4]), tools=["exchanges"], about_people=True)
+
+
+def _cued(frame: Frame) -> bool:
+    """Does the ask speak of the press questions itself (记者, 提问, 哪家媒体 …)?"""
+    return frame.intent is not None and any(fold_words(c) in frame.reading.folded for c in frame.intent.cues)
+
+
+def _on_topic(frame: Frame, exchange: Fact) -> bool:
+    """Does the press question share enough of what the ask is about (without where it was said)?"""
+    want = topical(frame)
+    return not want or overlap(want, record_text(exchange) + str(getattr(exchange, "question", ""))) / len(want) >= MIN_COVERAGE

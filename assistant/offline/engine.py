@@ -37,6 +37,7 @@ from assistant.understanding.language import Converter, detect
 from assistant.understanding.ordinals import Ordinals
 from assistant.understanding.reading import CHECKABLE, Reader
 from retrieval.gazetteer import PEOPLE
+from retrieval.overlap import grams, overlap
 
 _SUGGESTION_CACHE = 512
 ANSWERERS: dict[str, Answerer] = {
@@ -302,7 +303,7 @@ class OfflineEngine:
             measured = unit.group(1) or unit.group(2)
             words = [measured, *self.deps.tables.catalog.unit_synonyms.get(measured, [])]
             measure = "|".join(re.escape(w) for w in words)
-            if not re.search(rf"{_NUMBER.pattern}[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
+            if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
         asked = set(frame.reading.answer_types)
         if searched and {"person", "unit"} & asked:
@@ -339,16 +340,47 @@ class OfflineEngine:
         if chosen is not None:
             return chosen
         first = frames[0]
-        for fallback in (answer_facts.lookup, lambda c, f: Extractor(c).answer(f)):
-            reply = fallback(ctx, first)
-            if reply is not None and self._fits(first, reply, searched=True):
-                return first, reply
+        for frame in (first, *self._continued(ctx, first)):
+            for fallback in (answer_facts.lookup, lambda c, f: Extractor(c).answer(f)):
+                reply = fallback(ctx, frame)
+                if reply is not None and self._fits(frame, reply, searched=True) and \
+                        (frame is first or self._addresses(first, reply)):
+                    return frame, reply
         return first, None
 
+    def _addresses(self, frame: Frame, reply: Reply) -> bool:
+        """Does a reply found with the last question's words speak to the follow-up's own ("这笔钱从哪里出": 钱,
+        资金 by the synonym table), rather than answer the last question again? An ask with no words of its own
+        ("出处是哪份文件") asks about the last answer itself."""
+        own = frame.reading.topic
+        words = [own, *(v for k, vs in self.deps.tables.synonyms.items() if k in own for v in vs)]
+        want = grams("".join(words))
+        said = reply.lead + "".join(e.citation.quote for e in reply.evidence)
+        return len(grams(own)) < 2 or overlap(want, said) > 0
+
+    @staticmethod
+    def _continued(ctx: Context, frame: Frame) -> list[Frame]:
+        """"是哪两家合起来的" after "中国信科是什么时候组建的": a follow-up that names nothing and that nothing
+        answers alone is searched with the last question's words and entities before its own."""
+        last = ctx.dialogue.last
+        reading = frame.reading
+        refers = reading.follow_up or reading.pronouns or len(reading.topic) <= _SHORT_FOLLOW_UP
+        if last is None or not last.answer or reading.strong_kinds or not refers:
+            return []  # a declined question has nothing to go on with ("内容是啥" after a later scheme), and an ask
+            # of its own words that does not refer back is no follow-up ("四大基地分别是哪四个")
+        words = last.reading.content or last.reading.topic
+        reading = dataclasses.replace(reading, topic=words + frame.reading.topic,
+                                      content=words + (frame.reading.content or frame.reading.topic),
+                                      provinces=frame.reading.provinces or list(last.provinces))
+        slots = {**{k: list(v) for k, v in last.slots.items() if v}, **{k: v for k, v in frame.slots.items() if v}}
+        return [dataclasses.replace(frame, reading=reading, slots=slots, provinces=reading.provinces)]
+
 _ASKER_CLAUSE = re.compile(r"[^，,。；;！!？?]+[，,。；;！!？?]*")
+_SHORT_FOLLOW_UP = 5  # an ask with this few words of its own ("是哪两家合起来的") goes on with the last one
 _FAR_BELOW = 0.5  # a reading scored under this share of a repeating one is not taken instead of it
 _LOOK_BACK = 3  # answers an ordinal may reach back over to the list it counts in
-_NUMBER = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万亿]")
+# a digit, or a Chinese numeral that counts something ("下一步", "统一" hold 一 but state no number)
+_NUMBER = re.compile(r"[0-9０-９]|[零一二两三四五六七八九十百千万亿]+(?=[个条项家位名次年月日倍亿万元%成])")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
 _CHECKED = (CHECKABLE - {"province"}) | {"chain"}  # names a yes/no ask checks against the answer ("宁咏负责船舶链吗")
 

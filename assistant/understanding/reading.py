@@ -131,6 +131,9 @@ class Reader:
     def _answer_types(self, text: str, full: str) -> list[str]:
         full = self.without_pointers(full)
         found = [k for k, rx in self._types.items() if rx.search(full)]
+        if "number" in found and "list" in found:  # "哪几个城市" asks which, not how many
+            listed = self._types["list"].sub(lambda m: " " * len(m.group()), full)
+            found = [k for k in found if k != "number" or self._types["number"].search(listed)]
         first = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
         if first in self._yes_no_leads and "yesno" not in found:  # "Is 赵海山 the chain leader of …?"
             found.append("yesno")

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from assistant.answer import Turn
+from assistant.offline import engine as engine_module
 from assistant.offline.engine import ANSWERERS, OfflineEngine
 from assistant.understanding.dialogue import Dialogue
 
@@ -415,3 +416,23 @@ def test_a_choice_between_two_provinces_names_the_one_and_which_document_names_i
 def test_a_clause_about_the_asker_is_no_question_about_a_later_period(service):
     a = _ask(service, "我刚调到链长办，听说湖北每条链都要画几张图，是哪几张？")
     assert not a.refused and "技术结构图" in _own(a.answer)
+
+
+def test_a_follow_up_nothing_answers_alone_goes_on_with_the_last_question(service):
+    history = [("user", "湖北每年选几个核心缺失环节搞“揭榜挂帅”？"),
+               ("assistant", "每年选取3—5个重点产业链的核心缺失环节，实行“揭榜挂帅”立项。")]
+    a = _ask(service, "这笔钱从哪里出？", history)
+    assert not a.refused and "专项资金" in _own(a.answer)
+    # an ask of its own words that does not refer back is not taken for a follow-up
+    history = [("user", "湖北方案以哪些领域为突破口？"), ("assistant", "以“光芯屏端网”、新能源汽车及智能网联汽车等领域为突破口。")]
+    assert _ask(service, "四大基地分别是哪四个？", history).refused
+
+
+def test_a_press_question_that_only_names_the_city_does_not_answer(service):
+    history = [("user", "孝感在发布会上说确立了几条产业链？"), ("assistant", "孝感确立了5条传统产业链和5条战略性新兴产业链。")]
+    a = _ask(service, "传统的是哪几条？", history)
+    assert "纸塑包装" in _own(a.answer) and "记者提问" not in a.answer
+
+
+def test_a_numeral_inside_a_word_is_no_number():
+    assert not engine_module._NUMBER.search("下一步将统一推进") and engine_module._NUMBER.search("一批共三个")
