@@ -150,7 +150,7 @@ class Gazetteer:
             for part in filter(None, (p.strip() for p in re.split(r"[、，,]", post or ""))):
                 holders.setdefault((province, squash(part)), set()).add(squash(name))
         for (province, post), names in holders.items():
-            forms = {post, post.removeprefix("省")} if len(post) > 3 else {post}
+            forms = {post, post.removeprefix("省")} if len(post) > 4 else {post}  # "委书记" would be inside 市委书记
             forms |= {re.sub(r"(.)\1", r"\1", f) for f in forms}  # 公安厅厅长, said 公安厅长
             for kind in ("leader", "person") if len(names) == 1 else ("post",):
                 self._add_all(forms, kind, next(iter(names)) if kind != "post" else post, province)

@@ -306,10 +306,14 @@ class OfflineEngine:
             if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
         asked = set(frame.reading.answer_types)
+        if "name" in asked:  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer,
+            # and the speaker a statement is put to is not whom it names ("具体都是哪几位" after 13位市级领导)
+            said = "".join(e.citation.quote for e in reply.evidence) or reply.lead + reply.body
+            found = self.deps.gazetteer.scan(said)
+            posts = {(m.start, m.end) for m in found if m.kind == "post"}  # "省委书记" names its holder, no name
+            return any(m.kind in PEOPLE and (m.start, m.end) not in posts for m in found)
         if searched and {"person", "unit"} & asked:
             return any(m.kind in _NAMES for m in self.deps.gazetteer.scan(reply.lead))
-        if "name" in asked:  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer
-            return any(m.kind in PEOPLE for m in self.deps.gazetteer.scan(reply.lead + reply.body))
         return True
 
     def _first_answer(self, ctx: Context, frames: list[Frame], said: str = "") -> tuple[Frame, Reply | None]:

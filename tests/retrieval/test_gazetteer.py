@@ -157,3 +157,9 @@ def test_a_word_that_holds_a_name_is_not_the_name(gazetteer):
     """aliases.yaml `not_names`: "推广东湖高新区" holds 广东 but names no region."""
     assert not _keys(gazetteer, "要推广东湖高新区的经验", "region")
     assert _keys(gazetteer, "推广广东的经验", "region")
+
+
+def test_a_provincial_post_cut_short_is_not_read_inside_a_city_post(gazetteer):
+    """"省委书记" names its one holder; "委书记" inside "市委书记" names nobody."""
+    assert not _keys(gazetteer, "我市由市委书记、市长担任总链长", "leader")
+    assert _keys(gazetteer, "省委书记是谁", "leader")

@@ -436,3 +436,8 @@ def test_a_press_question_that_only_names_the_city_does_not_answer(service):
 
 def test_a_numeral_inside_a_word_is_no_number():
     assert not engine_module._NUMBER.search("下一步将统一推进") and engine_module._NUMBER.search("一批共三个")
+
+
+def test_an_ask_for_names_is_not_answered_by_whom_a_statement_is_put_to(service):
+    history = [("user", "孝感有多少位市级领导担任链长？"), ("assistant", "13位市级领导分别担任副总链长和细分产业链链长。")]
+    assert _ask(service, "具体都是哪几位？", history).refused
