@@ -441,3 +441,9 @@ def test_a_numeral_inside_a_word_is_no_number():
 def test_an_ask_for_names_is_not_answered_by_whom_a_statement_is_put_to(service):
     history = [("user", "孝感有多少位市级领导担任链长？"), ("assistant", "13位市级领导分别担任副总链长和细分产业链链长。")]
     assert _ask(service, "具体都是哪几位？", history).refused
+
+
+@pytest.mark.parametrize("question", ["湖南链长制的日常工作谁承担", "湖南链长制的日常工作是哪个部门在管？"])
+def test_who_bears_the_daily_work_is_the_unit_of_the_annex_not_the_chief_leaders(service, question):
+    a = _ask(service, question)
+    assert not a.refused and "工业和信息化厅" in _own(a.answer).split("\n\n")[0]
