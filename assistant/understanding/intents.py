@@ -24,6 +24,7 @@ _NEED = 0.4
 _NAMED = {"chain", "leader", "person", "liaison", "department", "action", "mechanism", "event", "outlet", "document",
           "city", "division"}
 _WEAK = 0.1  # a topic (the ask's own words) is almost always there: needing one says little
+_TITLES = frozenset({"document", "event", "section", "outlet"})  # names whose words ask nothing
 _OWN_TOPIC = 4  # an ask with this many words of its own ("四大基地分别四个") is more than "确定吗"
 # What a typed pronoun may stand for ("它", "这些" stand for anything and say nothing of the intent).
 REFERS = {"person": PEOPLE, "unit": ("department",), "division": ("division",), "chain": ("chain",),
@@ -103,6 +104,7 @@ class IntentRanker:
         sims = self.similarities(reading)
         ranked = []
         text = self._reader.without_pointers(reading.folded)  # "这几条链": no cue 几条
+        titled = _blanked(text, reading, _TITLES)  # "湖北链长制方案" is a document's name: it asks for no 链长
         for intent in self.catalog.intents:
             matches = list(self._cues[intent.name].finditer(text))  # one search for both uses
             slots, inherits = self._slot_fit(intent, reading, available, matches)
@@ -114,7 +116,7 @@ class IntentRanker:
                     and len(reading.topic) >= _OWN_TOPIC:
                 score += self.w.uncued_inherit
             facet_cues = self._facet_cues[intent.name]
-            score += self.w.facets * max(0, len(_facets_in(facet_cues, reading.folded)) - 1) if facet_cues else 0.0
+            score += self.w.facets * max(0, len(_facets_in(facet_cues, titled)) - 1) if facet_cues else 0.0
             ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))
         return sorted(ranked, key=lambda r: -r.score)
 
@@ -174,6 +176,14 @@ class IntentRanker:
         if avoid.search(reading.folded) and avoid.search(_masked(reading, self._kinds[intent.name])):
             score += self.w.avoid
         return score
+
+
+def _blanked(text: str, reading: Reading, kinds: frozenset[str]) -> str:
+    """`text` with the mentions of `kinds` blanked, same length."""
+    for m in reading.mentions:
+        if m.kind in kinds:
+            text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+    return text
 
 
 def _masked(reading: Reading, kinds: frozenset[str]) -> str:

@@ -51,3 +51,11 @@ def test_the_rankers_facets_are_those_of_facets_of(understanding):
     changed = faceted[0].model_copy(update={"facets": {"only": ["发言人"]}})  # not the catalogue's: its own cues
     assert ranker.facets(changed, fold_words("主题发言人是谁")) == {"only"}
     assert any(ranker.facets(i, fold_words(a)) for i in faceted for a in asks)  # the asks do cue facets
+
+
+def test_a_documents_name_asks_for_no_column(understanding):
+    """"湖北链长制方案…拜访哪些类型的企业": the 链长 of the document's name and a 类型 of companies are no two
+    columns of the chain table."""
+    reading = understanding.reader.read("湖北链长制方案在招商方面，要定期拜访哪些类型的企业？")
+    top = understanding.ranker.rank(reading, set())[0]
+    assert top.intent.name != "chain_column" or top.score < understanding.resolver.threshold
