@@ -31,6 +31,7 @@ class AskSplitter:
         switches = "|".join(re.escape(w) for w in sorted(markers.topic_switch, key=len, reverse=True)) or r"(?!)"
         self._switch = re.compile(rf"(?:{switches})[^，,。；;！!？?]*[，,。；;！!？?]?", re.IGNORECASE)
         self._continues = tuple(markers.continues)
+        self._question_end = re.compile(rf"(?:{self._question.pattern})$", re.IGNORECASE)  # ends on a question word
         self._counter = re.compile("|".join(re.escape(w) for w in counters) or r"(?!)")
         filler = sorted({*question_words, *stopwords}, key=len, reverse=True)
         self._filler = re.compile("|".join(re.escape(w) for w in filler) or r"(?!)", re.IGNORECASE)
@@ -60,6 +61,8 @@ class AskSplitter:
             left, right = text[start : m.start()], text[m.end() :]
             if m.group() == "、" and self._counter.search(left) and self._counter.search(right):
                 continue  # "几批、多少家企业": two measures of one thing are one ask
+            if m.group() == "、" and self._question_end.search(left.rstrip()):
+                continue  # "是什么时候、由谁印发的": two question words of one predicate are one ask
             if right.lstrip().startswith(self._continues):
                 continue  # "…的时间跨度，分别管到哪一年": one ask about both
             if self._question.search(left) and self._question.search(right) and self._has_content(right):

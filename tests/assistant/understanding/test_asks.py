@@ -35,3 +35,9 @@ def test_split(split, message, asks):
 ])
 def test_a_change_of_subject_drops_what_came_before(understanding, message, rest, switched):
     assert understanding.splitter.after_switch(message) == (rest, switched)
+
+
+def test_two_question_words_of_one_predicate_are_one_ask(understanding):
+    split = understanding.splitter.split
+    assert len(split("这个方案是什么时候、由谁印发的？")) == 1
+    assert len(split("湖北汽车链谁当链长、哪个部门牵头？")) == 2
