@@ -170,10 +170,12 @@ def outline(ctx: Context, frame: Frame) -> Reply | None:
         return Reply(lead, ctx.evidence([ctx.deps.cite(doc_id, opening)]), tools=["outline"])
     meta = ctx.tables.meta(doc_id)
     pick = _picked(frame, meta.title + (section or ""), r.items) if section or any(r.texts) else None
-    if pick is not None and r.texts[pick]:
+    # an item that is a heading of its own ("（四）建立问题办理机制") is told by the opening of its passage
+    text = (r.texts[pick] or T.section_opening(ctx.deps, doc_id, r.items[pick]) or "") if pick is not None else ""
+    if pick is not None and text:
         lead = ctx.say("outline_item", title=meta.title, section=f"“{section}”部分" if section else "", n=pick + 1, name=r.items[pick],
-                       text=r.texts[pick])
-        return Reply(lead, ctx.evidence([ctx.deps.cite(doc_id, r.texts[pick])]), tools=["outline"])
+                       text=text)
+        return Reply(lead, ctx.evidence([ctx.deps.cite(doc_id, text)]), tools=["outline"])
     items = "\n".join(f"{i}. {name}" for i, name in enumerate(r.items, start=1))
     lead = ctx.say("outline" if section else "parts", title=meta.title, section=f"“{section}”部分" if section else "",
                    count=len(r.items), items="、".join(r.items))

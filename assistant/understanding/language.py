@@ -29,7 +29,7 @@ class Converter:
 
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-_ORDINAL = re.compile(r"(?:第|其)\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})(?![0-9一二三四五六七八九十])|(最后一|末一)")
+_ORDINAL = re.compile(r"(?:第|其)\s*[（(]?([0-9]{1,2}|[一二两三四五六七八九十]{1,3})(?![0-9一二三四五六七八九十])|(最后一|末一)")
 
 
 def numeral(text: str) -> int | None:

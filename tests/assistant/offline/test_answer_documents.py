@@ -178,3 +178,9 @@ def test_whether_both_provinces_have_a_thing_is_a_comparison(answer):
     a = answer("湖北和湖南都有揭榜挂帅吗")
     first = a.answer.split("\n")[0]
     assert "湖北" in first and "湖南" in first
+
+
+@pytest.mark.parametrize("question", ["湖北实施方案工作机制的第四项讲的是什么？", "湖北实施方案“五、工作机制”里的第（四）项讲的是什么？"])
+def test_an_item_of_a_section_that_is_a_heading_is_told_by_its_passage(answer, question):
+    first = answer(question).answer.split("\n\n")[0]
+    assert "建立问题办理机制" in first and "销号管理" in first
