@@ -76,7 +76,9 @@ def _column(ctx: Context, frame: Frame, field: str, template: str, fields: tuple
     facts = [f for f in facts if f not in without]
     if not facts:
         f = without[0]
-        named = any(m.kind == "chain" and m.key == f.chain for m in frame.reading.mentions)  # not one carried over
+        # named, or pointed at ("这个产业"), not one carried over by an ellipsis ("那<省>呢")
+        named = any(m.kind == "chain" and m.key == f.chain for m in frame.reading.mentions) or \
+            bool({"chain", "thing"} & frame.reading.pronouns)
         by_duty = _by_duty(ctx, f, field) if field == "lead_department" and named else None
         return by_duty or Reply(ctx.say("no_column", **values(ctx, f), column=_column_name(ctx, field)),
                                 row_evidence(ctx, without[:1]), refused=RefusalReason.NOT_FOUND,

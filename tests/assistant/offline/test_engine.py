@@ -447,3 +447,9 @@ def test_an_ask_for_names_is_not_answered_by_whom_a_statement_is_put_to(service)
 def test_who_bears_the_daily_work_is_the_unit_of_the_annex_not_the_chief_leaders(service, question):
     a = _ask(service, question)
     assert not a.refused and "工业和信息化厅" in _own(a.answer).split("\n\n")[0]
+
+
+def test_a_column_a_table_lacks_asked_of_the_chain_a_pronoun_points_at_is_told_by_the_duties(service):
+    history = [("user", "湖南生物医药集群由哪位省领导联系？"), ("assistant", "根据分工表，湖南生物医药由谢卫江联系。")]
+    a = _ask(service, "省里哪个部门负责配合推动这个产业？", history)
+    assert not a.refused and "卫生健康委" in _own(a.answer)
