@@ -36,6 +36,8 @@ class IntentSpec(BaseModel):
     drills: bool = False
     # its refusal of a facet the ask names ("<省>方案文号": there is none) is the answer; no other reading is tried
     final_refusal: bool = False
+    # what its answers name (person, unit): an ask for the other kind only ("哪个机构统筹…") is not for it
+    gives: list[str] = Field(default_factory=list)
     # its records are not a province's tables, so an ask that names a city may still be answered by it
     any_place: bool = False
 

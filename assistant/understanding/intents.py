@@ -47,6 +47,7 @@ class Weights:
     # a slot taken from the dialogue by an ask with words of its own, no cue of the intent and no word that
     # refers back ("四大基地分别是哪四个" after a chain's answer asks about something else)
     uncued_inherit: float = -0.6
+    other_kind: float = -1.0  # the ask wants a unit, the intent's answers name people (or the reverse)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class IntentRanker:
             score = self.w.slot * slots + self.w.cue * cues + self.w.similarity * sims[intent.name]
             score += self.w.continuity if intent.name == previous else 0.0
             score += self.w.pronoun * _pronoun_fit(self._kinds[intent.name], reading)
+            if intent.gives and _asks_other_kind(intent, reading):
+                score += self.w.other_kind
             if inherits and not matches and intent.name != previous and not reading.follow_up and not reading.pronouns \
                     and len(reading.topic) >= _OWN_TOPIC:
                 score += self.w.uncued_inherit
@@ -176,6 +179,12 @@ class IntentRanker:
         if avoid.search(reading.folded) and avoid.search(_masked(reading, self._kinds[intent.name])):
             score += self.w.avoid
         return score
+
+
+def _asks_other_kind(intent: IntentSpec, reading: Reading) -> bool:
+    """Does the ask want only names of a kind (person, unit) the intent's answers do not give?"""
+    wanted = {t for t in reading.answer_types if t in ("person", "unit")}
+    return bool(wanted) and not wanted & set(intent.gives)
 
 
 def _blanked(text: str, reading: Reading, kinds: frozenset[str]) -> str:

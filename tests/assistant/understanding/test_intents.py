@@ -59,3 +59,10 @@ def test_a_documents_name_asks_for_no_column(understanding):
     reading = understanding.reader.read("湖北链长制方案在招商方面，要定期拜访哪些类型的企业？")
     top = understanding.ranker.rank(reading, set())[0]
     assert top.intent.name != "chain_column" or top.score < understanding.resolver.threshold
+
+
+def test_an_ask_for_a_unit_is_not_for_an_intent_whose_answers_name_people(understanding):
+    reading = understanding.reader.read("湖北是哪个机构统筹协调全省产业链工作的？")
+    assert understanding.ranker.rank(reading, set())[0].intent.name != "general_leader"
+    reading = understanding.reader.read("湖北的总链长是谁？")
+    assert understanding.ranker.rank(reading, set())[0].intent.name == "general_leader"
