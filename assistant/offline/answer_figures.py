@@ -15,8 +15,11 @@ def figure(ctx: Context, frame: Frame) -> Reply | None:
     topic = content_of(frame)
     province = frame.provinces[0] if len(frame.provinces) == 1 else None
     kind = next((k for k in ("target", "figure") if k in frame.facets), None)
-    r = T.figures(ctx.deps, topic, province=province, source=document_of(ctx, frame), kind=kind, limit=5)
-    chosen = [f for f in pick(ctx, frame, r) if isinstance(f, Figure)]
+    r = T.figures(ctx.deps, topic, province=province, source=document_of(ctx, frame), kind=kind, limit=5,
+                  quoting=frame.reading.folded if asks_of_value(frame) else "")
+    quoted = [m.record for m in r.matches if isinstance(m.record, Figure) and asks_of_value(frame)
+              and T.narrative.quotes_value(frame.reading.folded, m.record)]
+    chosen = quoted[:3] or [f for f in pick(ctx, frame, r) if isinstance(f, Figure)]
     if not chosen or r.matches[0].score < 3:
         return None
     lines = [ctx.say("figure", subject=f.subject or "", what=f.what, clause=_clause(f), when=_when(f))
@@ -27,6 +30,12 @@ def figure(ctx: Context, frame: Frame) -> Reply | None:
 
 _CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")
 _SHORT_QUOTE = 90
+
+
+def asks_of_value(frame: Frame) -> bool:
+    """Does the ask ask what a number it quotes stands for ("10%是针对什么指标"), not for a name, date or number
+    of something the number only qualifies ("为16条链提供咨询的是哪个机构")?"""
+    return not {"person", "unit", "date", "number", "name"} & set(frame.reading.answer_types)
 
 
 def _clause(f: Figure) -> str:

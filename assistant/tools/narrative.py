@@ -4,6 +4,7 @@ and targets, and the working mechanisms."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
@@ -131,6 +132,18 @@ def _ranked(deps: ToolDeps, records: list, topic: str, fields: tuple[str, ...], 
                         citations=_cite(deps, [r for _, r in scored]))
 
 
+def quotes_value(topic: str, record: Fact) -> bool:
+    """Does the ask quote the number a figure gives ("刚才那个10%…" and the figure of 10%)?"""
+    value = getattr(record, "value", None)
+    return bool(value) and value in _NUMBERS.findall(topic)
+
+
+# a number the ask is about: with its unit, then what is said of it ("10%是…", "那个4000亿指…"), not one that
+# counts a thing of its own ("为16条链提供…")
+_NUMBERS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])[%％亿万元]*(?=是|指|说|这|那|的意思|[，,？?。]|$)")
+QUOTED = 6.0  # a figure whose value the ask quotes outranks one that only shares its words
+
+
 def _with_synonyms(deps: ToolDeps, folded: str) -> str:
     """The ask with the words its colloquial ones stand for ("架子" → 总链长, 牵头负责), so that a record's
     keywords meet the user's wording; only keywords see them (their grams would be noise in the text overlap)."""
@@ -155,11 +168,19 @@ def statements(deps: ToolDeps, topic: str, speaker: str | None = None, source: s
 
 
 def figures(deps: ToolDeps, topic: str, province: str | None = None, source: str | None = None,
-            kind: str | None = None, limit: int = 3) -> RecordResult:
+            kind: str | None = None, limit: int = 3, quoting: str = "") -> RecordResult:
     """Numbers the documents report (kind=figure) or set as goals (kind=target) about a topic: what is
-    counted, the value and unit, rank, as of when, by when. Best match first."""
+    counted, the value and unit, rank, as of when, by when. Best match first. `quoting`: the ask's text; the
+    figures of a number it quotes ("那个10%是什么指标") come first."""
     rows = [f for f in deps.tables.facts.figures if (province is None or f.province in (None, province))
             and (source is None or f.source == source) and (kind is None or f.kind == kind)]
+    # "刚才那个10%是针对什么指标": the figures of the number the ask quotes, before any that share words
+    named = [f for f in rows if quotes_value(quoting, f)] if quoting else []
+    if named:
+        ranked = _ranked(deps, named, topic, ("what", "quote", "subject"), limit)
+        return RecordResult(matches=[Scored(score=m.score + QUOTED, record=m.record) for m in ranked.matches] or
+                            [Scored(score=QUOTED, record=f) for f in named[:limit]],
+                            citations=ranked.citations or _cite(deps, named[:limit]))
     return _ranked(deps, rows, topic, ("what", "quote", "subject"), limit)
 
 

@@ -57,3 +57,10 @@ def test_a_named_mechanism_comes_first_with_the_top_score(deps):
     named = T.mechanisms(deps, "八个一")
     assert [m.record.id for m in named.matches] == ["plan_mech_eight_ones"] and named.matches[0].score == 10.0
     assert T.mechanisms(deps, "量子纠缠").not_found
+
+
+def test_a_figure_whose_number_the_ask_is_about_comes_first(deps):
+    top = T.figures(deps, "10%针对指标", quoting="湖北方案里10%是针对什么指标说的").matches[0].record
+    assert "进出口" in top.quote
+    # a number that counts a thing of its own ("16条链") is not what the ask is about
+    assert not T.narrative.quotes_value("为16条链提供决策咨询的是哪个专家机构", top)
