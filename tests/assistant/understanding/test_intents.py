@@ -66,3 +66,10 @@ def test_an_ask_for_a_unit_is_not_for_an_intent_whose_answers_name_people(unders
     assert understanding.ranker.rank(reading, set())[0].intent.name != "general_leader"
     reading = understanding.reader.read("湖北的总链长是谁？")
     assert understanding.ranker.rank(reading, set())[0].intent.name == "general_leader"
+
+
+def test_a_figure_needs_an_ask_for_a_number_or_a_target(understanding):
+    reading = understanding.reader.read("湖北每条产业链的牵头部门要干哪些活？")
+    assert understanding.ranker.rank(reading, set())[0].intent.name != "figure"
+    reading = understanding.reader.read("湖北要培育多少家链主企业？")
+    assert understanding.ranker.rank(reading, set())[0].intent.name == "figure"
