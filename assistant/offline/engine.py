@@ -26,7 +26,7 @@ from assistant.offline import (
 from assistant.offline.compose import Composer, Outcome
 from assistant.offline.detail import drill
 from assistant.offline.extraction import Extractor
-from assistant.offline.reply import Answerer, Context, Reply, Search
+from assistant.offline.reply import Answerer, Context, Evidence, Reply, Search
 from assistant.policy import Policy, RefusalReason
 from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
@@ -35,7 +35,7 @@ from assistant.understanding.dialogue import Dialogue, Frame, Resolver
 from assistant.understanding.intents import IntentRanker, without_cues
 from assistant.understanding.language import Converter, detect
 from assistant.understanding.ordinals import Ordinals
-from assistant.understanding.reading import CHECKABLE, Reader
+from assistant.understanding.reading import CHECKABLE, Reader, Reading
 from retrieval.gazetteer import PEOPLE
 from retrieval.overlap import grams, overlap
 
@@ -197,6 +197,10 @@ class OfflineEngine:
         # "光通信链长是肖菊华吗": a reading that finds the answer without the checked name goes first
         frames.sort(key=lambda f: any((m.start, m.end) in checked for v in f.slots.values() for m in v))
         ctx = Context(self.deps, self.prompts, self.search, lang, dialogue)
+        placed = self._where_said(ctx, reading)
+        if placed is not None:
+            dialogue.frames.append(frames[0])
+            return Outcome(ask, placed)
         frame, reply = self._first_answer(ctx, frames, last.answer if last is not None and not later else "")
         if reply is None:
             dialogue.frames.append(frame)
@@ -205,9 +209,22 @@ class OfflineEngine:
         frame.named = [m for m in self.deps.gazetteer.scan(reply.lead + reply.body)
                        if m.kind not in ("province", "city", "region")]
         frame.answer = reply.lead + reply.body
+        frame.cited = reply.evidence[0].citation if reply.evidence else None
         dialogue.frames.append(frame)
         refused = RefusalReason(reply.refused) if reply.refused else None
         return Outcome(ask, reply, refused=refused, regions=reading.regions)
+
+    @staticmethod
+    def _where_said(ctx: Context, reading: Reading) -> Reply | None:
+        """"在哪部分？" / "出自哪个文件？" naming nothing, after an answer: where that answer's quote stands."""
+        last = ctx.dialogue.last
+        if "section" not in reading.answer_types or reading.strong_kinds or last is None or last.cited is None:
+            return None
+        cite = last.cited
+        where = "的".join(f"“{part.strip()}”" for part in cite.section.split(">")) if cite.section else ""
+        lead = ctx.say("placed", title=cite.doc_title, section=where) if where else \
+            ctx.say("found_in", title=cite.doc_title)
+        return Reply(lead, [Evidence(cite)])
 
     def _pointed(self, message: str, dialogue: Dialogue) -> str:
         """"第三条链的链长是谁" after a list of chains: the third chain's name in place of the ordinal, unless

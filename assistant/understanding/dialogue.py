@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer import own_words
+from assistant.answer import Citation, own_words
 from assistant.understanding.intents import REFERS, IntentRanker, Ranked
 from assistant.understanding.reading import Reader, Reading
 from retrieval.catalog import IntentSpec
@@ -33,6 +33,7 @@ class Frame:
     score: float = 0.0
     facets: set[str] = field(default_factory=set)  # which of the intent's facets the ask cues (文号, 日期 …)
     answer: str = ""  # the text of the answer to this ask (what "还" asks for more than)
+    cited: Citation | None = None  # where its answer stands ("在哪部分？" after it asks that)
 
     def keys(self, kind: str) -> list[str]:
         return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))

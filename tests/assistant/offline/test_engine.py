@@ -453,3 +453,10 @@ def test_a_column_a_table_lacks_asked_of_the_chain_a_pronoun_points_at_is_told_b
     history = [("user", "湖南生物医药集群由哪位省领导联系？"), ("assistant", "根据分工表，湖南生物医药由谢卫江联系。")]
     a = _ask(service, "省里哪个部门负责配合推动这个产业？", history)
     assert not a.refused and "卫生健康委" in _own(a.answer)
+
+
+def test_where_an_answer_stands_is_asked_of_the_answer_before_it(service):
+    a = _ask(service, "湘的工作方案里居然提到了中非经贸博览会？在哪部分？")
+    own = _own(a.answer)
+    assert not a.refused and "中非经贸博览会" in own and "“(五)实施开放合作促进行动”部分" in own
+    assert a.answer.count("用好中非经贸博览会") <= 2  # the fact once in its own words, the quote once
