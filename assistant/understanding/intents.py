@@ -105,7 +105,7 @@ class IntentRanker:
         sims = self.similarities(reading)
         ranked = []
         text = self._reader.without_pointers(reading.folded)  # "这几条链": no cue 几条
-        titled = _blanked(text, reading, _TITLES)  # "湖北链长制方案" is a document's name: it asks for no 链长
+        titled = _blanked(text, reading, _TITLES)  # "<省>链长制方案" is a document's name: it asks for no 链长
         for intent in self.catalog.intents:
             matches = list(self._cues[intent.name].finditer(text))  # one search for both uses
             slots, inherits = self._slot_fit(intent, reading, available, matches)
