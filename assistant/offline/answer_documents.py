@@ -75,7 +75,10 @@ def _compare(ctx: Context, frame: Frame) -> Reply | None:
         provinces = frame.provinces if len(frame.provinces) > 1 else ctx.tables.province_names
         if _about_chains(ctx, frame):  # "两省谁的产业链更多": each province's chains, counted
             return list_chains(ctx, replace(frame, provinces=provinces))
-        return _sides(ctx, frame, provinces) or mechanism(ctx, replace(frame, provinces=provinces))
+        said = _sides(ctx, frame, provinces)
+        if said is not None or not (frame.keys("mechanism") or frame.keys("term")):
+            return said  # a province's own mechanism answers only an ask that names one ("小微企业升规目标" names none)
+        return mechanism(ctx, replace(frame, provinces=provinces))
     lines, evidence = [], []
     for row in r.rows[:3]:
         sides = "；".join(f"{ctx.province_name(p)}：{s.text}" for p, s in row.sides.items())

@@ -184,3 +184,10 @@ def test_whether_both_provinces_have_a_thing_is_a_comparison(answer):
 def test_an_item_of_a_section_that_is_a_heading_is_told_by_its_passage(answer, question):
     first = answer(question).answer.split("\n\n")[0]
     assert "建立问题办理机制" in first and "销号管理" in first
+
+
+def test_a_comparison_no_point_covers_is_not_answered_with_an_unnamed_mechanism(answer):
+    """"湖南有类似的吗" after a target no prepared comparison covers: not a mechanism the ask never named."""
+    history = [("user", "湖北方案对小微企业升规有什么目标？"), ("assistant", "每年培育引导1000家成长性好的小微企业。")]
+    a = answer("湖南有类似的吗？", history)
+    assert "重大项目推进机制" not in a.answer
