@@ -38,7 +38,7 @@ from retrieval.lexical import Tokenizer
 from retrieval.pinyin import FILE as PINYIN
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
-from retrieval.snapshot import Snapshot, keep_pinyin, read_snapshot
+from retrieval.snapshot import Parts, Snapshot, keep_pinyin, read_snapshot
 from retrieval.snapshot_write import kept_entries, write_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged, is_gone
 
@@ -77,6 +77,7 @@ class KnowledgeIndex:
         self.stats: dict = {}
         self._tokenizer: Tokenizer | None = None
         self.build_stats: dict = {}  # of the last build: chunk texts tokenised and embedded anew
+        self._built: Parts | None = None  # what the last build wrote, until its load takes it
 
     @classmethod
     def open(cls, knowledge_dir: Path, data_dir: Path, chroma_url: str | None = None, embedding: str = "hashing",
@@ -270,7 +271,7 @@ class KnowledgeIndex:
                 link_or_copy(previous / PINYIN, directory / PINYIN)
             built = write_snapshot(directory, name, fp, docs, tables, previous, self.config.make_embedding(directory),
                                    self.store, reuse, entries)
-            self._tokenizer, self.build_stats = built.tokenizer, built.stats
+            self._tokenizer, self.build_stats, self._built = built.tokenizer, built.stats, built.parts
         except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)
             self.store.drop(name)
@@ -286,7 +287,7 @@ class KnowledgeIndex:
     def _switch(self, name: str, fp: str, previous: dict | None) -> None:
         """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it)
         with their vectors; only snapshots with a directory under our data_dir are ours to drop."""
-        if not self._load(name, verified=True):
+        if not self._load(name, built=True):
             raise IndexUnavailable(f"the new index {name} does not load")
         write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
         keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
@@ -306,15 +307,16 @@ class KnowledgeIndex:
         pointer = self._read_pointer()
         return pointer is not None and bool(pointer) and self._load(pointer["name"])
 
-    def _load(self, name: str, verified: bool = False) -> bool:
-        """Load snapshot `name` and put it in service; False if it is incomplete or missing. `verified`:
-        just built here, its vectors are in the collection."""
+    def _load(self, name: str, built: bool = False) -> bool:
+        """Load snapshot `name` and put it in service; False if it is incomplete or missing. `built`: just
+        built here, from the parts the build holds (its vectors are in the collection)."""
         if self._snapshot is not None and self._snapshot.name == name:
             return True
         directory = self.config.data_dir / "indexes" / name
+        parts, self._built = (self._built if built else None), None
         try:
             self._snapshot = read_snapshot(directory, self.config.make_embedding(directory), self.config.weights,
-                                           self.store, self._tokenizer, verified)
+                                           self.store, self._tokenizer, parts)
         except Exception as exc:  # any unreadable part (truncated file, wrong shape, damaged store): rebuild
             log.warning("index %s is not usable (%s: %s); it will be rebuilt", name, type(exc).__name__, exc)
             return False

@@ -41,22 +41,43 @@ class Snapshot:
     gazetteer: Gazetteer
 
 
+@dataclass(frozen=True)
+class Parts:
+    """The parts of a snapshot that a load reads from its files: a build hands over what it has just
+    written, as it holds them, so that its own load reads none of it back (at 100× the documents, the
+    tables, the chunk table and BM25 are ~50 MB of JSON and arrays)."""
+
+    name: str
+    documents: dict[str, Document]
+    tables: Tables
+    table: ChunkTable
+    lexical: LexicalIndex
+
+
+def read_parts(directory: Path, name: str, tokenizer: Tokenizer | None) -> Parts:
+    docs = DOCUMENTS.validate_json((directory / "documents.json").read_bytes())
+    tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
+    table = ChunkTable.load(directory, json.loads((directory / KEYS).read_text(encoding="utf-8")))
+    return Parts(name, docs, tables, table, LexicalIndex.load(directory / "lexical", tokenizer))
+
+
 def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: VectorStore,
-                  tokenizer: Tokenizer | None, verified: bool = False) -> Snapshot:
+                  tokenizer: Tokenizer | None, built: Parts | None = None) -> Snapshot:
     """Load the snapshot in `directory`; raises on anything missing, truncated or inconsistent (the
-    caller treats every such error as "unusable, rebuild"). Its vectors are checked later (SnapshotVectors);
-    `verified`: the caller has just filled them, so the collection is not asked whether it holds them all."""
+    caller treats every such error as "unusable, rebuild"). Its vectors are checked later (SnapshotVectors).
+    `built`: the parts of this snapshot as the caller's build wrote them; it has also just filled the
+    vectors, so the collection is not asked whether it holds them all."""
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     if not isinstance(meta, dict):
         raise ValueError(f"meta.json holds a {type(meta).__name__}, not an object")
-    docs = DOCUMENTS.validate_json((directory / "documents.json").read_bytes())
-    tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
     if isinstance(embedding, LsaEmbedding) and not embedding.fitted:
         raise ValueError("the LSA model is missing")
     if embedding.identity() != meta["embedding"]:
         raise ValueError(f"built with {meta['embedding']}, configured {embedding.identity()}")
-    keys = json.loads((directory / KEYS).read_text(encoding="utf-8"))
-    table = ChunkTable.load(directory, keys)
+    verified = built is not None and built.name == meta["name"]
+    parts = built if built is not None and verified else read_parts(directory, meta["name"], tokenizer)
+    docs, tables, table = parts.documents, parts.tables, parts.table
+    keys = table.vector_keys
     if table.doc_ids != list(docs) or len(keys) != meta["indexed"]:
         raise ValueError(f"{len(keys)} vector keys for {meta['indexed']} chunks, or other documents")
     ordered = list(docs.values())
@@ -64,7 +85,7 @@ def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: Vec
     vectors = SnapshotVectors(store, meta["collection"], embedding, keys, verified)
     known = json.loads((directory / PINYIN).read_text(encoding="utf-8")) if (directory / PINYIN).is_file() else {}
     gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known))
-    searcher = Searcher(indexed, keys, LexicalIndex.load(directory / "lexical", tokenizer), vectors,
+    searcher = Searcher(indexed, keys, parts.lexical, vectors,
                         QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
                         AnswerTypes.kept(table.marks), gazetteer.syllables)
     return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher, SectionMaps(docs), gazetteer)

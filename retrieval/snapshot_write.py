@@ -23,7 +23,7 @@ from retrieval.index_files import write_json
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables
 from retrieval.search import AnswerTypes, search_text
-from retrieval.snapshot import DOCUMENTS
+from retrieval.snapshot import DOCUMENTS, Parts
 from retrieval.vectors import VectorStore
 
 
@@ -31,6 +31,7 @@ from retrieval.vectors import VectorStore
 class Built:
     tokenizer: Tokenizer  # loading the snapshot reuses it
     stats: dict  # chunk texts tokenised and embedded anew, vectors added
+    parts: Parts  # what it wrote, for its own load
 
 
 def _search_text(chunk: Chunk, doc: Document) -> str:
@@ -77,7 +78,8 @@ def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document
     refit = isinstance(embedding, LsaEmbedding)
     if refit:
         embedding.fit(list(texts)).save(directory / "lsa.npz")
-    LexicalIndex(tokenizer, Bm25.of(table.counts)).save(directory / "lexical")
+    lexical = LexicalIndex(tokenizer, Bm25.of(table.counts))
+    lexical.save(directory / "lexical")
     table.save(directory)
     (directory / "documents.json").write_bytes(DOCUMENTS.dump_json(docs))
     (directory / ENTRIES).write_bytes(_ENTRIES.dump_json(entries))
@@ -95,4 +97,4 @@ def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document
     write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(keys),
                                            "embedding": embedding.identity(), "collection": collection})
     return Built(tokenizer, {"tokenised": len(computed), "embedded": cache.embedded, "added": added,
-                             "chunks": len(keys)})
+                             "chunks": len(keys)}, Parts(name, docs, tables, table, lexical))

@@ -98,3 +98,20 @@ def test_bm25_of_the_stored_counts_is_the_index_in_service(corpus):
     for query in QUERIES:
         tokens = served.tokenizer.tokens(query)
         assert np.array_equal(stored.scores(tokens), served.scores(tokens))
+
+
+def test_a_build_loads_the_parts_it_holds_and_its_files_hold_the_same(corpus, monkeypatch):
+    knowledge, tmp = corpus
+    import retrieval.snapshot as snapshot
+
+    def read_back(*args):
+        raise AssertionError("the build's own load read its files back")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot, "read_parts", read_back)
+        built = KnowledgeIndex.open(knowledge, tmp / "handed-over", rebuild=True)
+    loaded = KnowledgeIndex.open(knowledge, tmp / "handed-over")  # another process: from the files
+    assert not loaded.stats["built"] and loaded.collection_name == built.collection_name
+    assert loaded.documents == built.documents and loaded.tables == built.tables
+    assert list(loaded.chunks) == list(built.chunks)
+    assert _searches(loaded) == _searches(built)
