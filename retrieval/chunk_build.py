@@ -26,7 +26,6 @@ from retrieval.chunk_table import (
     SearchText,
     Tokens,
     Validity,
-    doc_key,
 )
 from retrieval.chunking import chunk_document
 from retrieval.documents import Document
@@ -147,12 +146,13 @@ def _spans(table: ChunkTable | None) -> dict[str, tuple[int, int, int, int]]:
     return {k: (rows[j], rows[j + 1], indexed[j], indexed[j + 1]) for j, k in enumerate(table.doc_keys)}
 
 
-def build_table(docs: dict[str, Document], previous: ChunkTable | None, validity: Validity, tokens: Tokens,
-                marker: Marker, search_text: SearchText) -> tuple[ChunkTable, dict[int, str]]:
-    """The chunk table of `docs`, and the search texts it computed (by indexed position)."""
+def build_table(docs: dict[str, Document], keys: list[str], previous: ChunkTable | None, validity: Validity,
+                tokens: Tokens, marker: Marker, search_text: SearchText) -> tuple[ChunkTable, dict[int, str]]:
+    """The chunk table of `docs` (`keys`: their doc_key), and the search texts it computed (by indexed
+    position)."""
     if previous is not None and previous.validity != validity:
         previous = None  # other names in the tokenizer or the marks: everything is computed again
-    old, keys, fresh = _spans(previous), [doc_key(d) for d in docs.values()], _Fresh(previous)
+    old, fresh = _spans(previous), _Fresh(previous)
     plan = [(True, old[key]) if key in old else (False, fresh.add(i, doc, tokens, search_text))
             for i, (doc, key) in enumerate(zip(docs.values(), keys, strict=True))]
     assembly = _Assembly(_fresh_source(fresh, previous, marker))

@@ -28,9 +28,11 @@ COLUMNS = ("doc", "kind", "start", "end", "section", "text")  # per chunk; text:
 FORMAT = "1"
 
 
-def doc_key(doc: Document) -> str:
-    """The content of a document as chunking sees it: its manifest entry and its text."""
-    return hashlib.sha256(f"{FORMAT}|{CHUNKER_VERSION}|{doc.model_dump_json()}".encode()).hexdigest()[:32]
+def doc_key(doc: Document, text: str | None = None) -> str:
+    """The content of a document as chunking sees it: its manifest entry and its text (`text`: the sha256
+    of the text's UTF-8 bytes, when the caller has it from reading the file)."""
+    text = text or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{FORMAT}|{CHUNKER_VERSION}|{doc.meta.model_dump_json()}|{text}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from retrieval import yaml_text
 from retrieval.errors import KnowledgeFileError, first_error
+from retrieval.file_digests import FileDigests
 from retrieval.tables import ListSpec, TableSpec
 
 _SPECIAL = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s]", re.MULTILINE)  # anchors, aliases, tags
@@ -129,11 +130,19 @@ def _validate(path: Path, i: int, entry) -> DocumentMeta:
 def load_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = None) -> dict[str, Document]:
     """All documents by id, in manifest order. A missing or unreadable file fails with its name.
     `known`: manifest entries validated before (load_manifest)."""
+    return read_documents(knowledge_dir, known)[0]
+
+
+def read_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = None,
+                   digests: FileDigests | None = None) -> tuple[dict[str, Document], dict[str, str]]:
+    """load_documents, and with `digests` the sha256 of each document's text as read (by id)."""
     docs: dict[str, Document] = {}
+    read: dict[str, str] = {}
     for meta in load_manifest(knowledge_dir, known):
         path = knowledge_dir / meta.file
         try:
-            text = path.read_bytes().decode("utf-8")
+            data, digest = digests.read(path) if digests is not None else (path.read_bytes(), None)
+            text = data.decode("utf-8")
         except OSError as exc:
             raise KnowledgeFileError(f"{path}: cannot read document '{meta.id}': {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
@@ -143,4 +152,6 @@ def load_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = 
         if meta.id in docs:
             raise KnowledgeFileError(f"{knowledge_dir / 'manifest.yaml'}: duplicate document id '{meta.id}'")
         docs[meta.id] = Document(meta=meta, text=text)
-    return docs
+        if digest is not None:
+            read[meta.id] = digest
+    return docs, read

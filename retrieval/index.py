@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.chunking import Chunk
-from retrieval.documents import Document, load_documents
+from retrieval.documents import Document, read_documents
 from retrieval.embeddings import make_embedding
 from retrieval.errors import IndexUnavailable, KnowledgeFileError
+from retrieval.file_digests import FILE as DIGESTS
+from retrieval.file_digests import FileDigests
 from retrieval.gazetteer import Gazetteer
 from retrieval.index_files import (
     copy_knowledge,
@@ -236,15 +238,20 @@ class KnowledgeIndex:
 
     def _refresh(self, rebuild: bool) -> dict:
         started = time.perf_counter()
-        fp = knowledge_fingerprint(self.config.knowledge_dir, self.config.make_embedding().identity())
-        built = False
-        with lock(self.config.data_dir):
-            pointer = self._read_pointer()
-            usable = not rebuild and pointer and pointer.get("fingerprint") == fp and self._load(pointer["name"])
-            if not usable:
-                name = self._build(fp, reuse=not rebuild)
-                self._switch(name, fp, previous=pointer)
-                built = True
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        digests = FileDigests(self.config.data_dir / DIGESTS, trusted=not rebuild)  # a rebuild hashes every file
+        try:
+            fp = knowledge_fingerprint(self.config.knowledge_dir, self.config.make_embedding().identity(), digests)
+            built = False
+            with lock(self.config.data_dir):
+                pointer = self._read_pointer()
+                usable = not rebuild and pointer and pointer.get("fingerprint") == fp and self._load(pointer["name"])
+                if not usable:
+                    name = self._build(fp, digests, reuse=not rebuild)
+                    self._switch(name, fp, previous=pointer)
+                    built = True
+        finally:
+            digests.save()
         snap = self._current
         self.stats = {"documents": len(snap.documents), "chunks": len(snap.chunks),
                       "seconds": round(time.perf_counter() - started, 3), "fingerprint": fp,
@@ -252,13 +259,13 @@ class KnowledgeIndex:
         self.last_error = None
         return self.stats
 
-    def _build(self, fp: str, reuse: bool) -> str:
+    def _build(self, fp: str, digests: FileDigests, reuse: bool) -> str:
         """Everything of a new snapshot, under a name nothing serves yet; `reuse`: take the chunks of the
         documents the previous snapshot holds unchanged. Raises KnowledgeFileError; a failed build
         leaves nothing behind."""
         previous = self._previous_directory()
         entries = kept_entries(previous) if reuse else {}
-        docs = load_documents(self.config.knowledge_dir, entries)
+        docs, texts = read_documents(self.config.knowledge_dir, entries, digests)
         tables = load_tables(self.config.knowledge_dir, docs)
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
@@ -266,11 +273,11 @@ class KnowledgeIndex:
         try:
             # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
             # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
-            copy_knowledge(self.config.knowledge_dir, directory / "knowledge", previous and previous / "knowledge")
+            copy_knowledge(self.config.knowledge_dir, directory, previous, digests)
             if previous is not None and (previous / PINYIN).is_file():  # the names' pinyin: no pypinyin at load
                 link_or_copy(previous / PINYIN, directory / PINYIN)
             built = write_snapshot(directory, name, fp, docs, tables, previous, self.config.make_embedding(directory),
-                                   self.store, reuse, entries)
+                                   self.store, reuse, entries, texts)
             self._tokenizer, self.build_stats, self._built = built.tokenizer, built.stats, built.parts
         except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)

@@ -16,43 +16,81 @@ from pathlib import Path
 
 from retrieval.chunking import CHUNKER_VERSION
 from retrieval.errors import KnowledgeFileError
+from retrieval.file_digests import FileDigests
 from retrieval.snapshot import KEYS
 from retrieval.vectors import VectorStore
 
 INDEX_FORMAT = "4"  # bump when the snapshot layout or the search text changes
 
 
-def knowledge_fingerprint(knowledge_dir: Path, config: str = "") -> str:
-    """sha256 over every file of knowledge/ (relative name + bytes), the chunker version and `config`."""
+def knowledge_files(knowledge_dir: Path) -> list[tuple[str, Path, os.stat_result]]:
+    """(relative name, path, stat) of every file of knowledge/, by name; hidden files and directories
+    (editor swap files, .DS_Store, .git) are left out."""
+    found: list[tuple[str, Path, os.stat_result]] = []
+    pending = [(str(knowledge_dir), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    found.append((prefix + entry.name, Path(entry.path), entry.stat()))
+    return sorted(found, key=lambda f: f[0].split("/"))
+
+
+def knowledge_fingerprint(knowledge_dir: Path, config: str = "", digests: FileDigests | None = None) -> str:
+    """sha256 over every file of knowledge/ (relative name + the digest of its bytes), the chunker version
+    and `config`. `digests`: those remembered (a file whose stat is unchanged is not read)."""
     digest = hashlib.sha256(f"{INDEX_FORMAT}|{CHUNKER_VERSION}|{config}".encode())
     if not knowledge_dir.is_dir():
         raise KnowledgeFileError(f"{knowledge_dir}: knowledge directory not found")
-    for path in sorted(p for p in knowledge_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(knowledge_dir).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue  # editor swap files, .DS_Store
+    digests = digests if digests is not None else FileDigests()
+    for rel, path, stat in knowledge_files(knowledge_dir):
         try:
-            data = path.read_bytes()
+            digest.update(f"{rel}\0{digests.digest(path, stat)}\0".encode())
         except OSError as exc:
             raise KnowledgeFileError(f"{path}: cannot read: {exc.strerror}") from exc
-        digest.update(f"{rel}\0{len(data)}\0".encode())
-        digest.update(data)
     return digest.hexdigest()
 
 
-def copy_knowledge(knowledge_dir: Path, target: Path, previous: Path | None) -> None:
-    """Copy knowledge/ (hidden files left out) to `target`; a file whose bytes equal the previous snapshot's
-    copy of it is hard-linked to that copy instead (snapshot copies are never written to)."""
-    for path in sorted(knowledge_dir.rglob("*")):
-        rel = path.relative_to(knowledge_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        dest, old = target / rel, (previous / rel if previous is not None else None)
+COPIED = "knowledge_digests.json"  # in a snapshot: the digest of each file of its knowledge copy
+
+
+def _copied(snapshot: Path | None) -> dict[str, str]:
+    try:
+        found = json.loads((snapshot / COPIED).read_text(encoding="utf-8")) if snapshot is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def copy_knowledge(knowledge_dir: Path, snapshot: Path, previous: Path | None, digests: FileDigests) -> None:
+    """Copy knowledge/ (hidden files left out) to the snapshot's `knowledge/`; a file whose digest is that
+    of the previous snapshot's copy is hard-linked to that copy instead (snapshot copies are never written
+    to, so the digests a snapshot records of its copy stay true)."""
+    before, copied = _copied(previous), {}
+    for rel, path, stat in knowledge_files(knowledge_dir):
+        dest = snapshot / "knowledge" / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if old is not None and _same_bytes(path, old):
-            link_or_copy(old, dest)
-        else:
-            shutil.copy2(path, dest)
+        digest = digests.digest(path, stat)
+        if previous is not None and before.get(rel) == digest and _linked(previous / "knowledge" / rel, dest):
+            copied[rel] = digest
+            continue
+        data, copied[rel] = digests.read(path)  # the digest of exactly the bytes copied
+        dest.write_bytes(data)
+        shutil.copystat(path, dest)
+    write_json(snapshot / COPIED, copied)
+
+
+def _linked(source: Path, dest: Path) -> bool:
+    try:
+        link_or_copy(source, dest)
+        return True
+    except OSError:  # the previous copy is gone (dropped meanwhile): copied from knowledge/
+        return False
 
 
 def link_or_copy(source: Path, dest: Path) -> None:
@@ -61,13 +99,6 @@ def link_or_copy(source: Path, dest: Path) -> None:
         os.link(source, dest)
     except OSError:  # another file system, or no hard links
         shutil.copy2(source, dest)
-
-
-def _same_bytes(path: Path, other: Path) -> bool:
-    try:
-        return other.stat().st_size == path.stat().st_size and other.read_bytes() == path.read_bytes()
-    except OSError:
-        return False
 
 
 def write_json(path: Path, data) -> None:

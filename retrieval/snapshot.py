@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from retrieval.chunk_table import KEYS, ChunkRows, ChunkTable
 from retrieval.chunking import Chunk, SectionMap
+from retrieval.document_names import DocumentNames
 from retrieval.documents import Document
 from retrieval.embeddings import LsaEmbedding
 from retrieval.gazetteer import Gazetteer
@@ -52,13 +53,15 @@ class Parts:
     tables: Tables
     table: ChunkTable
     lexical: LexicalIndex
+    names: DocumentNames  # the documents' names for the gazetteer, by their content keys (table.doc_keys)
 
 
 def read_parts(directory: Path, name: str, tokenizer: Tokenizer | None) -> Parts:
     docs = DOCUMENTS.validate_json((directory / "documents.json").read_bytes())
     tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
     table = ChunkTable.load(directory, json.loads((directory / KEYS).read_text(encoding="utf-8")))
-    return Parts(name, docs, tables, table, LexicalIndex.load(directory / "lexical", tokenizer))
+    return Parts(name, docs, tables, table, LexicalIndex.load(directory / "lexical", tokenizer),
+                 DocumentNames.read(directory))
 
 
 def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: VectorStore,
@@ -84,7 +87,8 @@ def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: Vec
     chunks, indexed = ChunkRows(table, ordered), ChunkRows(table, ordered, table.indexed)
     vectors = SnapshotVectors(store, meta["collection"], embedding, keys, verified)
     known = json.loads((directory / PINYIN).read_text(encoding="utf-8")) if (directory / PINYIN).is_file() else {}
-    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known))
+    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known), parts.names,
+                          dict(zip(table.doc_ids, table.doc_keys, strict=True)))
     searcher = Searcher(indexed, keys, parts.lexical, vectors,
                         QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
                         AnswerTypes.kept(table.marks), gazetteer.syllables)

@@ -15,8 +15,9 @@ from pydantic import TypeAdapter
 from retrieval.bm25 import Bm25
 from retrieval.chunk_build import SearchTexts, build_table, previous_table
 from retrieval.chunk_cache import ChunkCache
-from retrieval.chunk_table import KEYS, ChunkRows, Validity
+from retrieval.chunk_table import KEYS, ChunkRows, Validity, doc_key
 from retrieval.chunking import Chunk
+from retrieval.document_names import DocumentNames
 from retrieval.documents import Document, DocumentMeta
 from retrieval.embeddings import LsaEmbedding
 from retrieval.index_files import write_json
@@ -62,17 +63,31 @@ def kept_entries(snapshot: Path | None) -> dict[str, DocumentMeta]:
         return {}
 
 
+def _document_names(directory: Path, docs: dict[str, Document], tables: Tables, keys: list[str],
+                    previous: Path | None) -> DocumentNames:
+    """The documents' names for the gazetteer: those the previous snapshot kept by the same content,
+    the others folded now."""
+    names = DocumentNames.read(previous)
+    for doc, key in zip(docs.values(), keys, strict=True):
+        names.of(doc.meta, tables, doc.text, key)
+    names.save(directory)
+    return names
+
+
 def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document], tables: Tables,
                    previous: Path | None, embedding, store: VectorStore, reuse: bool = True,
-                   entries: dict[str, DocumentMeta] | None = None) -> Built:
+                   entries: dict[str, DocumentMeta] | None = None, digests: dict[str, str] | None = None) -> Built:
     """`previous`: the snapshot in service, whose vectors are reused and (with `reuse`) the chunks of
-    every document it holds unchanged. `entries`: the manifest's, as load_manifest left them."""
+    every document it holds unchanged. `entries`: the manifest's, as load_manifest left them; `digests`:
+    the sha256 of each document's text, as read (by id)."""
     entries = entries or {}
     tokenizer = Tokenizer(registry_words(tables))
     validity = Validity(_words_key(tokenizer.words), AnswerTypes.key(tables))
     old = previous_table(previous) if reuse else None
-    table, computed = build_table(docs, old, validity, tokenizer.tokens, lambda texts: AnswerTypes(tables, texts).holds,
-                                  _search_text)
+    doc_keys = [doc_key(d, (digests or {}).get(d.id)) for d in docs.values()]
+    table, computed = build_table(docs, doc_keys, old, validity, tokenizer.tokens,
+                                  lambda texts: AnswerTypes(tables, texts).holds, _search_text)
+    names = _document_names(directory, docs, tables, doc_keys, previous if reuse else None)
     indexed = ChunkRows(table, list(docs.values()), table.indexed)
     texts = SearchTexts(indexed, _search_text, computed)
     refit = isinstance(embedding, LsaEmbedding)
@@ -97,4 +112,4 @@ def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document
     write_json(directory / "meta.json", {"name": name, "fingerprint": fp, "indexed": len(keys),
                                            "embedding": embedding.identity(), "collection": collection})
     return Built(tokenizer, {"tokenised": len(computed), "embedded": cache.embedded, "added": added,
-                             "chunks": len(keys)}, Parts(name, docs, tables, table, lexical))
+                             "chunks": len(keys), "named": names.computed}, Parts(name, docs, tables, table, lexical, names))
