@@ -20,7 +20,7 @@ from retrieval.file_digests import FileDigests
 from retrieval.snapshot import KEYS
 from retrieval.vectors import VectorStore
 
-INDEX_FORMAT = "4"  # bump when the snapshot layout or the search text changes
+INDEX_FORMAT = "5"  # bump when the snapshot layout or the search text changes
 
 
 def knowledge_files(knowledge_dir: Path) -> list[tuple[str, Path, os.stat_result]]:

@@ -85,15 +85,16 @@ def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document
     validity = Validity(_words_key(tokenizer.words), AnswerTypes.key(tables))
     old = previous_table(previous) if reuse else None
     doc_keys = [doc_key(d, (digests or {}).get(d.id)) for d in docs.values()]
-    table, computed = build_table(docs, doc_keys, old, validity, tokenizer.tokens,
-                                  lambda texts: AnswerTypes(tables, texts).holds, _search_text)
+    built = build_table(docs, doc_keys, old, validity, tokenizer.tokens,
+                        lambda texts: AnswerTypes(tables, texts).holds, _search_text)
+    table, computed = built.table, built.computed
     names = _document_names(directory, docs, tables, doc_keys, previous if reuse else None)
     indexed = ChunkRows(table, list(docs.values()), table.indexed)
     texts = SearchTexts(indexed, _search_text, computed)
     refit = isinstance(embedding, LsaEmbedding)
     if refit:
         embedding.fit(list(texts)).save(directory / "lsa.npz")
-    lexical = LexicalIndex(tokenizer, Bm25.of(table.counts))
+    lexical = LexicalIndex(tokenizer, Bm25.scored(built.postings), built.postings)
     lexical.save(directory / "lexical")
     table.save(directory)
     (directory / "documents.json").write_bytes(DOCUMENTS.dump_json(docs))
@@ -105,7 +106,7 @@ def write_snapshot(directory: Path, name: str, fp: str, docs: dict[str, Document
     # one collection per LSA fit; any other embedding's vectors are shared by its snapshots, by text
     collection = name if refit else store.shared_name(embedding.identity())
     keys = table.vector_keys
-    present = set(old.vector_keys) if old is not None and _collection(previous) == collection else set()
+    present = set(old.table.vector_keys) if old is not None and _collection(previous) == collection else set()
     _, added = store.fill(collection, embedding, keys, indexed, texts, cache.embedder(embedding), present)
     write_json(directory / KEYS, keys)
     cache.write(directory, keys)

@@ -96,9 +96,9 @@ def test_bm25_of_the_stored_counts_is_the_index_in_service(corpus):
     directory = index.config.data_dir / "indexes" / index.collection_name
     from retrieval.chunk_build import previous_table
 
-    table = previous_table(directory)
-    assert table is not None
-    stored, served = Bm25.of(table.counts), index._current.searcher.lexical
+    previous = previous_table(directory)
+    assert previous is not None and previous.postings.size == len(previous.table.vector_keys)
+    stored, served = Bm25.scored(previous.postings), index._current.searcher.lexical
     for query in QUERIES:
         tokens = served.tokenizer.tokens(query)
         assert np.array_equal(stored.scores(tokens), served.scores(tokens))
