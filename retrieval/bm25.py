@@ -37,9 +37,11 @@ class Bm25:
         n, lengths, df = postings.size, postings.lengths, np.diff(postings.indptr)
         idf = _idf(df, n)
         norm = k1 * ((1 - b) + b * lengths.astype(np.float64) / lengths.mean()) if n else lengths.astype(np.float64)
-        tf = postings.tf.astype(np.float32)
-        terms = np.repeat(np.arange(len(df), dtype=np.int32), df)
-        data = (idf[terms] * (tf / (tf + norm[postings.rows]))).astype(np.float32)
+        part = norm[postings.rows]  # float64, computed in place: tf / (tf + norm) · idf, then to float32
+        np.add(part, postings.tf, out=part)
+        np.divide(postings.tf, part, out=part)
+        np.multiply(part, np.repeat(idf, df), out=part)
+        data = part.astype(np.float32)
         return cls({t: i for i, t in enumerate(postings.vocab)}, postings.indptr, postings.rows, data, n)
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:

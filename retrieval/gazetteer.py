@@ -47,6 +47,7 @@ class Gazetteer:
         self.names = names if names is not None else DocumentNames()
         self.contents: Mapping[str, str] = contents or {}
         self._index: dict[str, list[tuple[Kind, str, str | None]]] = {}
+        self._added: set[tuple[str, tuple[Kind, str, str | None]]] = set()  # what _index holds, to look up
         self.pinyin: dict[str, str] = {}
         self.english = {k.lower(): v for k, v in tables.english.items()}
         self._add_places(tables)
@@ -82,9 +83,9 @@ class Gazetteer:
             self._insert(folded, (kind, key, province))
 
     def _insert(self, folded: str, entry: tuple[Kind, str, str | None]) -> None:
-        bucket = self._index.setdefault(folded, [])
-        if entry not in bucket:
-            bucket.append(entry)
+        if (folded, entry) not in self._added:  # a heading every copy of a scheme shares: buckets of hundreds
+            self._added.add((folded, entry))
+            self._index.setdefault(folded, []).append(entry)
 
     def _add_all(self, aliases: Iterable[str], kind: Kind, key: str, province: str | None) -> None:
         for alias in aliases:

@@ -109,25 +109,31 @@ class Postings:
         for each of `placed`; rows no move takes are gone."""
         if fresh.vocab[:len(self.vocab)] != self.vocab:
             raise ValueError("the new counts were not counted with these postings' vocabulary")
-        mapped = _placed(moves, self.size)[self.rows]
-        keep = mapped >= 0
-        old_terms = np.repeat(np.arange(len(self.vocab), dtype=np.int32), np.diff(self.indptr))[keep]
+        rows, tf, df_old = self._kept(moves, len(fresh.vocab))
         at = np.repeat(_placed(placed, fresh.rows), np.diff(fresh.indptr))
         new = at >= 0
         order = np.argsort(fresh.terms[new], kind="stable")
-        new_terms, new_rows, new_tf = fresh.terms[new][order], at[new][order], fresh.tf[new][order]
-        df_old = np.bincount(old_terms, minlength=len(fresh.vocab))
-        df_new = np.bincount(new_terms, minlength=len(fresh.vocab))
-        before_new = np.cumsum(df_new) - df_new
-        # a term's old postings first, then its new ones
-        slots = np.concatenate([np.arange(len(old_terms)) + before_new[old_terms],
-                                np.arange(len(new_terms)) + np.cumsum(df_old)[new_terms]])
-        rows, tf = np.empty(len(slots), dtype=np.int32), np.empty(len(slots), dtype=np.int32)
-        rows[slots], tf[slots] = np.concatenate([mapped[keep], new_rows]), np.concatenate([self.tf[keep], new_tf])
-        df = df_old + df_new
+        new_terms = fresh.terms[new][order]
+        ends = np.cumsum(df_old)[new_terms]  # a term's new postings go after its old ones
+        rows, tf = np.insert(rows, ends, at[new][order]), np.insert(tf, ends, fresh.tf[new][order])
+        df = df_old + np.bincount(new_terms, minlength=len(fresh.vocab))
         indptr = np.zeros(len(fresh.vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
         return Postings(fresh.vocab, indptr, rows, tf, self._lengths(moves, fresh, placed, size)).compacted(df)
+
+    def _kept(self, moves: Moves, terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows (renumbered) and counts of the postings `moves` keep, still by term, and each term's
+        number of them (`terms` of them: the vocabulary may have grown)."""
+        df = np.zeros(terms, dtype=np.int64)
+        if sum(b - a for a, b, _ in moves) == self.size:  # every row kept (the usual update: rows added)
+            df[:len(self.vocab)] = np.diff(self.indptr)
+            renumbered = any(a != c for a, _, c in moves)
+            return (_placed(moves, self.size)[self.rows] if renumbered else self.rows), self.tf, df
+        mapped = _placed(moves, self.size)[self.rows]
+        keep = mapped >= 0
+        terms_of = np.repeat(np.arange(len(self.vocab), dtype=np.int32), np.diff(self.indptr))[keep]
+        df += np.bincount(terms_of, minlength=terms)
+        return mapped[keep], self.tf[keep], df
 
     def _lengths(self, moves: Moves, fresh: TermCounts, placed: Moves, size: int) -> np.ndarray:
         lengths = np.zeros(size, dtype=np.int64)

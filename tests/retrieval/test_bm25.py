@@ -39,18 +39,26 @@ def test_scores_equal_bm25s_bit_for_bit(k1, b):
         assert got.dtype == np.float32 and np.array_equal(got, expected)
 
 
-def test_updated_postings_score_as_postings_counted_at_once():
-    corpus = _corpus(3, 120)
-    before = Postings.of(TermCounts.count(corpus[:80]))
-    changed = _corpus(4, 40)  # rows 40–79 replaced, rows 0–39 moved after them, 40 rows added at the end
-    fresh = TermCounts.count(changed + corpus[80:], vocab=before.vocab)
-    updated = before.updated([(0, 40, 40)], fresh, [(0, 40, 0), (40, 80, 80)], 120)
-    whole = TermCounts.count(changed + corpus[:40] + corpus[80:])
-    assert set(updated.vocab) == set(whole.vocab)  # the terms only the replaced rows held are gone
+def _same_scores(updated: Postings, whole: TermCounts) -> None:
+    assert set(updated.vocab) == set(whole.vocab)  # the terms only replaced rows held are gone
     assert np.array_equal(updated.lengths, row_lengths(whole))
     a, b = Bm25.scored(updated), Bm25.of(whole)
     for query in _queries(5):
         assert np.array_equal(a.scores(query), b.scores(query))
+
+
+def test_updated_postings_score_as_postings_counted_at_once():
+    corpus, changed = _corpus(3, 120), _corpus(4, 40)
+    before = Postings.of(TermCounts.count(corpus[:80]))
+    # rows 40–79 replaced, rows 0–39 moved after them, 40 rows added at the end
+    fresh = TermCounts.count(changed + corpus[80:], vocab=before.vocab)
+    _same_scores(before.updated([(0, 40, 40)], fresh, [(0, 40, 0), (40, 80, 80)], 120),
+                 TermCounts.count(changed + corpus[:40] + corpus[80:]))
+    # every row kept: rows added at the end, or in front (the old ones renumbered)
+    added = TermCounts.count(corpus[80:], vocab=before.vocab)
+    _same_scores(before.updated([(0, 80, 0)], added, [(0, 40, 80)], 120), TermCounts.count(corpus))
+    _same_scores(before.updated([(0, 80, 40)], added, [(0, 40, 0)], 120),
+                 TermCounts.count(corpus[80:] + corpus[:80]))
     emptied = before.updated([], TermCounts.count([], vocab=before.vocab), [], 0)
     assert emptied.size == 0 and emptied.vocab == [] and Bm25.scored(emptied).scores(["w1"]).shape == (0,)
     with pytest.raises(ValueError, match="vocabulary"):
