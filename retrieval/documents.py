@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 
 import yaml
@@ -14,8 +13,6 @@ from retrieval import yaml_text
 from retrieval.errors import KnowledgeFileError, first_error
 from retrieval.file_digests import FileDigests
 from retrieval.tables import ListSpec, TableSpec
-
-_SPECIAL = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s]", re.MULTILINE)  # anchors, aliases, tags
 
 
 class DocumentMeta(BaseModel):
@@ -56,29 +53,10 @@ class Document(BaseModel):
 
 
 def manifest_items(text: str) -> list[str] | None:
-    """The entries of a manifest's `documents:` block list, each as a YAML text of its own (dedented), when
-    the manifest is only that (comments aside) and holds no anchor, alias or tag: parsing each entry on its
-    own then gives what parsing the whole gives. None otherwise (the whole file is parsed)."""
-    lines = text.splitlines()
-    if "documents:" not in lines or _SPECIAL.search(text):
-        return None
-    start = lines.index("documents:")
-    if any(line.strip() and not line.lstrip().startswith("#") for line in lines[:start]):
-        return None
-    items: list[list[str]] = []
-    indent: int | None = None
-    for line in lines[start + 1:]:
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        depth = len(line) - len(stripped)
-        indent = depth if indent is None else indent
-        if depth == indent and stripped.startswith("- "):
-            items.append([])
-        elif depth <= indent or not items:
-            return None  # another key, or an entry that is not a block item
-        items[-1].append(line[indent:])
-    return ["\n".join(item) + "\n" for item in items] or None
+    """The entries of a manifest's `documents:` block list, each as a YAML text of its own, when the
+    manifest is only that (yaml_text.block_items). None otherwise (the whole file is parsed)."""
+    items = yaml_text.block_items(text)
+    return items["documents"] or None if items is not None and list(items) == ["documents"] else None
 
 
 def _entry_key(item: str) -> str:

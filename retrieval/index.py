@@ -9,8 +9,6 @@ collection of its own)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import shutil
 import time
@@ -34,6 +32,8 @@ from retrieval.index_files import (
     link_or_copy,
     lock,
     paused_gc,
+    read_pointer,
+    served_elsewhere,
     write_json,
 )
 from retrieval.lexical import Tokenizer
@@ -41,7 +41,7 @@ from retrieval.pinyin import FILE as PINYIN
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
 from retrieval.snapshot import Parts, Snapshot, keep_pinyin, read_snapshot
-from retrieval.snapshot_write import kept_entries, write_snapshot
+from retrieval.snapshot_write import Parsed, write_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged, is_gone
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ class KnowledgeIndex:
         self._tokenizer: Tokenizer | None = None
         self.build_stats: dict = {}  # of the last build: chunk texts tokenised and embedded anew
         self._built: Parts | None = None  # what the last build wrote, until its load takes it
+        self._known: dict[str, set[str]] = {}  # the vector keys of the last build's snapshots, until its switch
 
     @classmethod
     def open(cls, knowledge_dir: Path, data_dir: Path, chroma_url: str | None = None, embedding: str = "hashing",
@@ -210,15 +211,7 @@ class KnowledgeIndex:
         return self.config.data_dir / f"current-{self.store.key}-{self.config.embedding}.json"
 
     def _read_pointer(self) -> dict | None:
-        """The pointer to the snapshot in service; an unreadable or malformed one counts as none."""
-        try:
-            data = json.loads(self._pointer.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-            log.warning("the index pointer %s is malformed; rebuilding", self._pointer.name)
-            return None
-        return data
+        return read_pointer(self._pointer)
 
     def refresh(self, rebuild: bool = False) -> dict:
         """Make the index in service match knowledge/: build aside if needed, then switch. A damaged
@@ -264,9 +257,9 @@ class KnowledgeIndex:
         documents the previous snapshot holds unchanged. Raises KnowledgeFileError; a failed build
         leaves nothing behind."""
         previous = self._previous_directory()
-        entries = kept_entries(previous) if reuse else {}
-        docs, texts = read_documents(self.config.knowledge_dir, entries, digests)
-        tables = load_tables(self.config.knowledge_dir, docs)
+        parsed = Parsed.kept(previous) if reuse else Parsed()
+        docs, texts = read_documents(self.config.knowledge_dir, parsed.entries, digests)
+        tables = load_tables(self.config.knowledge_dir, docs, parsed.items)
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
         directory.mkdir(parents=True)
@@ -277,8 +270,9 @@ class KnowledgeIndex:
             if previous is not None and (previous / PINYIN).is_file():  # the names' pinyin: no pypinyin at load
                 link_or_copy(previous / PINYIN, directory / PINYIN)
             built = write_snapshot(directory, name, fp, docs, tables, previous, self.config.make_embedding(directory),
-                                   self.store, reuse, entries, texts)
+                                   self.store, reuse, parsed, texts)
             self._tokenizer, self.build_stats, self._built = built.tokenizer, built.stats, built.parts
+            self._known = built.known
         except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)
             self.store.drop(name)
@@ -297,18 +291,9 @@ class KnowledgeIndex:
         if not self._load(name, built=True):
             raise IndexUnavailable(f"the new index {name} does not load")
         write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
-        keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
-        drop_snapshots(self.config.data_dir / "indexes", name, keep, self.store)
-
-    def _served_elsewhere(self) -> set[str]:
-        """Snapshots the other pointers (another vector store or embedding) still serve."""
-        names = set()
-        for path in self.config.data_dir.glob("current-*.json"):
-            if path != self._pointer:
-                with contextlib.suppress(OSError, ValueError):
-                    data = json.loads(path.read_text(encoding="utf-8"))
-                    names |= {data.get("name"), data.get("previous")}
-        return names
+        keep = {name, (previous or {}).get("name")} | served_elsewhere(self.config.data_dir, self._pointer)
+        known, self._known = self._known, {}
+        drop_snapshots(self.config.data_dir / "indexes", name, keep, self.store, known)
 
     def _load_current(self) -> bool:
         pointer = self._read_pointer()

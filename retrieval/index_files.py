@@ -9,6 +9,7 @@ import fcntl
 import gc
 import hashlib
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -20,6 +21,7 @@ from retrieval.file_digests import FileDigests
 from retrieval.snapshot import KEYS
 from retrieval.vectors import VectorStore
 
+log = logging.getLogger(__name__)
 INDEX_FORMAT = "5"  # bump when the snapshot layout or the search text changes
 
 
@@ -107,6 +109,29 @@ def write_json(path: Path, data) -> None:
     os.replace(tmp, path)  # atomic: readers see the old or the new file, never half of one
 
 
+def read_pointer(path: Path) -> dict | None:
+    """A pointer to the snapshot in service; an unreadable or malformed one counts as none."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        log.warning("the index pointer %s is malformed; rebuilding", path.name)
+        return None
+    return data
+
+
+def served_elsewhere(data_dir: Path, pointer: Path) -> set[str]:
+    """Snapshots the other pointers (another vector store or embedding) still serve."""
+    names = set()
+    for path in data_dir.glob("current-*.json"):
+        if path != pointer:
+            with contextlib.suppress(OSError, ValueError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                names |= {data.get("name"), data.get("previous")}
+    return names
+
+
 @contextlib.contextmanager
 def lock(data_dir: Path):
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -134,19 +159,31 @@ def paused_gc():
             gc.enable()
 
 
-def vectors_of(directory: Path) -> tuple[str | None, set[str]]:
-    """(the collection, the keys) of a snapshot's vectors; (None, ∅) for an incomplete one."""
+def collection_of(snapshot: Path | None) -> str | None:
+    """The collection a snapshot's vectors are in (its vectors are all there while it is in service)."""
+    try:
+        return json.loads((snapshot / "meta.json").read_text(encoding="utf-8")).get("collection") if snapshot else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def vectors_of(directory: Path, known: dict[str, set[str]] | None = None) -> tuple[str | None, set[str]]:
+    """(the collection, the keys) of a snapshot's vectors; (None, ∅) for an incomplete one. `known`: the
+    keys of snapshots the caller holds in memory, by name (not read again)."""
     try:
         collection = json.loads((directory / "meta.json").read_text(encoding="utf-8")).get("collection")
-        return collection, set(json.loads((directory / KEYS).read_text(encoding="utf-8")))
+        keys = (known or {}).get(directory.name)
+        return collection, keys if keys is not None else set(json.loads((directory / KEYS).read_text(encoding="utf-8")))
     except (OSError, ValueError, AttributeError):
         return None, set()
 
 
-def drop_snapshots(indexes: Path, served: str, keep: set[str | None], store: VectorStore) -> None:
+def drop_snapshots(indexes: Path, served: str, keep: set[str | None], store: VectorStore,
+                   known: dict[str, set[str]] | None = None) -> None:
     """Drop every snapshot directory under `indexes` not in `keep`, with its collection (LSA) or its
-    vectors in the collection `served` shares with them (those no kept snapshot has)."""
-    shared = vectors_of(indexes / served)[0]
+    vectors in the collection `served` shares with them (those no kept snapshot has). `known`: the keys
+    of the snapshots the caller holds (vectors_of)."""
+    shared = collection_of(indexes / served)
     gone: set[str] = set()
     for directory in indexes.iterdir():
         if directory.name not in keep:
@@ -155,5 +192,5 @@ def drop_snapshots(indexes: Path, served: str, keep: set[str | None], store: Vec
             store.drop(directory.name)
             shutil.rmtree(directory, ignore_errors=True)
     if shared is not None and shared != served:
-        kept = [vectors_of(d) for d in indexes.iterdir()]
+        kept = [vectors_of(d, known) for d in indexes.iterdir()]
         store.prune(shared, gone, set().union(*(k for c, k in kept if c == shared)))
