@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 
 import yaml
@@ -50,6 +51,21 @@ class Document(BaseModel):
     @property
     def title(self) -> str:
         return self.meta.title
+
+
+class Stored(BaseModel):
+    """A document as a snapshot's documents.json holds it: the text only when the snapshot's knowledge
+    copy does not (a file outside knowledge/ or in a hidden folder); `copied_as` says where it is."""
+
+    meta: DocumentMeta
+    text: str | None = None
+
+
+def copied_as(meta: DocumentMeta) -> str | None:
+    """The name a document's file has in knowledge/ (and in a snapshot's copy of it), when it is inside."""
+    rel = os.path.normpath(meta.file)
+    parts = rel.split(os.sep)
+    return None if os.path.isabs(rel) or any(p.startswith(".") for p in parts) else "/".join(parts)
 
 
 def manifest_items(text: str) -> list[str] | None:
@@ -133,3 +149,9 @@ def read_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = 
         if digest is not None:
             read[meta.id] = digest
     return docs, read
+
+
+def as_files(docs: dict[str, Document], digests: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """The texts of the documents (with their digests, read_documents) by their names in knowledge/."""
+    return {file: (d.text, digests[d.id]) for d in docs.values()
+            if d.id in digests and (file := copied_as(d.meta)) is not None}

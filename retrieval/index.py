@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.chunking import Chunk
-from retrieval.documents import Document, read_documents
+from retrieval.documents import Document, as_files, read_documents
 from retrieval.embeddings import make_embedding
 from retrieval.errors import IndexUnavailable, KnowledgeFileError
 from retrieval.file_digests import FILE as DIGESTS
@@ -266,7 +266,7 @@ class KnowledgeIndex:
         try:
             # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
             # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
-            copy_knowledge(self.config.knowledge_dir, directory, previous, digests)
+            copy_knowledge(self.config.knowledge_dir, directory, previous, digests, as_files(docs, texts))
             if previous is not None and (previous / PINYIN).is_file():  # the names' pinyin: no pypinyin at load
                 link_or_copy(previous / PINYIN, directory / PINYIN)
             built = write_snapshot(directory, name, fp, docs, tables, previous, self.config.make_embedding(directory),

@@ -69,20 +69,24 @@ def _copied(snapshot: Path | None) -> dict[str, str]:
     return found if isinstance(found, dict) else {}
 
 
-def copy_knowledge(knowledge_dir: Path, snapshot: Path, previous: Path | None, digests: FileDigests) -> None:
+def copy_knowledge(knowledge_dir: Path, snapshot: Path, previous: Path | None, digests: FileDigests,
+                   indexed: dict[str, tuple[str, str]] | None = None) -> None:
     """Copy knowledge/ (hidden files left out) to the snapshot's `knowledge/`; a file whose digest is that
     of the previous snapshot's copy is hard-linked to that copy instead (snapshot copies are never written
-    to, so the digests a snapshot records of its copy stay true)."""
-    before, copied = _copied(previous), {}
+    to, so the digests a snapshot records of its copy stay true). `indexed`: the documents' texts as the
+    build read them, and their digests, by file: what their copies hold (should a file change meanwhile)."""
+    before, copied, made = _copied(previous), {}, set()
     for rel, path, stat in knowledge_files(knowledge_dir):
         dest = snapshot / "knowledge" / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        digest = digests.digest(path, stat)
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        text, digest = (indexed or {}).get(rel) or (None, digests.digest(path, stat))
         if previous is not None and before.get(rel) == digest and _linked(previous / "knowledge" / rel, dest):
             copied[rel] = digest
             continue
-        data, copied[rel] = digests.read(path)  # the digest of exactly the bytes copied
-        dest.write_bytes(data)
+        data, copied[rel] = (text.encode("utf-8"), digest) if text is not None else digests.read(path)
+        dest.write_bytes(data)  # exactly the bytes of the digest recorded
         shutil.copystat(path, dest)
     write_json(snapshot / COPIED, copied)
 

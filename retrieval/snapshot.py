@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 from retrieval.chunk_table import KEYS, ChunkRows, ChunkTable
 from retrieval.chunking import Chunk, SectionMap
 from retrieval.document_names import DocumentNames
-from retrieval.documents import Document
+from retrieval.documents import Document, Stored, copied_as
 from retrieval.embeddings import LsaEmbedding
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer
@@ -25,7 +25,26 @@ from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
 from retrieval.snapshot_vectors import SnapshotVectors
 from retrieval.vectors import VectorStore
 
-DOCUMENTS = TypeAdapter(dict[str, Document])  # documents.json: parsed and validated in one pass
+STORED = TypeAdapter(dict[str, Stored])  # documents.json: parsed and validated in one pass
+
+
+def stored_documents(docs: dict[str, Document]) -> bytes:
+    """documents.json: the documents, each text left to the knowledge copy where it is one of its files
+    (copy_knowledge writes the text indexed there, byte for byte)."""
+    return STORED.dump_json({k: Stored(meta=d.meta, text=None if copied_as(d.meta) else d.text)
+                             for k, d in docs.items()}, exclude_none=True)
+
+
+def read_stored(directory: Path) -> dict[str, Document]:
+    docs = {}
+    for key, stored in STORED.validate_json((directory / "documents.json").read_bytes()).items():
+        text, file = stored.text, copied_as(stored.meta)
+        if text is None:
+            if file is None:
+                raise ValueError(f"documents.json holds no text of {key}, and the copy has no file of it")
+            text = (directory / "knowledge" / file).read_bytes().decode("utf-8")
+        docs[key] = Document.model_construct(meta=stored.meta, text=text)  # both validated already
+    return docs
 
 
 @dataclass(frozen=True)
@@ -57,7 +76,7 @@ class Parts:
 
 
 def read_parts(directory: Path, name: str, tokenizer: Tokenizer | None) -> Parts:
-    docs = DOCUMENTS.validate_json((directory / "documents.json").read_bytes())
+    docs = read_stored(directory)
     tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
     table = ChunkTable.load(directory, json.loads((directory / KEYS).read_text(encoding="utf-8")))
     return Parts(name, docs, tables, table, LexicalIndex.load(directory / "lexical", tokenizer),

@@ -23,7 +23,7 @@ from retrieval.index_files import collection_of, write_json
 from retrieval.lexical import LexicalIndex, Tokenizer, registry_words
 from retrieval.registry import Tables
 from retrieval.search import AnswerTypes, search_text
-from retrieval.snapshot import DOCUMENTS, Parts
+from retrieval.snapshot import Parts, stored_documents
 from retrieval.vectors import VectorStore
 from retrieval.yaml_text import YamlItems
 
@@ -70,7 +70,7 @@ class Parsed:
 
 
 def _write_sources(directory: Path, docs: dict[str, Document], parsed: Parsed, tables: Tables) -> None:
-    (directory / "documents.json").write_bytes(DOCUMENTS.dump_json(docs))
+    (directory / "documents.json").write_bytes(stored_documents(docs))
     parsed.save(directory)
     (directory / "tables.json").write_text(tables.model_dump_json(), encoding="utf-8")
 

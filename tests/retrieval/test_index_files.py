@@ -58,3 +58,13 @@ def test_knowledge_copy_links_what_the_previous_snapshot_has_unchanged(tmp_path)
     copy_knowledge(source, tmp_path / "third", previous, FileDigests())
     assert (tmp_path / "third" / "knowledge" / "documents" / "a.md").stat().st_ino != \
         (previous / "knowledge" / "documents" / "a.md").stat().st_ino
+
+
+def test_a_documents_copy_holds_the_text_indexed(tmp_path):
+    source = tmp_path / "k"
+    (source / "documents").mkdir(parents=True)
+    (source / "documents" / "a.md").write_text("改过了。", encoding="utf-8")  # changed since it was read
+    indexed = {"documents/a.md": ("读到的。", hashlib.sha256("读到的。".encode()).hexdigest())}
+    copy_knowledge(source, tmp_path / "new", None, FileDigests(), indexed)
+    assert (tmp_path / "new" / "knowledge" / "documents" / "a.md").read_text(encoding="utf-8") == "读到的。"
+    assert json.loads((tmp_path / "new" / COPIED).read_text(encoding="utf-8")) == {"documents/a.md": indexed["documents/a.md"][1]}
