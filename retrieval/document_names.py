@@ -45,10 +45,15 @@ def names_of(d: DocumentMeta, tables: Tables, text: str) -> list[Name]:
     return out
 
 
-def _name(folded: str, kind: str, key: str, province: str | None) -> Name:
-    if kind not in ("document", "section"):
-        raise ValueError(f"a document gives no {kind} name")
-    return str(folded), cast(NameKind, kind), str(key), province
+def _checked(data: object) -> dict[str, list[Name]]:
+    """What a names file holds, when it has the shape written (its lists stand for the tuples)."""
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ValueError("not names by document")
+    names = [n for v in data.values() for n in v]
+    if not all(type(n) is list and len(n) == 4 and type(n[0]) is str and type(n[2]) is str for n in names) \
+            or not {n[1] for n in names} <= {"document", "section"}:
+        raise ValueError("not names by document")
+    return cast(dict[str, list[Name]], data)
 
 
 class DocumentNames:
@@ -87,7 +92,6 @@ class DocumentNames:
     def read(cls, directory: Path | None) -> DocumentNames:
         """What a snapshot kept; none when it kept nothing readable."""
         try:
-            data = json.loads((directory / FILE).read_text(encoding="utf-8")) if directory is not None else {}
-            return cls({str(k): [_name(*n) for n in v] for k, v in data.items()})
-        except (OSError, ValueError, TypeError, AttributeError):  # none, unreadable, or not of this shape
+            return cls(_checked(json.loads((directory / FILE).read_text(encoding="utf-8")) if directory else {}))
+        except (OSError, ValueError):  # none, unreadable, or not of this shape
             return cls()

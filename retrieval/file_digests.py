@@ -32,6 +32,24 @@ def _settled(stamp: list[int]) -> bool:
     return time.time_ns() - max(stamp[3], stamp[4]) >= RACY_NS
 
 
+def knowledge_files(knowledge_dir: Path) -> list[tuple[str, Path, os.stat_result]]:
+    """(relative name, path, stat) of every file of knowledge/, by name; hidden files and directories
+    (editor swap files, .DS_Store, .git) are left out."""
+    found: list[tuple[str, Path, os.stat_result]] = []
+    pending = [(str(knowledge_dir), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    found.append((prefix + entry.name, Path(entry.path), entry.stat()))
+    return sorted(found, key=lambda f: f[0].split("/"))
+
+
 class FileDigests:
     """The digests of one build's reads (`path`: where they are remembered; None: nowhere)."""
 
@@ -42,6 +60,7 @@ class FileDigests:
         self._seen: dict[str, list] = {}  # what this build found, remembered by `save`
         self._racy: set[str] = set()  # read, but changed too recently to be remembered
         self.hashed = 0  # files hashed (the others were known by their stat)
+        self._listed: dict[Path, list[tuple[str, Path, os.stat_result]]] = {}
 
     @staticmethod
     def _remembered(path: Path | None) -> dict[str, list]:
@@ -50,6 +69,12 @@ class FileDigests:
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
+
+    def files(self, root: Path) -> list[tuple[str, Path, os.stat_result]]:
+        """knowledge_files(root), as this build first found them (the fingerprint and the copy agree)."""
+        if root not in self._listed:
+            self._listed[root] = knowledge_files(root)
+        return self._listed[root]
 
     def _lookup(self, key: str, stamp: list[int]) -> str | None:
         for entry in (self._seen.get(key), self._known.get(key)):

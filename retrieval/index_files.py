@@ -25,24 +25,6 @@ log = logging.getLogger(__name__)
 INDEX_FORMAT = "5"  # bump when the snapshot layout or the search text changes
 
 
-def knowledge_files(knowledge_dir: Path) -> list[tuple[str, Path, os.stat_result]]:
-    """(relative name, path, stat) of every file of knowledge/, by name; hidden files and directories
-    (editor swap files, .DS_Store, .git) are left out."""
-    found: list[tuple[str, Path, os.stat_result]] = []
-    pending = [(str(knowledge_dir), "")]
-    while pending:
-        directory, prefix = pending.pop()
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    pending.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.is_file():
-                    found.append((prefix + entry.name, Path(entry.path), entry.stat()))
-    return sorted(found, key=lambda f: f[0].split("/"))
-
-
 def knowledge_fingerprint(knowledge_dir: Path, config: str = "", digests: FileDigests | None = None) -> str:
     """sha256 over every file of knowledge/ (relative name + the digest of its bytes), the chunker version
     and `config`. `digests`: those remembered (a file whose stat is unchanged is not read)."""
@@ -50,7 +32,7 @@ def knowledge_fingerprint(knowledge_dir: Path, config: str = "", digests: FileDi
     if not knowledge_dir.is_dir():
         raise KnowledgeFileError(f"{knowledge_dir}: knowledge directory not found")
     digests = digests if digests is not None else FileDigests()
-    for rel, path, stat in knowledge_files(knowledge_dir):
+    for rel, path, stat in digests.files(knowledge_dir):
         try:
             digest.update(f"{rel}\0{digests.digest(path, stat)}\0".encode())
         except OSError as exc:
@@ -75,19 +57,22 @@ def copy_knowledge(knowledge_dir: Path, snapshot: Path, previous: Path | None, d
     of the previous snapshot's copy is hard-linked to that copy instead (snapshot copies are never written
     to, so the digests a snapshot records of its copy stay true). `indexed`: the documents' texts as the
     build read them, and their digests, by file: what their copies hold (should a file change meanwhile)."""
-    before, copied, made = _copied(previous), {}, set()
-    for rel, path, stat in knowledge_files(knowledge_dir):
+    before, copied, made, indexed = _copied(previous), {}, set(), indexed or {}
+    found = {rel: (path, stat) for rel, path, stat in digests.files(knowledge_dir)}
+    for rel in found.keys() | indexed.keys():  # a document's file written since the listing is copied too
         dest = snapshot / "knowledge" / rel
         if dest.parent not in made:
             dest.parent.mkdir(parents=True, exist_ok=True)
             made.add(dest.parent)
-        text, digest = (indexed or {}).get(rel) or (None, digests.digest(path, stat))
+        path, stat = found.get(rel, (knowledge_dir / rel, None))
+        text, digest = indexed.get(rel) or (None, digests.digest(path, stat))
         if previous is not None and before.get(rel) == digest and _linked(previous / "knowledge" / rel, dest):
             copied[rel] = digest
             continue
         data, copied[rel] = (text.encode("utf-8"), digest) if text is not None else digests.read(path)
         dest.write_bytes(data)  # exactly the bytes of the digest recorded
-        shutil.copystat(path, dest)
+        if stat is not None:
+            shutil.copystat(path, dest)
     write_json(snapshot / COPIED, copied)
 
 

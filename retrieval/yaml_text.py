@@ -26,22 +26,23 @@ def block_items(text: str) -> dict[str, list[str]] | None:
     """The items of each top-level key's block list, each as a YAML text of its own (dedented), when the
     file is only such keys (comments aside) and holds no anchor, alias or tag: parsing each item on its
     own then gives what parsing the whole gives. None otherwise (the whole file is parsed)."""
-    if _SPECIAL.search(text):
+    if any(c in text for c in "&*!") and _SPECIAL.search(text):  # the scan is slow; most files have none
         return None
     out: dict[str, list[list[str]]] = {}
     items: list[list[str]] | None = None
-    indent: int | None = None
+    indent, deeper = 0, ""  # the items' indent, and the start of a line inside an item
     for line in text.splitlines():
+        if items and (line.startswith(deeper) or not line.lstrip(" ")):
+            items[-1].append(line[indent:])  # inside an item (a blank or '#' line of a block scalar too)
+            continue
         stripped = line.lstrip(" ")
         depth = len(line) - len(stripped)
-        if items and (not stripped or depth > (indent or 0)):
-            items[-1].append(line[indent or 0:])  # inside an item (a blank or '#' line of a block scalar too)
-        elif not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#"):
             continue
-        elif depth == 0 and (key := _KEY.fullmatch(line)) and key.group(1) not in out:
-            items, indent = out.setdefault(key.group(1), []), None
-        elif items is not None and stripped.startswith("- ") and (indent is None or depth == indent):
-            indent = depth
+        if depth == 0 and (key := _KEY.fullmatch(line)) and key.group(1) not in out:
+            items = out.setdefault(key.group(1), [])
+        elif items is not None and stripped.startswith("- ") and (not items or depth == indent):
+            indent, deeper = depth, " " * (depth + 1)
             items.append([line[depth:]])
         else:
             return None  # a key with a value, a flow list, another shape

@@ -55,5 +55,6 @@ def test_a_snapshot_keeps_the_names_of_its_documents_only(tables, documents, tmp
     Gazetteer(fewer, _texts(documents), names=again, contents=_contents(documents))
     again.save(tmp_path)
     assert len(DocumentNames.read(tmp_path).known) == len(documents) - 1
-    (tmp_path / "document_names.json").write_text("[1, 2]", encoding="utf-8")  # unreadable: none kept
-    assert DocumentNames.read(tmp_path).known == {}
+    for shape in ("[1, 2]", '{"k": [["a", "person", "x", null]]}', '{"k": [[1, "section", "x", null]]}'):
+        (tmp_path / "document_names.json").write_text(shape, encoding="utf-8")  # not names: none kept
+        assert DocumentNames.read(tmp_path).known == {}

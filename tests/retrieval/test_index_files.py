@@ -65,6 +65,11 @@ def test_a_documents_copy_holds_the_text_indexed(tmp_path):
     (source / "documents").mkdir(parents=True)
     (source / "documents" / "a.md").write_text("改过了。", encoding="utf-8")  # changed since it was read
     indexed = {"documents/a.md": ("读到的。", hashlib.sha256("读到的。".encode()).hexdigest())}
-    copy_knowledge(source, tmp_path / "new", None, FileDigests(), indexed)
-    assert (tmp_path / "new" / "knowledge" / "documents" / "a.md").read_text(encoding="utf-8") == "读到的。"
-    assert json.loads((tmp_path / "new" / COPIED).read_text(encoding="utf-8")) == {"documents/a.md": indexed["documents/a.md"][1]}
+    digests = FileDigests()
+    assert [rel for rel, _, _ in digests.files(source)] == ["documents/a.md"]  # as the fingerprint found them
+    (source / "documents" / "b.md").write_text("后来的。", encoding="utf-8")  # a document written since
+    indexed["documents/b.md"] = ("后来的。", hashlib.sha256("后来的。".encode()).hexdigest())
+    copy_knowledge(source, tmp_path / "new", None, digests, indexed)
+    copy = tmp_path / "new" / "knowledge" / "documents"
+    assert [(copy / n).read_text(encoding="utf-8") for n in ("a.md", "b.md")] == ["读到的。", "后来的。"]
+    assert json.loads((tmp_path / "new" / COPIED).read_text(encoding="utf-8")) == {k: v[1] for k, v in indexed.items()}
