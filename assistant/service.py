@@ -118,8 +118,7 @@ class Service:
         tables, gazetteer = index.tables, index.gazetteer
         if overlay is not None and (overlay.aliases or overlay.examples):
             tables = apply_overlay(tables, overlay)
-            gazetteer = Gazetteer(tables, {k: d.text for k, d in index.documents.items()},
-                                  getattr(index.gazetteer, "syllables", None))  # the snapshot's pinyin
+            gazetteer = index.gazetteer.over(tables, {k: d.text for k, d in index.documents.items()})
         deps = ToolDeps(tables=tables, gazetteer=gazetteer, documents=index.documents, section_at=index.section_at)
         prompts = Prompts(settings.prompts_dir)
         safety = _content_policy(settings, prompts, store, overlay)

@@ -1,5 +1,6 @@
-"""BM25 over term counts that are kept per chunk, so an update reuses the counts of unchanged chunks and
-recomputes only the corpus statistics (document frequencies, average length), vectorised.
+"""BM25 over term counts kept term by term (retrieval/postings.py), so an update reuses the postings of
+unchanged chunks and recomputes only the corpus statistics (document frequencies, average length) and the
+scores, vectorised.
 
 The scores are those of bm25s (Lucene variant) bit for bit: the IDF by `math.log` in double precision
 stored as float32, the term-frequency part in double precision, their product stored as float32, and a
@@ -8,73 +9,12 @@ query's score summed in float32 term by term in query order (tests/retrieval/tes
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class TermCounts:
-    """Row-major counts: row i holds the terms terms[indptr[i]:indptr[i+1]] (ids into `vocab`), each
-    `tf` times. A row with no token holds the empty token once, as bm25s indexes it."""
-
-    vocab: list[str]
-    indptr: np.ndarray  # int64, rows + 1
-    terms: np.ndarray  # int32
-    tf: np.ndarray  # int32
-
-    @property
-    def rows(self) -> int:
-        return len(self.indptr) - 1
-
-    @classmethod
-    def count(cls, token_lists: Iterable[Sequence[str]], vocab: list[str] | None = None) -> TermCounts:
-        """Counts of the token lists, with ids from `vocab` (extended by the tokens it lacks)."""
-        vocab = list(vocab or [])
-        ids = {t: i for i, t in enumerate(vocab)}
-        lengths, terms, tf = [], [], []
-        for tokens in token_lists:
-            counted = Counter(tokens or [""])
-            for token, n in counted.items():
-                if token not in ids:
-                    ids[token] = len(vocab)
-                    vocab.append(token)
-                terms.append(ids[token])
-                tf.append(n)
-            lengths.append(len(counted))
-        indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        return cls(vocab, indptr, np.asarray(terms, dtype=np.int32), np.asarray(tf, dtype=np.int32))
-
-    def join(self, parts: Sequence[tuple[TermCounts, int, int]]) -> TermCounts:
-        """Rows [start, end) of each part, in order; every part's ids index `self.vocab` (a part counted
-        with it, or a part whose vocabulary it extends). Terms no row holds any more are dropped."""
-        terms = np.concatenate([p.terms[p.indptr[a]:p.indptr[b]] for p, a, b in parts] or [self.terms[:0]])
-        tf = np.concatenate([p.tf[p.indptr[a]:p.indptr[b]] for p, a, b in parts] or [self.tf[:0]])
-        lengths = np.concatenate([np.diff(p.indptr[a:b + 1]) for p, a, b in parts] or [self.indptr[:0]])
-        indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        used = np.flatnonzero(np.bincount(terms, minlength=len(self.vocab)))
-        if len(used) == len(self.vocab):
-            return TermCounts(self.vocab, indptr, terms, tf)
-        remap = np.full(len(self.vocab), -1, dtype=np.int32)
-        remap[used] = np.arange(len(used), dtype=np.int32)
-        return TermCounts([self.vocab[i] for i in used], indptr, remap[terms], tf)
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {"indptr": self.indptr, "terms": self.terms, "tf": self.tf}
-
-
-def _by_term(terms: np.ndarray) -> np.ndarray:
-    """A stable order of the postings by term: two radix passes of 16 bits (a general stable sort of a
-    million ids is 0.15 s)."""
-    order = np.argsort((terms & 0xFFFF).astype(np.uint16), kind="stable")
-    high = (terms >> 16).astype(np.uint16)
-    if high.any():
-        order = order[np.argsort(high[order], kind="stable")]
-    return order
+from retrieval.postings import Postings, TermCounts
 
 
 @dataclass(frozen=True)
@@ -89,18 +29,20 @@ class Bm25:
 
     @classmethod
     def of(cls, counts: TermCounts, k1: float = 1.2, b: float = 0.5) -> Bm25:
-        n = counts.rows
-        lengths = _row_lengths(counts)
-        df = np.bincount(counts.terms, minlength=len(counts.vocab))
+        return cls.scored(Postings.of(counts), k1, b)
+
+    @classmethod
+    def scored(cls, postings: Postings, k1: float = 1.2, b: float = 0.5) -> Bm25:
+        """Every posting's score, in the postings' own order (each score as bm25s computes it)."""
+        n, lengths, df = postings.size, postings.lengths, np.diff(postings.indptr)
         idf = _idf(df, n)
-        row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(counts.indptr))
         norm = k1 * ((1 - b) + b * lengths.astype(np.float64) / lengths.mean()) if n else lengths.astype(np.float64)
-        tf = counts.tf.astype(np.float32)
-        data = (idf[counts.terms] * (tf / (tf + norm[row_of]))).astype(np.float32)
-        order = _by_term(counts.terms)
-        indptr = np.zeros(len(counts.vocab) + 1, dtype=np.int64)
-        np.cumsum(df, out=indptr[1:])
-        return cls({t: i for i, t in enumerate(counts.vocab)}, indptr, row_of[order], data[order], n)
+        part = norm[postings.rows]  # float64, computed in place: tf / (tf + norm) · idf, then to float32
+        np.add(part, postings.tf, out=part)
+        np.divide(postings.tf, part, out=part)
+        np.multiply(part, np.repeat(idf, df), out=part)
+        data = part.astype(np.float32)
+        return cls({t: i for i, t in enumerate(postings.vocab)}, postings.indptr, postings.rows, data, n)
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """The score of every row for the query tokens (repeats count again); unknown tokens add nothing."""
@@ -111,12 +53,6 @@ class Bm25:
                 a, z = self.indptr[t], self.indptr[t + 1]
                 scores[self.rows[a:z]] += self.data[a:z]
         return scores
-
-
-def _row_lengths(counts: TermCounts) -> np.ndarray:
-    """Tokens per row (the sum of its counts)."""
-    sums = np.concatenate([[0], np.cumsum(counts.tf, dtype=np.int64)])
-    return sums[counts.indptr[1:]] - sums[counts.indptr[:-1]]
 
 
 def _idf(df: np.ndarray, n: int) -> np.ndarray:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.bm25 import TermCounts
 from retrieval.chunk_cache import text_key
 from retrieval.chunk_table import (
     COLUMNS,
@@ -26,10 +25,10 @@ from retrieval.chunk_table import (
     SearchText,
     Tokens,
     Validity,
-    doc_key,
 )
 from retrieval.chunking import chunk_document
 from retrieval.documents import Document
+from retrieval.postings import Postings, TermCounts
 
 log = logging.getLogger(__name__)
 
@@ -94,16 +93,21 @@ class _Source:
 
     columns: dict[str, np.ndarray]
     marks: dict[str, np.ndarray]
-    counts: TermCounts
     vector_keys: list[str]
     search_texts: list[str] | None  # computed by this build
 
 
-def _fresh_source(fresh: _Fresh, previous: ChunkTable | None, marker: Marker) -> _Source:
+@dataclass(frozen=True)
+class Previous:
+    """The previous snapshot's chunk table and BM25 postings, whose rows a build takes."""
+
+    table: ChunkTable
+    postings: Postings
+
+
+def _fresh_source(fresh: _Fresh, marker: Marker) -> _Source:
     columns = {k: np.asarray(v, dtype=np.int8 if k == "kind" else np.int32) for k, v in fresh.columns.items()}
-    counts = TermCounts.count(fresh.tokens, previous.counts.vocab if previous is not None else None)
-    return _Source(columns, marker(fresh.chunk_texts), counts, [text_key(t) for t in fresh.search_texts],
-                   fresh.search_texts)
+    return _Source(columns, marker(fresh.chunk_texts), [text_key(t) for t in fresh.search_texts], fresh.search_texts)
 
 
 class _Assembly:
@@ -112,7 +116,7 @@ class _Assembly:
     def __init__(self, fresh: _Source) -> None:
         self.fresh = fresh
         self.pieces: dict[str, list[np.ndarray]] = {k: [] for k in (*COLUMNS, *MARKS)}
-        self.counts: list[tuple[TermCounts, int, int]] = []
+        self.moves: dict[bool, list[tuple[int, int, int]]] = {True: [], False: []}  # fresh? → indexed rows moved
         self.vector_keys: list[str] = []
         self.rows = [0]
         self.computed: dict[int, str] = {}  # search texts by indexed position
@@ -125,7 +129,7 @@ class _Assembly:
             self.pieces[name].append(source.marks[name][ia:ib])
         if source.search_texts is not None:
             self.computed.update({len(self.vector_keys) + n: t for n, t in enumerate(source.search_texts[ia:ib])})
-        self.counts.append((source.counts, ia, ib))
+        self.moves[source is self.fresh].append((ia, ib, len(self.vector_keys)))
         self.vector_keys += source.vector_keys[ia:ib]
         self.rows.append(self.rows[-1] + b - a)
 
@@ -136,7 +140,13 @@ class _Assembly:
         columns["text"], texts = _compact(columns["text"], strings.texts.items)
         marks = {k: np.concatenate(self.pieces[k] or [fresh.marks[k]]) for k in MARKS}
         return ChunkTable(doc_ids, doc_keys, np.asarray(self.rows, dtype=np.int64), columns, sections, texts,
-                          self.vector_keys, fresh.counts.join(self.counts), marks, validity)
+                          self.vector_keys, marks, validity)
+
+    def postings(self, counts: TermCounts, previous: Previous | None) -> Postings:
+        """The BM25 postings of the new table: those of the rows kept, renumbered, and of the rows counted."""
+        if previous is None:
+            return Postings.of(counts)  # every row counted, in order
+        return previous.postings.updated(self.moves[False], counts, self.moves[True], len(self.vector_keys))
 
 
 def _spans(table: ChunkTable | None) -> dict[str, tuple[int, int, int, int]]:
@@ -147,28 +157,38 @@ def _spans(table: ChunkTable | None) -> dict[str, tuple[int, int, int, int]]:
     return {k: (rows[j], rows[j + 1], indexed[j], indexed[j + 1]) for j, k in enumerate(table.doc_keys)}
 
 
-def build_table(docs: dict[str, Document], previous: ChunkTable | None, validity: Validity, tokens: Tokens,
-                marker: Marker, search_text: SearchText) -> tuple[ChunkTable, dict[int, str]]:
-    """The chunk table of `docs`, and the search texts it computed (by indexed position)."""
-    if previous is not None and previous.validity != validity:
+@dataclass(frozen=True)
+class BuiltTable:
+    table: ChunkTable
+    postings: Postings
+    computed: dict[int, str]  # the search texts this build computed, by indexed position
+
+
+def build_table(docs: dict[str, Document], keys: list[str], previous: Previous | None, validity: Validity,
+                tokens: Tokens, marker: Marker, search_text: SearchText) -> BuiltTable:
+    """The chunk table of `docs` (`keys`: their doc_key) and its BM25 postings."""
+    if previous is not None and previous.table.validity != validity:
         previous = None  # other names in the tokenizer or the marks: everything is computed again
-    old, keys, fresh = _spans(previous), [doc_key(d) for d in docs.values()], _Fresh(previous)
+    table = previous.table if previous is not None else None
+    old, fresh = _spans(table), _Fresh(table)
     plan = [(True, old[key]) if key in old else (False, fresh.add(i, doc, tokens, search_text))
             for i, (doc, key) in enumerate(zip(docs.values(), keys, strict=True))]
-    assembly = _Assembly(_fresh_source(fresh, previous, marker))
-    kept = previous and _Source(previous.columns, previous.marks, previous.counts, previous.vector_keys, None)
+    assembly = _Assembly(_fresh_source(fresh, marker))
+    kept = table and _Source(table.columns, table.marks, table.vector_keys, None)
     for i, (reused, span) in enumerate(plan):
         assembly.take(i, kept if reused and kept else assembly.fresh, span)
-    return assembly.table(list(docs), keys, fresh, validity), assembly.computed
+    counts = TermCounts.count(fresh.tokens, previous.postings.vocab if previous is not None else None)
+    return BuiltTable(assembly.table(list(docs), keys, fresh, validity), assembly.postings(counts, previous),
+                 assembly.computed)
 
 
-def previous_table(directory: Path | None) -> ChunkTable | None:
-    """The chunk table of the previous snapshot, when there is a readable one."""
+def previous_table(directory: Path | None) -> Previous | None:
+    """The chunk table and postings of the previous snapshot, when it has readable ones."""
     if directory is None:
         return None
     try:
         keys = json.loads((directory / KEYS).read_text(encoding="utf-8"))
-        return ChunkTable.load(directory, keys)
+        return Previous(ChunkTable.load(directory, keys), Postings.read(directory / "lexical"))
     except Exception as exc:  # none yet, an older format, or unreadable: every document is chunked
         log.info("no reusable chunk table in %s (%s)", directory.name, type(exc).__name__)
         return None

@@ -1,5 +1,6 @@
 """A snapshot's chunks as columns, with what the index computed per indexed chunk (the search text's
-key, its BM25 term counts, the kinds of answer it holds), grouped by document. A build takes the rows of
+key, the kinds of answer it holds; its BM25 term counts are kept by term, retrieval/postings.py), grouped
+by document. A build takes the rows of
 every document whose content (manifest entry and text) the previous snapshot holds unchanged and
 chunks, tokenises and marks only the documents that are new or changed; a load reads arrays and builds
 a `Chunk` only when one is asked for."""
@@ -15,7 +16,6 @@ from typing import overload
 
 import numpy as np
 
-from retrieval.bm25 import TermCounts
 from retrieval.chunking import CHUNKER_VERSION, Chunk
 from retrieval.documents import Document
 
@@ -25,12 +25,14 @@ MARKS = ("person", "unit", "number")
 ARRAYS, META = "chunks.npz", "chunks.json"
 KEYS = "vector_keys.json"  # keys[i]: the collection id of indexed chunk i (a hash of its search text)
 COLUMNS = ("doc", "kind", "start", "end", "section", "text")  # per chunk; text: -1 is doc.text[start:end]
-FORMAT = "1"
+FORMAT = "2"
 
 
-def doc_key(doc: Document) -> str:
-    """The content of a document as chunking sees it: its manifest entry and its text."""
-    return hashlib.sha256(f"{FORMAT}|{CHUNKER_VERSION}|{doc.model_dump_json()}".encode()).hexdigest()[:32]
+def doc_key(doc: Document, text: str | None = None) -> str:
+    """The content of a document as chunking sees it: its manifest entry and its text (`text`: the sha256
+    of the text's UTF-8 bytes, when the caller has it from reading the file)."""
+    text = text or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{FORMAT}|{CHUNKER_VERSION}|{doc.meta.model_dump_json()}|{text}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,7 @@ class ChunkTable:
     columns: dict[str, np.ndarray]  # COLUMNS, one value per chunk
     sections: list[str]
     texts: list[str]  # chunk texts that are not a slice of their document (table rows)
-    vector_keys: list[str]  # per indexed chunk (kind != heading), in order, like the rest below
-    counts: TermCounts
+    vector_keys: list[str]  # per indexed chunk (kind != heading), in order, like the marks
     marks: dict[str, np.ndarray]
     validity: Validity
 
@@ -69,12 +70,11 @@ class ChunkTable:
                      date=meta.date.isoformat())
 
     def save(self, directory: Path) -> None:
-        arrays = {**self.columns, "doc_rows": self.doc_rows, **{f"counts_{k}": v for k, v in self.counts.arrays().items()},
-                  **{f"marks_{k}": self.marks[k] for k in MARKS}}
+        arrays = {**self.columns, "doc_rows": self.doc_rows, **{f"marks_{k}": self.marks[k] for k in MARKS}}
         with (directory / ARRAYS).open("wb") as fh:  # a file object: np.savez must not rename it
             np.savez(fh, **arrays)  # type: ignore[arg-type]
         meta = {"format": FORMAT, "words": self.validity.words, "marks": self.validity.marks, "doc_ids": self.doc_ids,
-                "doc_keys": self.doc_keys, "sections": self.sections, "texts": self.texts, "vocab": self.counts.vocab}
+                "doc_keys": self.doc_keys, "sections": self.sections, "texts": self.texts}
         (directory / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -85,12 +85,11 @@ class ChunkTable:
             raise ValueError(f"{directory / META} is not a chunk table of format {FORMAT}")
         with np.load(directory / ARRAYS, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-        counts = TermCounts(meta["vocab"], arrays["counts_indptr"], arrays["counts_terms"], arrays["counts_tf"])
         table = cls(meta["doc_ids"], meta["doc_keys"], arrays["doc_rows"], {k: arrays[k] for k in COLUMNS},
-                    meta["sections"], meta["texts"], vector_keys, counts, {k: arrays[f"marks_{k}"] for k in MARKS},
+                    meta["sections"], meta["texts"], vector_keys, {k: arrays[f"marks_{k}"] for k in MARKS},
                     Validity(meta["words"], meta["marks"]))
         indexed = len(table.indexed)
-        if len(vector_keys) != indexed or counts.rows != indexed or len(table.doc_rows) != len(table.doc_ids) + 1:
+        if len(vector_keys) != indexed or len(table.doc_rows) != len(table.doc_ids) + 1:
             raise ValueError(f"chunk table of {directory.name}: {indexed} indexed chunks, {len(vector_keys)} keys")
         return table
 

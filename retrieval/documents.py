@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
+import os
 from pathlib import Path
 
 import yaml
@@ -12,9 +12,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from retrieval import yaml_text
 from retrieval.errors import KnowledgeFileError, first_error
+from retrieval.file_digests import FileDigests
 from retrieval.tables import ListSpec, TableSpec
-
-_SPECIAL = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s]", re.MULTILINE)  # anchors, aliases, tags
 
 
 class DocumentMeta(BaseModel):
@@ -54,30 +53,26 @@ class Document(BaseModel):
         return self.meta.title
 
 
+class Stored(BaseModel):
+    """A document as a snapshot's documents.json holds it: the text only when the snapshot's knowledge
+    copy does not (a file outside knowledge/ or in a hidden folder); `copied_as` says where it is."""
+
+    meta: DocumentMeta
+    text: str | None = None
+
+
+def copied_as(meta: DocumentMeta) -> str | None:
+    """The name a document's file has in knowledge/ (and in a snapshot's copy of it), when it is inside."""
+    rel = os.path.normpath(meta.file)
+    parts = rel.split(os.sep)
+    return None if os.path.isabs(rel) or any(p.startswith(".") for p in parts) else "/".join(parts)
+
+
 def manifest_items(text: str) -> list[str] | None:
-    """The entries of a manifest's `documents:` block list, each as a YAML text of its own (dedented), when
-    the manifest is only that (comments aside) and holds no anchor, alias or tag: parsing each entry on its
-    own then gives what parsing the whole gives. None otherwise (the whole file is parsed)."""
-    lines = text.splitlines()
-    if "documents:" not in lines or _SPECIAL.search(text):
-        return None
-    start = lines.index("documents:")
-    if any(line.strip() and not line.lstrip().startswith("#") for line in lines[:start]):
-        return None
-    items: list[list[str]] = []
-    indent: int | None = None
-    for line in lines[start + 1:]:
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        depth = len(line) - len(stripped)
-        indent = depth if indent is None else indent
-        if depth == indent and stripped.startswith("- "):
-            items.append([])
-        elif depth <= indent or not items:
-            return None  # another key, or an entry that is not a block item
-        items[-1].append(line[indent:])
-    return ["\n".join(item) + "\n" for item in items] or None
+    """The entries of a manifest's `documents:` block list, each as a YAML text of its own, when the
+    manifest is only that (yaml_text.block_items). None otherwise (the whole file is parsed)."""
+    items = yaml_text.block_items(text)
+    return items["documents"] or None if items is not None and list(items) == ["documents"] else None
 
 
 def _entry_key(item: str) -> str:
@@ -129,11 +124,19 @@ def _validate(path: Path, i: int, entry) -> DocumentMeta:
 def load_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = None) -> dict[str, Document]:
     """All documents by id, in manifest order. A missing or unreadable file fails with its name.
     `known`: manifest entries validated before (load_manifest)."""
+    return read_documents(knowledge_dir, known)[0]
+
+
+def read_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = None,
+                   digests: FileDigests | None = None) -> tuple[dict[str, Document], dict[str, str]]:
+    """load_documents, and with `digests` the sha256 of each document's text as read (by id)."""
     docs: dict[str, Document] = {}
+    read: dict[str, str] = {}
     for meta in load_manifest(knowledge_dir, known):
         path = knowledge_dir / meta.file
         try:
-            text = path.read_bytes().decode("utf-8")
+            data, digest = digests.read(path) if digests is not None else (path.read_bytes(), None)
+            text = data.decode("utf-8")
         except OSError as exc:
             raise KnowledgeFileError(f"{path}: cannot read document '{meta.id}': {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
@@ -143,4 +146,12 @@ def load_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = 
         if meta.id in docs:
             raise KnowledgeFileError(f"{knowledge_dir / 'manifest.yaml'}: duplicate document id '{meta.id}'")
         docs[meta.id] = Document(meta=meta, text=text)
-    return docs
+        if digest is not None:
+            read[meta.id] = digest
+    return docs, read
+
+
+def as_files(docs: dict[str, Document], digests: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """The texts of the documents (with their digests, read_documents) by their names in knowledge/."""
+    return {file: (d.text, digests[d.id]) for d in docs.values()
+            if d.id in digests and (file := copied_as(d.meta)) is not None}

@@ -5,18 +5,17 @@ Every name comes from knowledge/ (tables, facts, aliases, provinces, manifest, h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from retrieval.document_names import DocumentNames
 from retrieval.normalize import fold_words, squash
 from retrieval.pinyin import Pinyin
 from retrieval.registry import Tables
 
 Kind = Literal["chain", "leader", "liaison", "person", "department", "term", "action", "mechanism",
                "province", "city", "region", "document", "event", "outlet", "section", "problem", "division", "post", "word"]
-_HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)
-_NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^附件\s*\d*\s*|[。:：]$")
 _CHAIN_SUFFIXES = ("链", "产业链", "集群", "产业集群", "产业")
 
 
@@ -36,28 +35,28 @@ def pinyin_forms(name: str, pinyin: Pinyin) -> tuple[str, list[str]]:
     return f"{family.capitalize()} {given.capitalize()}", [f"{family} {given}", f"{given} {family}", family + given]
 
 
-def headings(text: str) -> list[str]:
-    """The section names of a document, numbering stripped (一、工作机制 → 工作机制)."""
-    names = (_NUMBERING.sub("", h.strip()).strip() for h in _HEADING.findall(text))
-    return [n for n in names if 2 <= len(n) <= 30]
-
-
 class Gazetteer:
     """Longest-match lookup of every alias over folded text (width, case, spaces, 繁简 normalised)."""
 
     def __init__(self, tables: Tables, document_texts: dict[str, str] | None = None,
-                 syllables: Pinyin | None = None) -> None:
+                 syllables: Pinyin | None = None, names: DocumentNames | None = None,
+                 contents: Mapping[str, str] | None = None) -> None:
+        """`names`: the documents' names as folded before, by `contents` (document id → its content key,
+        retrieval/chunk_table.doc_key); a document not in them has its names folded now."""
         self.syllables = syllables if syllables is not None else Pinyin()  # the names' pinyin, remembered
+        self.names = names if names is not None else DocumentNames()
+        self.contents: Mapping[str, str] = contents or {}
         self._index: dict[str, list[tuple[Kind, str, str | None]]] = {}
+        self._added: set[tuple[str, tuple[Kind, str, str | None]]] = set()  # what _index holds, to look up
         self.pinyin: dict[str, str] = {}
         self.english = {k.lower(): v for k, v in tables.english.items()}
         self._add_places(tables)
         self._add_chains(tables)
         self._add_people(tables)
-        for family, names in tables.department_families.items():
-            self._add_all(names, "department", family, None)
+        for family, units in tables.department_families.items():
+            self._add_all(units, "department", family, None)
             # "the <province> Department of Commerce": a unit's English name, with and without "Provincial"
-            english = [tables.english_names[n] for n in names if n in tables.english_names]
+            english = [tables.english_names[n] for n in units if n in tables.english_names]
             self._add_all([*english, *(e.removeprefix("Provincial ") for e in english)], "department", family, None)
         for term in tables.terms:
             self._add_all([term.term, *term.aliases], "term", term.term, term.province)
@@ -81,13 +80,14 @@ class Gazetteer:
         self._sizes = {ch: sorted(sizes, reverse=True) for ch, sizes in lengths.items()}
 
     def _add(self, alias: str, kind: Kind, key: str, province: str | None) -> None:
-        entry = (kind, key, province)
         folded = fold_words(alias)
-        if not folded:
-            return
-        bucket = self._index.setdefault(folded, [])
-        if entry not in bucket:
-            bucket.append(entry)
+        if folded:
+            self._insert(folded, (kind, key, province))
+
+    def _insert(self, folded: str, entry: tuple[Kind, str, str | None]) -> None:
+        if (folded, entry) not in self._added:  # a heading every copy of a scheme shares: buckets of hundreds
+            self._added.add((folded, entry))
+            self._index.setdefault(folded, []).append(entry)
 
     def _add_all(self, aliases: Iterable[str], kind: Kind, key: str, province: str | None) -> None:
         for alias in aliases:
@@ -155,13 +155,15 @@ class Gazetteer:
             for kind in ("leader", "person") if len(names) == 1 else ("post",):
                 self._add_all(forms, kind, next(iter(names)) if kind != "post" else post, province)
 
+    def over(self, tables: Tables, texts: dict[str, str]) -> Gazetteer:
+        """The gazetteer of other tables (an overlay's) over the same documents, with this one's pinyin and
+        documents' names (those of a document whose aliases the tables change are folded anew)."""
+        return Gazetteer(tables, texts, self.syllables, DocumentNames(self.names.known), self.contents)
+
     def _add_documents(self, tables: Tables, texts: dict[str, str]) -> None:
         for d in tables.documents:
-            names = [d.title, d.full_title, d.short_title, *(tables.document_aliases.get(d.id) or [])]
-            self._add_all([*names, *([d.doc_number] if d.doc_number else [])], "document", d.id, d.province)
-            named = tables.section_aliases.get(d.id, {})
-            for heading in headings(texts.get(d.id, "")):
-                self._add_all([heading, *named.get(heading, [])], "section", f"{d.id}:{heading}", d.province)
+            for folded, kind, key, province in self.names.of(d, tables, texts.get(d.id, ""), self.contents.get(d.id)):
+                self._insert(folded, (kind, key, province))
 
     def translate(self, text: str) -> list[str]:
         """Chinese words for the English phrases in `text` (for intent and search)."""

@@ -9,8 +9,6 @@ collection of its own)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import shutil
 import time
@@ -21,9 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.chunking import Chunk
-from retrieval.documents import Document, load_documents
+from retrieval.documents import Document, as_files, read_documents
 from retrieval.embeddings import make_embedding
 from retrieval.errors import IndexUnavailable, KnowledgeFileError
+from retrieval.file_digests import FILE as DIGESTS
+from retrieval.file_digests import FileDigests
 from retrieval.gazetteer import Gazetteer
 from retrieval.index_files import (
     copy_knowledge,
@@ -32,14 +32,16 @@ from retrieval.index_files import (
     link_or_copy,
     lock,
     paused_gc,
+    read_pointer,
+    served_elsewhere,
     write_json,
 )
 from retrieval.lexical import Tokenizer
 from retrieval.pinyin import FILE as PINYIN
 from retrieval.registry import Tables, load_tables
 from retrieval.search import FusionWeights, Hit, Mode
-from retrieval.snapshot import Snapshot, keep_pinyin, read_snapshot
-from retrieval.snapshot_write import kept_entries, write_snapshot
+from retrieval.snapshot import Parts, Snapshot, keep_pinyin, read_snapshot
+from retrieval.snapshot_write import Parsed, write_snapshot
 from retrieval.vectors import PREFIX, VectorStore, is_damaged, is_gone
 
 if TYPE_CHECKING:
@@ -77,6 +79,8 @@ class KnowledgeIndex:
         self.stats: dict = {}
         self._tokenizer: Tokenizer | None = None
         self.build_stats: dict = {}  # of the last build: chunk texts tokenised and embedded anew
+        self._built: Parts | None = None  # what the last build wrote, until its load takes it
+        self._known: dict[str, set[str]] = {}  # the vector keys of the last build's snapshots, until its switch
 
     @classmethod
     def open(cls, knowledge_dir: Path, data_dir: Path, chroma_url: str | None = None, embedding: str = "hashing",
@@ -207,15 +211,7 @@ class KnowledgeIndex:
         return self.config.data_dir / f"current-{self.store.key}-{self.config.embedding}.json"
 
     def _read_pointer(self) -> dict | None:
-        """The pointer to the snapshot in service; an unreadable or malformed one counts as none."""
-        try:
-            data = json.loads(self._pointer.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-            log.warning("the index pointer %s is malformed; rebuilding", self._pointer.name)
-            return None
-        return data
+        return read_pointer(self._pointer)
 
     def refresh(self, rebuild: bool = False) -> dict:
         """Make the index in service match knowledge/: build aside if needed, then switch. A damaged
@@ -235,15 +231,20 @@ class KnowledgeIndex:
 
     def _refresh(self, rebuild: bool) -> dict:
         started = time.perf_counter()
-        fp = knowledge_fingerprint(self.config.knowledge_dir, self.config.make_embedding().identity())
-        built = False
-        with lock(self.config.data_dir):
-            pointer = self._read_pointer()
-            usable = not rebuild and pointer and pointer.get("fingerprint") == fp and self._load(pointer["name"])
-            if not usable:
-                name = self._build(fp, reuse=not rebuild)
-                self._switch(name, fp, previous=pointer)
-                built = True
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        digests = FileDigests(self.config.data_dir / DIGESTS, trusted=not rebuild)  # a rebuild hashes every file
+        try:
+            fp = knowledge_fingerprint(self.config.knowledge_dir, self.config.make_embedding().identity(), digests)
+            built = False
+            with lock(self.config.data_dir):
+                pointer = self._read_pointer()
+                usable = not rebuild and pointer and pointer.get("fingerprint") == fp and self._load(pointer["name"])
+                if not usable:
+                    name = self._build(fp, digests, reuse=not rebuild)
+                    self._switch(name, fp, previous=pointer)
+                    built = True
+        finally:
+            digests.save()
         snap = self._current
         self.stats = {"documents": len(snap.documents), "chunks": len(snap.chunks),
                       "seconds": round(time.perf_counter() - started, 3), "fingerprint": fp,
@@ -251,26 +252,27 @@ class KnowledgeIndex:
         self.last_error = None
         return self.stats
 
-    def _build(self, fp: str, reuse: bool) -> str:
+    def _build(self, fp: str, digests: FileDigests, reuse: bool) -> str:
         """Everything of a new snapshot, under a name nothing serves yet; `reuse`: take the chunks of the
         documents the previous snapshot holds unchanged. Raises KnowledgeFileError; a failed build
         leaves nothing behind."""
         previous = self._previous_directory()
-        entries = kept_entries(previous) if reuse else {}
-        docs = load_documents(self.config.knowledge_dir, entries)
-        tables = load_tables(self.config.knowledge_dir, docs)
+        parsed = Parsed.kept(previous) if reuse else Parsed()
+        docs, texts = read_documents(self.config.knowledge_dir, parsed.entries, digests)
+        tables = load_tables(self.config.knowledge_dir, docs, parsed.items)
         name = f"{PREFIX}-{fp[:12]}-{uuid.uuid4().hex[:8]}"
         directory = self.config.data_dir / "indexes" / name
         directory.mkdir(parents=True)
         try:
             # the knowledge files as indexed: the engine reads them from here, so a broken knowledge/
             # later on cannot stop the last good snapshot from serving (docs/RELIABILITY.md)
-            copy_knowledge(self.config.knowledge_dir, directory / "knowledge", previous and previous / "knowledge")
+            copy_knowledge(self.config.knowledge_dir, directory, previous, digests, as_files(docs, texts))
             if previous is not None and (previous / PINYIN).is_file():  # the names' pinyin: no pypinyin at load
                 link_or_copy(previous / PINYIN, directory / PINYIN)
             built = write_snapshot(directory, name, fp, docs, tables, previous, self.config.make_embedding(directory),
-                                   self.store, reuse, entries)
-            self._tokenizer, self.build_stats = built.tokenizer, built.stats
+                                   self.store, reuse, parsed, texts)
+            self._tokenizer, self.build_stats, self._built = built.tokenizer, built.stats, built.parts
+            self._known = built.known
         except BaseException:  # what it added to a shared collection goes at the next switch
             shutil.rmtree(directory, ignore_errors=True)
             self.store.drop(name)
@@ -286,35 +288,27 @@ class KnowledgeIndex:
     def _switch(self, name: str, fp: str, previous: dict | None) -> None:
         """Serve `name`, then drop our snapshots but it and the previous one (requests in flight may use it)
         with their vectors; only snapshots with a directory under our data_dir are ours to drop."""
-        if not self._load(name, verified=True):
+        if not self._load(name, built=True):
             raise IndexUnavailable(f"the new index {name} does not load")
         write_json(self._pointer, {"name": name, "fingerprint": fp, "previous": (previous or {}).get("name")})
-        keep = {name, (previous or {}).get("name")} | self._served_elsewhere()
-        drop_snapshots(self.config.data_dir / "indexes", name, keep, self.store)
-
-    def _served_elsewhere(self) -> set[str]:
-        """Snapshots the other pointers (another vector store or embedding) still serve."""
-        names = set()
-        for path in self.config.data_dir.glob("current-*.json"):
-            if path != self._pointer:
-                with contextlib.suppress(OSError, ValueError):
-                    data = json.loads(path.read_text(encoding="utf-8"))
-                    names |= {data.get("name"), data.get("previous")}
-        return names
+        keep = {name, (previous or {}).get("name")} | served_elsewhere(self.config.data_dir, self._pointer)
+        known, self._known = self._known, {}
+        drop_snapshots(self.config.data_dir / "indexes", name, keep, self.store, known)
 
     def _load_current(self) -> bool:
         pointer = self._read_pointer()
         return pointer is not None and bool(pointer) and self._load(pointer["name"])
 
-    def _load(self, name: str, verified: bool = False) -> bool:
-        """Load snapshot `name` and put it in service; False if it is incomplete or missing. `verified`:
-        just built here, its vectors are in the collection."""
+    def _load(self, name: str, built: bool = False) -> bool:
+        """Load snapshot `name` and put it in service; False if it is incomplete or missing. `built`: just
+        built here, from the parts the build holds (its vectors are in the collection)."""
         if self._snapshot is not None and self._snapshot.name == name:
             return True
         directory = self.config.data_dir / "indexes" / name
+        parts, self._built = (self._built if built else None), None
         try:
             self._snapshot = read_snapshot(directory, self.config.make_embedding(directory), self.config.weights,
-                                           self.store, self._tokenizer, verified)
+                                           self.store, self._tokenizer, parts)
         except Exception as exc:  # any unreadable part (truncated file, wrong shape, damaged store): rebuild
             log.warning("index %s is not usable (%s: %s); it will be rebuilt", name, type(exc).__name__, exc)
             return False

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retrieval.bm25 import Bm25, TermCounts
+from retrieval.bm25 import Bm25
 from retrieval.normalize import fold_words, squash
+from retrieval.postings import Postings, TermCounts
 
 if TYPE_CHECKING:
     import jieba  # imported where a tokenizer is built: jieba's import (pkg_resources) alone is 0.25 s
@@ -104,15 +105,14 @@ class Tokenizer:
 class LexicalIndex:
     """BM25 over a fixed list of texts (retrieval/bm25.py); `top` is a vectorised arg-partition."""
 
-    def __init__(self, tokenizer: Tokenizer, bm25: Bm25) -> None:
-        self.tokenizer, self._bm25, self.size = tokenizer, bm25, bm25.size
+    def __init__(self, tokenizer: Tokenizer, bm25: Bm25, postings: Postings | None = None) -> None:
+        """`postings`: what `bm25` was scored from, when built here (`save` writes them)."""
+        self.tokenizer, self._bm25, self.size, self.postings = tokenizer, bm25, bm25.size, postings
 
     @classmethod
-    def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5,
-              counts: TermCounts | None = None) -> LexicalIndex:
-        """`counts`: the texts' term counts when already known (retrieval/chunk_table.py)."""
-        counts = counts if counts is not None else TermCounts.count(tokenizer.tokens(t) for t in texts)
-        return cls(tokenizer, Bm25.of(counts, k1, b))
+    def build(cls, texts: list[str], tokenizer: Tokenizer, k1: float = 1.2, b: float = 0.5) -> LexicalIndex:
+        postings = Postings.of(TermCounts.count(tokenizer.tokens(t) for t in texts))
+        return cls(tokenizer, Bm25.scored(postings, k1, b), postings)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every text for the query tokens (repeats count again)."""
@@ -130,18 +130,22 @@ class LexicalIndex:
         return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
 
     def save(self, directory: Path) -> None:
+        """The scores, and the postings they were computed from (the next build updates them); plain .npy
+        files, which are neither zipped nor checksummed on the way."""
+        if self.postings is None:
+            raise ValueError("only an index built here is saved (a loaded one has no postings)")
         directory.mkdir(parents=True, exist_ok=True)
         bm25 = self._bm25
-        with (directory / "bm25.npz").open("wb") as fh:  # a file object: np.savez must not rename it
-            np.savez(fh, indptr=bm25.indptr, rows=bm25.rows, data=bm25.data)
+        self.postings.save(directory)
+        with (directory / "data.npy").open("wb") as fh:
+            np.save(fh, bm25.data)
         meta = {"size": self.size, "words": self.tokenizer.words, "vocab": list(bm25.vocab)}
         (directory / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer | None = None) -> LexicalIndex:
         meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
-        with np.load(directory / "bm25.npz", allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in ("indptr", "rows", "data")}
+        arrays = {k: np.load(directory / f"{k}.npy", allow_pickle=False) for k in ("indptr", "rows", "data")}
         vocab = {t: i for i, t in enumerate(meta["vocab"])}
         if len(arrays["indptr"]) != len(vocab) + 1 or len(arrays["rows"]) != len(arrays["data"]):
             raise ValueError(f"the BM25 arrays of {directory} do not match its vocabulary")

@@ -30,6 +30,7 @@ from retrieval.rows import (
     UnitDuty,
 )
 from retrieval.tables import read_list, read_table
+from retrieval.yaml_text import YamlItems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -108,11 +109,12 @@ def _csv(path: Path, build: Callable[[dict, str], M]) -> list[M]:
         raise KnowledgeFileError(f"{path}: cannot read table: {exc}") from exc
 
 
-def _yaml(path: Path, required: bool = True) -> dict:
+def _yaml(path: Path, required: bool = True, items: YamlItems | None = None) -> dict:
+    """`items`: those parsed before, for a file that splits into items (yaml_text.YamlItems)."""
     if not required and not path.exists():
         return {}
     try:
-        data = yaml_text.load(path.read_text(encoding="utf-8"))
+        data = (items.load if items is not None else yaml_text.load)(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeFileError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):
@@ -192,14 +194,16 @@ def configured_provinces(knowledge_dir: Path) -> list[str]:
     return [str(p.get("name")) for p in data.get("provinces") or [] if isinstance(p, dict) and p.get("name")]
 
 
-def load_tables(knowledge_dir: Path, documents: dict[str, Document] | None = None) -> Tables:
+def load_tables(knowledge_dir: Path, documents: dict[str, Document] | None = None,
+                items: YamlItems | None = None) -> Tables:
     """Load and validate every knowledge file; a bad row raises KnowledgeFileError naming file:line and field.
-    `documents`: those of `knowledge_dir`, when the caller has loaded them already (an index build)."""
+    `documents`: those of `knowledge_dir`, when the caller has loaded them already (an index build);
+    `items`: YAML items parsed before (provinces.yaml, which grows by a province with each scheme)."""
     k, t = knowledge_dir, knowledge_dir / "tables"
     documents = documents if documents is not None else load_documents(k)
     metas = [d.meta for d in documents.values()]
     texts = {d.id: d.text for d in documents.values()}
-    provinces = _yaml(k / "provinces.yaml")
+    provinces = _yaml(k / "provinces.yaml", items=items)
     aliases, glossary = _yaml(k / "aliases.yaml"), _yaml(k / "glossary.yaml")
     corrections = _csv(t / "corrections.csv", lambda r, w: _validate(Correction, r, w))
     chains, duties = _declared_rows(k, metas, corrections, texts)

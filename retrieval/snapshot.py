@@ -12,7 +12,8 @@ from pydantic import TypeAdapter
 
 from retrieval.chunk_table import KEYS, ChunkRows, ChunkTable
 from retrieval.chunking import Chunk, SectionMap
-from retrieval.documents import Document
+from retrieval.document_names import DocumentNames
+from retrieval.documents import Document, Stored, copied_as
 from retrieval.embeddings import LsaEmbedding
 from retrieval.gazetteer import Gazetteer
 from retrieval.lexical import LexicalIndex, Tokenizer
@@ -24,7 +25,26 @@ from retrieval.search import AnswerTypes, FusionWeights, QueryExpander, Searcher
 from retrieval.snapshot_vectors import SnapshotVectors
 from retrieval.vectors import VectorStore
 
-DOCUMENTS = TypeAdapter(dict[str, Document])  # documents.json: parsed and validated in one pass
+STORED = TypeAdapter(dict[str, Stored])  # documents.json: parsed and validated in one pass
+
+
+def stored_documents(docs: dict[str, Document]) -> bytes:
+    """documents.json: the documents, each text left to the knowledge copy where it is one of its files
+    (copy_knowledge writes the text indexed there, byte for byte)."""
+    return STORED.dump_json({k: Stored(meta=d.meta, text=None if copied_as(d.meta) else d.text)
+                             for k, d in docs.items()}, exclude_none=True)
+
+
+def read_stored(directory: Path) -> dict[str, Document]:
+    docs = {}
+    for key, stored in STORED.validate_json((directory / "documents.json").read_bytes()).items():
+        text, file = stored.text, copied_as(stored.meta)
+        if text is None:
+            if file is None:
+                raise ValueError(f"documents.json holds no text of {key}, and the copy has no file of it")
+            text = (directory / "knowledge" / file).read_bytes().decode("utf-8")
+        docs[key] = Document.model_construct(meta=stored.meta, text=text)  # both validated already
+    return docs
 
 
 @dataclass(frozen=True)
@@ -41,30 +61,54 @@ class Snapshot:
     gazetteer: Gazetteer
 
 
+@dataclass(frozen=True)
+class Parts:
+    """The parts of a snapshot that a load reads from its files: a build hands over what it has just
+    written, as it holds them, so that its own load reads none of it back (at 100× the documents, the
+    tables, the chunk table and BM25 are ~50 MB of JSON and arrays)."""
+
+    name: str
+    documents: dict[str, Document]
+    tables: Tables
+    table: ChunkTable
+    lexical: LexicalIndex
+    names: DocumentNames  # the documents' names for the gazetteer, by their content keys (table.doc_keys)
+
+
+def read_parts(directory: Path, name: str, tokenizer: Tokenizer | None) -> Parts:
+    docs = read_stored(directory)
+    tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
+    table = ChunkTable.load(directory, json.loads((directory / KEYS).read_text(encoding="utf-8")))
+    return Parts(name, docs, tables, table, LexicalIndex.load(directory / "lexical", tokenizer),
+                 DocumentNames.read(directory))
+
+
 def read_snapshot(directory: Path, embedding, weights: FusionWeights, store: VectorStore,
-                  tokenizer: Tokenizer | None, verified: bool = False) -> Snapshot:
+                  tokenizer: Tokenizer | None, built: Parts | None = None) -> Snapshot:
     """Load the snapshot in `directory`; raises on anything missing, truncated or inconsistent (the
-    caller treats every such error as "unusable, rebuild"). Its vectors are checked later (SnapshotVectors);
-    `verified`: the caller has just filled them, so the collection is not asked whether it holds them all."""
+    caller treats every such error as "unusable, rebuild"). Its vectors are checked later (SnapshotVectors).
+    `built`: the parts of this snapshot as the caller's build wrote them; it has also just filled the
+    vectors, so the collection is not asked whether it holds them all."""
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     if not isinstance(meta, dict):
         raise ValueError(f"meta.json holds a {type(meta).__name__}, not an object")
-    docs = DOCUMENTS.validate_json((directory / "documents.json").read_bytes())
-    tables = Tables.model_validate_json((directory / "tables.json").read_text(encoding="utf-8"))
     if isinstance(embedding, LsaEmbedding) and not embedding.fitted:
         raise ValueError("the LSA model is missing")
     if embedding.identity() != meta["embedding"]:
         raise ValueError(f"built with {meta['embedding']}, configured {embedding.identity()}")
-    keys = json.loads((directory / KEYS).read_text(encoding="utf-8"))
-    table = ChunkTable.load(directory, keys)
+    verified = built is not None and built.name == meta["name"]
+    parts = built if built is not None and verified else read_parts(directory, meta["name"], tokenizer)
+    docs, tables, table = parts.documents, parts.tables, parts.table
+    keys = table.vector_keys
     if table.doc_ids != list(docs) or len(keys) != meta["indexed"]:
         raise ValueError(f"{len(keys)} vector keys for {meta['indexed']} chunks, or other documents")
     ordered = list(docs.values())
     chunks, indexed = ChunkRows(table, ordered), ChunkRows(table, ordered, table.indexed)
     vectors = SnapshotVectors(store, meta["collection"], embedding, keys, verified)
     known = json.loads((directory / PINYIN).read_text(encoding="utf-8")) if (directory / PINYIN).is_file() else {}
-    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known))
-    searcher = Searcher(indexed, keys, LexicalIndex.load(directory / "lexical", tokenizer), vectors,
+    gazetteer = Gazetteer(tables, {k: d.text for k, d in docs.items()}, Pinyin(known), parts.names,
+                          dict(zip(table.doc_ids, table.doc_keys, strict=True)))
+    searcher = Searcher(indexed, keys, parts.lexical, vectors,
                         QueryVectors(embedding), QueryExpander(tables, gazetteer), weights,
                         AnswerTypes.kept(table.marks), gazetteer.syllables)
     return Snapshot(meta["name"], meta["fingerprint"], docs, tables, chunks, searcher, SectionMaps(docs), gazetteer)

@@ -15,7 +15,7 @@ from assistant.policy import RefusalReason
 from assistant.understanding.dialogue import Frame
 from assistant.understanding.intents import facets_of, without_cues
 from assistant.understanding.language import ordinal
-from retrieval.gazetteer import headings
+from retrieval.document_names import headings
 from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
 

@@ -1,15 +1,17 @@
-"""BM25 over kept term counts: the same float32 scores as bm25s bit for bit, and counts joined from
-parts (an update) score as counts made at once."""
+"""BM25 over kept term counts: the same float32 scores as bm25s bit for bit, and postings updated by rows
+(kept, moved, replaced, added) score as postings counted at once."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import bm25s
 import numpy as np
 import pytest
 
-from retrieval.bm25 import Bm25, TermCounts
+from retrieval.bm25 import Bm25
+from retrieval.postings import Postings, TermCounts, row_lengths
 
 WORDS = [f"w{i}" for i in range(300)] + ["链长", "芯片", "集成电路产业链"]
 
@@ -37,16 +39,39 @@ def test_scores_equal_bm25s_bit_for_bit(k1, b):
         assert got.dtype == np.float32 and np.array_equal(got, expected)
 
 
-def test_joined_counts_score_as_counts_made_at_once():
-    corpus = _corpus(3, 120)
-    before = TermCounts.count(corpus[:80])
-    changed = _corpus(4, 40)  # rows 40–79 replaced, 40 rows added at the end
-    new = TermCounts.count(changed, vocab=before.vocab)
-    extra = TermCounts.count(corpus[80:], vocab=new.vocab)
-    joined = extra.join([(before, 0, 40), (new, 0, 40), (extra, 0, 40)])
-    whole = TermCounts.count(corpus[:40] + changed + corpus[80:])
-    assert set(joined.vocab) == set(whole.vocab)  # the terms only the replaced rows held are gone
-    a, b = Bm25.of(joined), Bm25.of(whole)
+def _same_scores(updated: Postings, whole: TermCounts) -> None:
+    assert set(updated.vocab) == set(whole.vocab)  # the terms only replaced rows held are gone
+    assert np.array_equal(updated.lengths, row_lengths(whole))
+    a, b = Bm25.scored(updated), Bm25.of(whole)
     for query in _queries(5):
         assert np.array_equal(a.scores(query), b.scores(query))
-    assert TermCounts.count([]).join([]).rows == 0
+
+
+def test_updated_postings_score_as_postings_counted_at_once():
+    corpus, changed = _corpus(3, 120), _corpus(4, 40)
+    before = Postings.of(TermCounts.count(corpus[:80]))
+    # rows 40–79 replaced, rows 0–39 moved after them, 40 rows added at the end
+    fresh = TermCounts.count(changed + corpus[80:], vocab=before.vocab)
+    _same_scores(before.updated([(0, 40, 40)], fresh, [(0, 40, 0), (40, 80, 80)], 120),
+                 TermCounts.count(changed + corpus[:40] + corpus[80:]))
+    # every row kept: rows added at the end, or in front (the old ones renumbered)
+    added = TermCounts.count(corpus[80:], vocab=before.vocab)
+    _same_scores(before.updated([(0, 80, 0)], added, [(0, 40, 80)], 120), TermCounts.count(corpus))
+    _same_scores(before.updated([(0, 80, 40)], added, [(0, 40, 0)], 120),
+                 TermCounts.count(corpus[80:] + corpus[:80]))
+    emptied = before.updated([], TermCounts.count([], vocab=before.vocab), [], 0)
+    assert emptied.size == 0 and emptied.vocab == [] and Bm25.scored(emptied).scores(["w1"]).shape == (0,)
+    with pytest.raises(ValueError, match="vocabulary"):
+        before.updated([], TermCounts.count(changed), [(0, 40, 0)], 40)
+
+
+def test_postings_saved_and_read(tmp_path):
+    postings = Postings.of(TermCounts.count(_corpus(6, 50)))
+    postings.save(tmp_path)
+    (tmp_path / "lexical.json").write_text(json.dumps({"vocab": postings.vocab}), encoding="utf-8")
+    read = Postings.read(tmp_path)
+    assert read.vocab == postings.vocab
+    assert all(np.array_equal(getattr(read, k), getattr(postings, k)) for k in ("indptr", "rows", "tf", "lengths"))
+    (tmp_path / "lexical.json").write_text(json.dumps({"vocab": postings.vocab[:-1]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="vocabulary"):
+        Postings.read(tmp_path)

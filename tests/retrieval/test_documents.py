@@ -54,3 +54,20 @@ def test_errors_name_the_entry(tmp_path):
     (knowledge / "manifest.yaml").write_text("documents:\n  - id: a\n    file: a.md\n", encoding="utf-8")
     with pytest.raises(KnowledgeFileError, match="document #1, field 'title'"):
         load_manifest(knowledge, {})
+
+
+def test_a_snapshot_keeps_a_documents_text_in_its_copy_unless_the_file_is_outside(tmp_path, documents):
+    from retrieval.documents import Document, copied_as
+    from retrieval.snapshot import read_stored, stored_documents
+
+    inside = next(iter(documents.values()))
+    outside = Document(meta=inside.meta.model_copy(update={"id": "outside", "file": "../elsewhere.md"}), text="别处。")
+    assert copied_as(inside.meta) == inside.meta.file
+    assert [copied_as(outside.meta.model_copy(update={"file": f})) for f in ("./documents/a.md", "/x.md", ".drafts/a.md")] \
+        == ["documents/a.md", None, None]
+    docs = {inside.id: inside, "outside": outside}
+    (tmp_path / "documents.json").write_bytes(stored_documents(docs))
+    assert inside.text not in (tmp_path / "documents.json").read_text(encoding="utf-8")
+    (tmp_path / "knowledge" / inside.meta.file).parent.mkdir(parents=True)
+    (tmp_path / "knowledge" / inside.meta.file).write_text(inside.text, encoding="utf-8")
+    assert read_stored(tmp_path) == docs

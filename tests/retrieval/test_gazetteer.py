@@ -136,7 +136,7 @@ def test_a_name_yields_its_last_character_to_a_longer_one(gazetteer):
 
 def test_every_section_alias_names_a_heading_of_its_document(tables, documents):
     """An alias under a heading the document lacks would name nothing, silently."""
-    from retrieval.gazetteer import headings
+    from retrieval.document_names import headings
 
     texts = {d.id: d.text for d in documents} if isinstance(documents, list) else {k: v.text for k, v in documents.items()}
     for doc_id, named in tables.section_aliases.items():
