@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -166,10 +167,12 @@ class Postings:
                 np.save(fh, getattr(self, name))
 
     @classmethod
-    def read(cls, directory: Path) -> Postings:
-        """Raises on missing or inconsistent files (OSError, ValueError, KeyError)."""
+    def read(cls, directory: Path, mapped: bool = False) -> Postings:
+        """Raises on missing or inconsistent files (OSError, ValueError, KeyError). `mapped`: the arrays
+        mapped from the files, read-only (a build reads the previous postings once: no copy of them)."""
         vocab = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))["vocab"]
-        arrays = {name: np.load(directory / f"{name}.npy", allow_pickle=False) for name in ARRAYS}
+        mode: Literal["r"] | None = "r" if mapped else None
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode=mode, allow_pickle=False) for name in ARRAYS}
         postings = cls(vocab, **arrays)
         if len(postings.indptr) != len(vocab) + 1 or len(postings.rows) != len(postings.tf) or \
                 int(postings.indptr[-1]) != len(postings.rows):
