@@ -26,6 +26,8 @@ class Bm25:
     rows: np.ndarray
     data: np.ndarray  # float32
     size: int
+    k1: float = 1.2
+    b: float = 0.5
 
     @classmethod
     def of(cls, counts: TermCounts, k1: float = 1.2, b: float = 0.5) -> Bm25:
@@ -37,12 +39,11 @@ class Bm25:
         n, lengths, df = postings.size, postings.lengths, np.diff(postings.indptr)
         idf = _idf(df, n)
         norm = k1 * ((1 - b) + b * lengths.astype(np.float64) / lengths.mean()) if n else lengths.astype(np.float64)
-        part = norm[postings.rows]  # float64, computed in place: tf / (tf + norm) · idf, then to float32
-        np.add(part, postings.tf, out=part)
-        np.divide(postings.tf, part, out=part)
-        np.multiply(part, np.repeat(idf, df), out=part)
-        data = part.astype(np.float32)
-        return cls({t: i for i, t in enumerate(postings.vocab)}, postings.indptr, postings.rows, data, n)
+        data = np.empty(len(postings.rows), dtype=np.float32)
+        part = np.empty(min(_BLOCK, len(data)), dtype=np.float64)
+        for start in range(0, len(data), _BLOCK):
+            _score(postings, idf, norm, start, min(start + _BLOCK, len(data)), part, data)
+        return cls({t: i for i, t in enumerate(postings.vocab)}, postings.indptr, postings.rows, data, n, k1, b)
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """The score of every row for the query tokens (repeats count again); unknown tokens add nothing."""
@@ -53,6 +54,23 @@ class Bm25:
                 a, z = self.indptr[t], self.indptr[t + 1]
                 scores[self.rows[a:z]] += self.data[a:z]
         return scores
+
+
+_BLOCK = 1 << 16  # postings scored at a time: the float64 temporaries stay in cache, and fresh memory (each
+# new page a fault, costly in a VM) is the float32 scores alone
+
+
+def _score(postings: Postings, idf: np.ndarray, norm: np.ndarray, start: int, end: int, part: np.ndarray,
+           data: np.ndarray) -> None:
+    """data[start:end] = float32(idf[term] · tf / (tf + norm[row])), the product and quotient in float64."""
+    tf, part = postings.tf[start:end], part[:end - start]
+    first, last = np.searchsorted(postings.indptr, [start, end - 1], side="right") - 1
+    bounds = np.clip(postings.indptr[first:last + 2], start, end)
+    np.take(norm, postings.rows[start:end], out=part)
+    np.add(part, tf, out=part)
+    np.divide(tf, part, out=part)
+    np.multiply(part, np.repeat(idf[first:last + 1], np.diff(bounds)), out=part)
+    data[start:end] = part
 
 
 def _idf(df: np.ndarray, n: int) -> np.ndarray:

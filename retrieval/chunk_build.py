@@ -188,7 +188,7 @@ def previous_table(directory: Path | None) -> Previous | None:
         return None
     try:
         keys = json.loads((directory / KEYS).read_text(encoding="utf-8"))
-        return Previous(ChunkTable.load(directory, keys), Postings.read(directory / "lexical"))
+        return Previous(ChunkTable.load(directory, keys), Postings.read(directory / "lexical", mapped=True))
     except Exception as exc:  # none yet, an older format, or unreadable: every document is chunked
         log.info("no reusable chunk table in %s (%s)", directory.name, type(exc).__name__)
         return None

@@ -121,8 +121,9 @@ class ChunkRows(Sequence[Chunk]):
         doc_codes = self.table.columns["doc"][self.rows]
         if name == "doc_id":
             return [d.id for d in self.docs], doc_codes
-        values = list(dict.fromkeys(d.meta.province for d in self.docs))
-        of_doc = np.array([values.index(d.meta.province) for d in self.docs] or [0], dtype=np.int32)
+        index = {p: i for i, p in enumerate(dict.fromkeys(d.meta.province for d in self.docs))}
+        values = list(index)
+        of_doc = np.array([index[d.meta.province] for d in self.docs] or [0], dtype=np.int32)
         return values, of_doc[doc_codes]
 
 

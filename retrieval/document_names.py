@@ -45,17 +45,6 @@ def names_of(d: DocumentMeta, tables: Tables, text: str) -> list[Name]:
     return out
 
 
-def _checked(data: object) -> dict[str, list[Name]]:
-    """What a names file holds, when it has the shape written (its lists stand for the tuples)."""
-    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise ValueError("not names by document")
-    names = [n for v in data.values() for n in v]
-    if not all(type(n) is list and len(n) == 4 and type(n[0]) is str and type(n[2]) is str for n in names) \
-            or not {n[1] for n in names} <= {"document", "section"}:
-        raise ValueError("not names by document")
-    return cast(dict[str, list[Name]], data)
-
-
 class DocumentNames:
     """The names of documents by `key` (the document's content key and its aliases): those given, and
     those computed since (`computed` counts them)."""
@@ -69,7 +58,8 @@ class DocumentNames:
     def key(d: DocumentMeta, tables: Tables, content: str) -> str:
         """`content`: the document's key (retrieval/chunk_table.doc_key: its manifest entry and text)."""
         aliases = [tables.document_aliases.get(d.id), tables.section_aliases.get(d.id)]
-        return hashlib.sha256(f"{content}|{json.dumps(aliases, ensure_ascii=False)}".encode()).hexdigest()[:32]
+        named = json.dumps(aliases, ensure_ascii=False) if aliases != [None, None] else "-"  # most have none
+        return hashlib.sha256(f"{content}|{named}".encode()).hexdigest()[:32]
 
     def of(self, d: DocumentMeta, tables: Tables, text: str, content: str | None) -> list[Name]:
         """The names of one document (`content`: its key; None: not known, computed and not kept)."""
@@ -84,14 +74,18 @@ class DocumentNames:
         return found
 
     def save(self, directory: Path) -> None:
-        """Keep the names of the documents asked for (those of documents gone are dropped)."""
-        kept = {k: v for k, v in self.known.items() if k in self._used}
-        (directory / FILE).write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        """Keep the names of the documents asked for (those of documents gone are dropped), after the
+        sha256 of what follows: a file that is not as written (cut short, edited) is not taken."""
+        kept = json.dumps({k: v for k, v in self.known.items() if k in self._used}, ensure_ascii=False).encode()
+        (directory / FILE).write_bytes(hashlib.sha256(kept).hexdigest().encode() + b"\n" + kept)
 
     @classmethod
     def read(cls, directory: Path | None) -> DocumentNames:
-        """What a snapshot kept; none when it kept nothing readable."""
+        """What a snapshot kept; none when it kept nothing that is as written."""
         try:
-            return cls(_checked(json.loads((directory / FILE).read_text(encoding="utf-8")) if directory else {}))
-        except (OSError, ValueError):  # none, unreadable, or not of this shape
+            digest, _, kept = (directory / FILE).read_bytes().partition(b"\n") if directory else (b"", b"", b"")
+        except OSError:
             return cls()
+        if not kept or digest.decode("ascii", "replace") != hashlib.sha256(kept).hexdigest():
+            return cls()  # none, or not as written: its shape is not checked name by name
+        return cls(cast(dict[str, list[Name]], json.loads(kept)))

@@ -132,10 +132,11 @@ def read_documents(knowledge_dir: Path, known: dict[str, DocumentMeta] | None = 
     """load_documents, and with `digests` the sha256 of each document's text as read (by id)."""
     docs: dict[str, Document] = {}
     read: dict[str, str] = {}
+    root = os.fspath(knowledge_dir)
     for meta in load_manifest(knowledge_dir, known):
-        path = knowledge_dir / meta.file
+        path = os.path.join(root, meta.file)  # a string: a Path costs more than reading the file
         try:
-            data, digest = digests.read(path) if digests is not None else (path.read_bytes(), None)
+            data, digest = digests.read(path) if digests is not None else (Path(path).read_bytes(), None)
             text = data.decode("utf-8")
         except OSError as exc:
             raise KnowledgeFileError(f"{path}: cannot read document '{meta.id}': {exc.strerror}") from exc

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -68,6 +69,12 @@ def row_lengths(counts: TermCounts) -> np.ndarray:
     return sums[counts.indptr[1:]] - sums[counts.indptr[:-1]]
 
 
+def _narrow(tf: np.ndarray) -> np.ndarray:
+    """Counts as uint16 when they all fit (a token 65 536 times in one chunk would not): half the bytes to
+    read, copy and write."""
+    return tf.astype(np.uint16) if not len(tf) or int(tf.max()) <= 0xFFFF else tf.astype(np.int32)
+
+
 Moves = Sequence[tuple[int, int, int]]  # rows [a, b) go to the rows from c on
 ARRAYS = ("indptr", "rows", "tf", "lengths")
 
@@ -87,7 +94,7 @@ class Postings:
     vocab: list[str]
     indptr: np.ndarray  # int64, len(vocab) + 1
     rows: np.ndarray  # int32
-    tf: np.ndarray  # int32
+    tf: np.ndarray  # uint16 (int32 should a count not fit)
     lengths: np.ndarray  # int64, one per row
 
     @property
@@ -101,7 +108,7 @@ class Postings:
         np.cumsum(df, out=indptr[1:])
         row_of = np.repeat(np.arange(counts.rows, dtype=np.int32), np.diff(counts.indptr))
         order = by_term(counts.terms)
-        return cls(counts.vocab, indptr, row_of[order], counts.tf[order], row_lengths(counts)).compacted(df)
+        return cls(counts.vocab, indptr, row_of[order], _narrow(counts.tf[order]), row_lengths(counts)).compacted(df)
 
     def updated(self, moves: Moves, fresh: TermCounts, placed: Moves, size: int) -> Postings:
         """The postings of a table of `size` rows: rows [a, b) of these renumbered from c for each of
@@ -115,7 +122,9 @@ class Postings:
         order = np.argsort(fresh.terms[new], kind="stable")
         new_terms = fresh.terms[new][order]
         ends = np.cumsum(df_old)[new_terms]  # a term's new postings go after its old ones
-        rows, tf = np.insert(rows, ends, at[new][order]), np.insert(tf, ends, fresh.tf[new][order])
+        new_tf = fresh.tf[new][order]
+        tf = tf if tf.dtype == np.int32 or _narrow(new_tf).dtype == tf.dtype else tf.astype(np.int32)
+        rows, tf = np.insert(rows, ends, at[new][order]), np.insert(tf, ends, new_tf)
         df = df_old + np.bincount(new_terms, minlength=len(fresh.vocab))
         indptr = np.zeros(len(fresh.vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
@@ -158,10 +167,12 @@ class Postings:
                 np.save(fh, getattr(self, name))
 
     @classmethod
-    def read(cls, directory: Path) -> Postings:
-        """Raises on missing or inconsistent files (OSError, ValueError, KeyError)."""
+    def read(cls, directory: Path, mapped: bool = False) -> Postings:
+        """Raises on missing or inconsistent files (OSError, ValueError, KeyError). `mapped`: the arrays
+        mapped from the files, read-only (a build reads the previous postings once: no copy of them)."""
         vocab = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))["vocab"]
-        arrays = {name: np.load(directory / f"{name}.npy", allow_pickle=False) for name in ARRAYS}
+        mode: Literal["r"] | None = "r" if mapped else None
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode=mode, allow_pickle=False) for name in ARRAYS}
         postings = cls(vocab, **arrays)
         if len(postings.indptr) != len(vocab) + 1 or len(postings.rows) != len(postings.tf) or \
                 int(postings.indptr[-1]) != len(postings.rows):

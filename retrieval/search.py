@@ -152,13 +152,21 @@ class Searcher:
     pinyin: Callable[[str], list[str]] = field(default_factory=Pinyin)
 
     def __post_init__(self) -> None:
-        self._pos: dict[str, list[int]] = {}
-        for i, key in enumerate(self.keys):
-            self._pos.setdefault(key, []).append(i)
+        self._positions: dict[str, list[int]] | None = None  # made by the first vector search (_pos)
         self._codes = {kind: codes(self.chunks, name) for kind, name in (("province", "province"), ("doc", "doc_id"))}
         self._index = {kind: {v: i for i, v in enumerate(values)} for kind, (values, _) in self._codes.items()}
         self._masks: dict[tuple[str, str], np.ndarray] = {}  # made when a filter first asks for one
         self._province_names = {p: {fold_words(p), "".join(self.pinyin(p))} for p in self._codes["province"][0]}
+
+    @property
+    def _pos(self) -> dict[str, list[int]]:
+        """Each vector key's chunk positions (a load makes none: 28 000 keys at 100×)."""
+        if self._positions is None:
+            positions: dict[str, list[int]] = {}
+            for i, key in enumerate(self.keys):
+                positions.setdefault(key, []).append(i)
+            self._positions = positions  # whole, once made (racing threads make the same)
+        return self._positions
 
     def _filter(self, kind: str, value: str) -> np.ndarray:
         mask = self._masks.get((kind, value))

@@ -10,6 +10,7 @@ import bm25s
 import numpy as np
 import pytest
 
+from retrieval import bm25
 from retrieval.bm25 import Bm25
 from retrieval.postings import Postings, TermCounts, row_lengths
 
@@ -26,8 +27,10 @@ def _queries(seed: int) -> list[list[str]]:
     return [[rng.choice([*WORDS, "unknown"]) for _ in range(rng.randint(1, 8))] for _ in range(60)]
 
 
-@pytest.mark.parametrize(("k1", "b"), [(1.2, 0.5), (1.5, 0.75)])
-def test_scores_equal_bm25s_bit_for_bit(k1, b):
+@pytest.mark.parametrize(("k1", "b", "block"), [(1.2, 0.5, None), (1.5, 0.75, None), (1.2, 0.5, 7)])
+def test_scores_equal_bm25s_bit_for_bit(k1, b, block, monkeypatch):
+    if block:  # scored in blocks of 7 postings: blocks begin and end inside a term's postings
+        monkeypatch.setattr(bm25, "_BLOCK", block)
     corpus = _corpus(1, 400)  # some rows hold no token at all
     reference = bm25s.BM25(k1=k1, b=b)
     reference.index([t or [""] for t in corpus], show_progress=False)
@@ -75,3 +78,11 @@ def test_postings_saved_and_read(tmp_path):
     (tmp_path / "lexical.json").write_text(json.dumps({"vocab": postings.vocab[:-1]}), encoding="utf-8")
     with pytest.raises(ValueError, match="vocabulary"):
         Postings.read(tmp_path)
+
+
+def test_a_count_beyond_16_bits_is_kept_whole():
+    small = Postings.of(TermCounts.count([["w1"], ["w2"]]))
+    assert small.tf.dtype == np.uint16
+    grown = small.updated([(0, 2, 0)], TermCounts.count([["w1"] * 70_000], vocab=small.vocab), [(0, 1, 2)], 3)
+    assert grown.tf.dtype == np.int32 and sorted(grown.tf.tolist()) == [1, 1, 70_000]
+    assert Postings.of(TermCounts.count([["w1"] * 70_000])).tf.dtype == np.int32
