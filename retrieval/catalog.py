@@ -78,6 +78,9 @@ class Markers(BaseModel):
     continues: list[str] = Field(default_factory=list)  # 分别, 各自: a clause that goes on with the ask before it
     exists: list[str] = Field(default_factory=list)  # 有, is there: a yes/no ask whether something exists
     chain_nouns: list[str] = Field(default_factory=list)  # 链, 集群: "他另一条链" asks for a chain
+    # "哪条链", "每个集群": words that point or count, so the words before a chain noun name no chain
+    not_chain_names: list[str] = Field(default_factory=list)
+    name_breaks: list[str] = Field(default_factory=list)  # 的, 和: a chain's name does not reach back across these
     yes_no_leads: list[str] = Field(default_factory=list)  # is, does …: an English yes/no question's first word
     pronouns: Pronouns
     not_pronouns: list[str] = Field(default_factory=list)  # 其他, 其中 …: words that hold a pronoun's characters

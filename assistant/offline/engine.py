@@ -27,6 +27,7 @@ from assistant.offline.compose import Composer, Outcome
 from assistant.offline.detail import drill
 from assistant.offline.extraction import Extractor
 from assistant.offline.reply import Answerer, Context, Evidence, Reply, Search
+from assistant.offline.unlisted import unlisted_chain
 from assistant.policy import Policy, RefusalReason
 from assistant.prompts import Prompts
 from assistant.tools import ToolDeps
@@ -197,6 +198,10 @@ class OfflineEngine:
         # "光通信链长是肖菊华吗": a reading that finds the answer without the checked name goes first
         frames.sort(key=lambda f: any((m.start, m.end) in checked for v in f.slots.values() for m in v))
         ctx = Context(self.deps, self.prompts, self.search, lang, dialogue)
+        unlisted = unlisted_chain(ctx, reading) if _about_a_chain(ctx, frames[0]) else None
+        if unlisted is not None:  # "<省>氢能产业链链长是谁": no table lists it
+            dialogue.frames.append(frames[0])
+            return Outcome(ask, unlisted, refused=RefusalReason.NOT_FOUND)
         placed = self._where_said(ctx, reading)
         if placed is not None:
             dialogue.frames.append(frames[0])
@@ -323,7 +328,7 @@ class OfflineEngine:
             if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
         asked = set(frame.reading.answer_types)
-        if "name" in asked:  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer,
+        if "name" in asked and (frame.intent is None or "unit" not in frame.intent.gives):  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer,
             # and the speaker a statement is put to is not whom it names ("具体都是哪几位" after 13位市级领导)
             said = "".join(e.citation.quote for e in reply.evidence) or reply.lead + reply.body
             found = self.deps.gazetteer.scan(said)
@@ -404,6 +409,15 @@ _LOOK_BACK = 3  # answers an ordinal may reach back over to the list it counts i
 _NUMBER = re.compile(r"[0-9０-９]|[零一二两三四五六七八九十百千万亿]+(?=[个条项家位名次年月日倍亿万元%成])")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
 _CHECKED = (CHECKABLE - {"province"}) | {"chain"}  # names a yes/no ask checks against the answer ("宁咏负责船舶链吗")
+
+
+def _about_a_chain(ctx: Context, frame: Frame) -> bool:
+    """Does the ask want a chain's row (its leader, lead department, liaison)? Its reading does, or, read by
+    no intent ("氢能链牵头部门是谁": the intent needs a chain it cannot find), it has the cue of one that would."""
+    if frame.intent is not None:
+        return "chain" in (*frame.intent.needs, *frame.intent.needs_any)
+    folded = frame.reading.folded
+    return any(without_cues(i, folded) != folded for i in ctx.tables.catalog.intents if "chain" in i.needs)
 
 
 def _placed(ctx: Context, frame: Frame, reply: Reply) -> Reply:
