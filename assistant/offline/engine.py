@@ -38,6 +38,7 @@ from assistant.understanding.language import Converter, detect
 from assistant.understanding.ordinals import Ordinals
 from assistant.understanding.reading import CHECKABLE, Reader, Reading
 from retrieval.gazetteer import PEOPLE
+from retrieval.normalize import fold
 from retrieval.overlap import grams, overlap
 
 _SUGGESTION_CACHE = 512
@@ -327,6 +328,8 @@ class OfflineEngine:
             measure = "|".join(re.escape(w) for w in words)
             if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
+        if not self._in_place(frame, reply):
+            return False
         asked = set(frame.reading.answer_types)
         if "name" in asked and (frame.intent is None or "unit" not in frame.intent.gives):  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer,
             # and the speaker a statement is put to is not whom it names ("具体都是哪几位" after 13位市级领导)
@@ -337,6 +340,15 @@ class OfflineEngine:
         if searched and {"person", "unit"} & asked:
             return any(m.kind in _NAMES for m in self.deps.gazetteer.scan(reply.lead))
         return True
+
+    def _in_place(self, frame: Frame, reply: Reply) -> bool:
+        """"随州定了哪几条链": an ask about a city is answered only by what names that city."""
+        asked = fold(self._asked_part(frame.reading.text))  # "我们是<市>一家公司，…": the asker's city asks nothing
+        cities = {c for m in frame.reading.mentions if m.kind == "city" and (c := frame.reading.folded[m.start : m.end]) in asked}
+        if not cities:
+            return True
+        said = fold(reply.lead + reply.body + "".join(e.citation.quote + e.citation.section for e in reply.evidence))
+        return any(fold(c) in said for c in cities)
 
     def _first_answer(self, ctx: Context, frames: list[Frame], said: str = "") -> tuple[Frame, Reply | None]:
         """The first candidate frame whose answerer answers; else an answerer's own refusal (a table
