@@ -33,6 +33,7 @@ class AskSplitter:
         self._continues = tuple(markers.continues)
         self._question_end = re.compile(rf"(?:{self._question.pattern})$", re.IGNORECASE)  # ends on a question word
         self._counter = re.compile("|".join(re.escape(w) for w in counters) or r"(?!)")
+        self._counter_end = re.compile(rf"(?:{self._counter.pattern}).?$")  # the left part ends on its measure
         filler = sorted({*question_words, *stopwords}, key=len, reverse=True)
         self._filler = re.compile("|".join(re.escape(w) for w in filler) or r"(?!)", re.IGNORECASE)
 
@@ -59,8 +60,8 @@ class AskSplitter:
         out, start = [], 0
         for m in _COMMA.finditer(text):
             left, right = text[start : m.start()], text[m.end() :]
-            if m.group() == "、" and self._counter.search(left) and self._counter.search(right):
-                continue  # "几批、多少家企业": two measures of one thing are one ask
+            if m.group() == "、" and self._counter_end.search(left.rstrip()) and self._counter.search(right):
+                continue  # "几批、多少家企业": two measures of one thing are one ask (not "打造多少家X、引导多少Y")
             if m.group() == "、" and self._question_end.search(left.rstrip()):
                 continue  # "是什么时候、由谁印发的": two question words of one predicate are one ask
             if right.lstrip().startswith(self._continues):
