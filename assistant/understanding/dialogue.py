@@ -14,6 +14,7 @@ from assistant.understanding.reading import Reader, Reading
 from retrieval.catalog import IntentSpec
 from retrieval.gazetteer import PEOPLE, Gazetteer, Mention
 from retrieval.normalize import fold_words
+from retrieval.overlap import grams, overlap
 from retrieval.registry import Tables
 
 _SHORT_TOPIC = 4
@@ -261,9 +262,23 @@ class Resolver:
             wanted = (kind, *sorted(_PERSONISH - {kind})) if kind in _PERSONISH else (kind,)
             found = _group(dialogue, wanted) if "group" in reading.pronouns else []
             found = found or dialogue.latest(wanted, said_first=kind in _PERSONISH and "person" in reading.pronouns)
+            if kind in _PERSONISH and "person" in reading.pronouns:
+                found = self._described(found, reading)
             if found:
                 slots[kind] = found
         self._refer(slots, top, reading, dialogue)
+
+    def _described(self, found: list[Mention], reading: Reading) -> list[Mention]:
+        """"<市>那位副市长" of the several people the last answer named: those whose post and unit the ask's
+        words describe best (all of them when it describes none)."""
+        names = list(dict.fromkeys(m.key for m in found))
+        if len(names) < 2:
+            return found
+        asked = grams(reading.folded)
+        posts = {p.name: p.post + p.org for p in self.tables.facts.people if p.name in names}
+        score = {n: overlap(asked, posts.get(n, "")) for n in names}
+        best = max(score.values())
+        return [m for m in found if score[m.key] == best] if best > 0 and list(score.values()).count(best) < len(names) else found
 
     def _refer(self, slots: dict[str, list[Mention]], top: Ranked, reading: Reading, dialogue: Dialogue) -> None:
         """A pronoun fills the slot of its type even when the intent only uses it ("他还提到了哪条走廊？": the
@@ -274,6 +289,7 @@ class Resolver:
             if pronoun not in reading.pronouns or not open_kinds or any(slots.get(k) for k in refers):
                 continue
             found = dialogue.latest(refers, said_first=True)  # the latest one it may stand for, whatever its kind
+            found = self._described(found, reading) if pronoun == "person" else found
             if found:
                 slots[open_kinds[0]] = found
         if "thing" in reading.pronouns and not any(slots.get(k) for k in _THINGS):
