@@ -77,19 +77,20 @@ class Dialogue:
         return self.frames[-1] if self.frames else None
 
 
-def _own_words(reading: Reading, measures: frozenset[str]) -> str:
+def _own_words(reading: Reading, measures: frozenset[str], swapped: tuple[str, ...] = ()) -> str:
     """The ask's topic without the places it names: "随州呢" has none, like "<省>呢", and "船舶那条呢" has
-    only the measure word its pronoun leaves."""
+    only the measure word its pronoun leaves. `swapped`: more kinds that stand in for the last ask's."""
     topic = reading.topic
-    for m in [*reading.slots.get("city", []), *reading.slots.get("problem", [])]:  # "融资方面呢" after 用地
+    swaps = [m for k in ("city", "problem", *swapped) for m in reading.slots.get(k, [])]
+    for m in swaps:  # "融资方面呢" after 用地
         topic = topic.replace(reading.folded[m.start : m.end], "")
     return "" if topic in measures else topic
 
 
-def _swap_city(reading: Reading, last: Frame) -> None:
-    """"随州呢" after "十堰主要发展什么": the last question, about the city now named."""
-    new = [reading.folded[m.start : m.end] for m in reading.slots.get("city", [])]
-    old = [last.reading.folded[m.start : m.end] for m in last.reading.slots.get("city", [])]
+def _swap_city(reading: Reading, last: Frame, kind: str = "city") -> None:
+    """"随州呢" after "十堰主要发展什么": the last question, about the city now named (or the term)."""
+    new = [reading.folded[m.start : m.end] for m in reading.slots.get(kind, [])]
+    old = [last.reading.folded[m.start : m.end] for m in last.reading.slots.get(kind, [])]
     if len(new) == 1 and len(old) == 1 and new != old:
         reading.topic = last.reading.topic.replace(old[0], new[0])
         reading.content = last.reading.content.replace(old[0], new[0])
@@ -167,7 +168,8 @@ class Resolver:
             needed: tuple[str, ...] = tuple(k for k in previous.needs if not reading.has(k))
             if previous.needs_any and not any(reading.has(k) for k in previous.needs_any):
                 needed += tuple(previous.needs_any[:1])
-            bare = not _own_words(reading, self._measures) and self._elliptical(reading, ranked[0])
+            swapped = ("term",) if self._swaps_term(reading, last) else ()
+            bare = not _own_words(reading, self._measures, swapped) and self._elliptical(reading, ranked[0])
             # "那<省>呢" asks the last question again, or nothing: no other intent, whatever its own cues;
             # "还有呢" asks it again about everything it named (the speaker, the section …)
             if bare and reading.again and last is not None:
@@ -175,6 +177,8 @@ class Resolver:
                 reading.topic, reading.content = last.reading.topic, last.reading.content  # "还有呢" has none
             if bare and last is not None:
                 _swap_city(reading, last)
+                if swapped:
+                    _swap_city(reading, last, "term")
                 reading.extra["bare"] = "1"  # "那<省>呢": the last question again, what it asked of its subject too
                 if not reading.topic:
                     reading.topic, reading.content = last.reading.topic, last.reading.content
@@ -238,6 +242,14 @@ class Resolver:
             return False
         names = {m.kind for m in reading.mentions if m.kind not in ("province", "city", "region")}
         return bool(names) and names <= _NAMEABLE and len(reading.topic) <= _SHORT_CONFIRMATION
+
+    def _swaps_term(self, reading: Reading, last: Frame | None) -> bool:
+        """"单项冠军呢" after "小巨人多少家": a term in place of the last ask's, asked the same way; not a term
+        an intent asks for ("链长呢" after the lead department asks for the leader)."""
+        terms = reading.slots.get("term", [])
+        if last is None or not terms or not last.reading.slots.get("term") or not reading.follow_up:
+            return False
+        return all(reading.folded[m.start : m.end] not in self._asked_terms for m in terms)
 
     def _elliptical(self, reading: Reading, top: Ranked) -> bool:
         """"那X省呢", "光通信呢": no cue of its own, so the previous question is asked again."""
