@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant import tools as T
-from assistant.offline.records import content_of, document_of, pick, record_notes
+from assistant.offline.records import content_of, document_of, pick, record_notes, said_before
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Figure
@@ -21,11 +21,30 @@ def figure(ctx: Context, frame: Frame) -> Reply | None:
               and T.narrative.quotes_value(frame.reading.folded, m.record)]
     chosen = quoted[:3] or [f for f in pick(ctx, frame, r) if isinstance(f, Figure)]
     if not chosen or r.matches[0].score < 3:
-        return None
+        return _all_of(ctx, frame, kind, province)
     lines = [ctx.say("figure", subject=f.subject or "", what=f.what, clause=_clause(f), when=_when(f))
              for f in chosen]
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations([ctx.deps.cite(f.source, f.quote) for f in chosen])),
                  notes=record_notes(chosen), tools=["figures"])
+
+
+def _all_of(ctx: Context, frame: Frame, kind: str | None, province: str | None) -> Reply | None:
+    """"<省>方案定了哪些量化目标" (or "还有别的吗" after some of them): every target of the document, listed,
+    when the ask names no target in particular."""
+    named = any(frame.slots.get(k) for k in ("person", "event", "term", "chain"))  # "袁德芳说…": his, not the scheme's
+    source = document_of(ctx, frame) or (ctx.tables.spec(province).scheme if province and not named else None)
+    if kind is None or source is None or not ({"list"} & set(frame.reading.answer_types) or frame.reading.again):
+        return None
+    rows = list({f.quote: f for f in reversed(ctx.tables.facts.figures) if f.source == source and f.kind == kind
+                 and not (frame.reading.again and said_before(ctx, f))}.values())[::-1]  # one line a sentence
+    if not rows:
+        return None
+    title = ctx.tables.meta(source).title
+    more = "more_" if frame.reading.again else ""  # "还有别的吗": the ones the last answer did not give
+    lead = ctx.say(f"figure_list_{more}{kind}", title=title, count=len(rows))
+    body = "\n".join(f"{i}. {_clause(f)}{_when(f)}" for i, f in enumerate(rows, start=1))
+    cites = T.unique_citations([ctx.deps.cite(f.source, f.quote) for f in rows])
+    return Reply(lead, ctx.evidence(cites), body=body, notes=record_notes(rows), tools=["figures"])
 
 
 _CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")

@@ -12,6 +12,7 @@ from retrieval.catalog import Markers
 _END = re.compile(r"[。！？!?；;\n]+")
 _NUMBERED = re.compile(r"(?:^|(?<=[\s，,：:]))(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[①-⑩])\s*")
 _COMMA = re.compile(r"[，,、]")  # "谁当链长、哪个部门牵头": an enumeration comma can join two questions too
+_SHORT_REST = 3  # characters after a leading separator that only say "more" (别的吗), not a new ask
 _TRIM = " \t，,。.？?！!；;：:、"
 _MIN_CHARS = 2
 
@@ -83,8 +84,8 @@ class AskSplitter:
         out, start = [], 0
         for m in self._separator.finditer(text):
             left = text[start : m.start()].strip(_TRIM)
-            if not left:
-                start = m.end()  # a leading separator: drop it
+            if not left:  # a leading separator: dropped, unless it is most of a short follow-up ("还有别的吗")
+                start = start if len(text[m.end() :].strip(_TRIM)) <= _SHORT_REST else m.end()
             elif len(text[m.end() :].strip(_TRIM)) < _MIN_CHARS:
                 continue  # "哪个市拿了第一": nothing follows it, so it starts no ask
             elif text[m.start() - 1] in "，, " or self._question.search(left):
