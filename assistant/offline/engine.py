@@ -328,7 +328,7 @@ class OfflineEngine:
             measure = "|".join(re.escape(w) for w in words)
             if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
-        if not self._in_place(frame, reply):
+        if not self._in_place(frame, reply) or not _names_asked(frame, reply):
             return False
         asked = set(frame.reading.answer_types)
         if "name" in asked and (frame.intent is None or "unit" not in frame.intent.gives):  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer,
@@ -421,6 +421,19 @@ _LOOK_BACK = 3  # answers an ordinal may reach back over to the list it counts i
 _NUMBER = re.compile(r"[0-9０-９]|[零一二两三四五六七八九十百千万亿]+(?=[个条项家位名次年月日倍亿万元%成])")
 _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers 谁 / 哪个部门
 _CHECKED = (CHECKABLE - {"province"}) | {"chain"}  # names a yes/no ask checks against the answer ("宁咏负责船舶链吗")
+
+
+def _names_asked(frame: Frame, reply: Reply) -> bool:
+    """"<某领导>原话是怎么说的": what a named person said is answered only by what names that person (the
+    name it checks aside: "链长是<某人>吗" may be answered "不是")."""
+    if frame.intent is not None and frame.intent.answerer != "statement":
+        return True  # "<作者>那篇文章是哪天发的": the person points to a document, a table's row, a term's source
+    checked = {(m.start, m.end) for m in frame.reading.checked}
+    people = {m.key for m in frame.reading.mentions if m.kind in PEOPLE and (m.start, m.end) not in checked}
+    if not people:
+        return True
+    said = fold(reply.lead + reply.body + "".join(e.citation.quote + e.citation.section for e in reply.evidence))
+    return any(fold(p) in said for p in people)
 
 
 def _about_a_chain(ctx: Context, frame: Frame) -> bool:
