@@ -168,9 +168,9 @@ class OfflineEngine:
     def _asked_part(self, ask: str) -> str:
         """The ask without its clauses about the asker that ask nothing ("我刚调到链长办，…是哪几张": the asker's
         new post is no question about a later period)."""
-        selves = tuple(self.deps.tables.catalog.markers.self_words)
+        selves = tuple(w.lower() for w in self.deps.tables.catalog.markers.self_words)
         clauses = _ASKER_CLAUSE.findall(ask)
-        kept = [c for c in clauses if not (c.startswith(selves) and not self.u.splitter.asks(c))]
+        kept = [c for c in clauses if not (c.strip().lower().startswith(selves) and not self.u.splitter.asks(c))]
         return "".join(kept) if kept and len(kept) < len(clauses) else ask
 
     def _ask(self, ask: str, dialogue: Dialogue, lang: str, later: bool = False) -> Outcome:
@@ -413,7 +413,7 @@ class OfflineEngine:
         slots = {**{k: list(v) for k, v in last.slots.items() if v}, **{k: v for k, v in frame.slots.items() if v}}
         return [dataclasses.replace(frame, reading=reading, slots=slots, provinces=reading.provinces)]
 
-_ASKER_CLAUSE = re.compile(r"[^，,。；;！!？?]+[，,。；;！!？?]*")
+_ASKER_CLAUSE = re.compile(r"(?:[^，,。；;！!？?.]|\.(?!\s))+(?:[，,。；;！!？?]+|\.\s*)?")  # "…. " ends an English one
 _SHORT_FOLLOW_UP = 5  # an ask with this few words of its own ("是哪两家合起来的") goes on with the last one
 _FAR_BELOW = 0.5  # a reading scored under this share of a repeating one is not taken instead of it
 _LOOK_BACK = 3  # answers an ordinal may reach back over to the list it counts in

@@ -27,3 +27,24 @@ def test_a_long_quote_is_cut_to_the_clauses_around_the_value(tables):
     padded = giant.model_copy(update={"quote": "前面的话很长很长，" * 6 + giant.quote + "，后面还有一句，再一句，又一句。"})
     clause = F._clause(padded)
     assert "**232**" in clause and len(clause) < len(padded.quote) and "又一句" not in clause
+
+
+def test_a_documents_targets_are_listed_when_no_target_is_named(asked):
+    reply = F.figure(*asked("湖北方案定了哪些量化目标", "figure"))
+    assert reply is not None and "量化目标共" in reply.lead
+    assert "**50-80**" in reply.body and "**1000**" in reply.body and "**3—5**" in reply.body
+    quotes = [e.citation.quote for e in reply.evidence]
+    assert len(quotes) == len(set(quotes)) == reply.body.count("\n") + 1  # each line cited once
+
+
+def test_more_targets_are_the_ones_the_last_answer_did_not_give(asked):
+    history = [("user", "湖北方案定了哪些量化目标"),
+               ("assistant", "比如重点培育产业链链主企业50-80家，力争突破“卡脖子”技术20项。")]
+    reply = F.figure(*asked("还有别的吗", "figure", history))
+    assert reply is not None and "还有" in reply.lead
+    assert "50-80" not in reply.body and "**1000**" in reply.body
+
+
+def test_a_speakers_figure_is_not_answered_with_the_schemes_list(asked):
+    ctx, frame = asked("袁德芳说新能源汽车要突破哪几个核心技术瓶颈？")
+    assert frame.intent is None or F.figure(ctx, frame) is None or "量化目标共" not in F.figure(ctx, frame).lead

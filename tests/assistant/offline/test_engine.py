@@ -460,3 +460,25 @@ def test_where_an_answer_stands_is_asked_of_the_answer_before_it(service):
     own = _own(a.answer)
     assert not a.refused and "中非经贸博览会" in own and "“(五)实施开放合作促进行动”部分" in own
     assert a.answer.count("用好中非经贸博览会") <= 2  # the fact once in its own words, the quote once
+
+
+def test_an_ask_about_a_city_is_not_answered_by_what_never_names_it(service):
+    history = [("user", "孝感定了几条产业链"), ("assistant", "10条：5条传统产业链和5条战略性新兴产业链。")]
+    answer = _ask(service, "那随州呢，随州定了哪几条链？", history)
+    assert answer.refused
+
+
+def test_what_a_named_person_said_is_answered_only_by_what_names_them(service):
+    answer = _ask(service, "许达哲在工程机械集群调研时原话是怎么说的")
+    assert answer.refused and "毛腾飞" not in answer.answer
+
+
+def test_both_schemes_issuers_answer_who_issued_the_two_schemes(service):
+    answer = _ask(service, "两个方案分别是谁印发的")
+    assert not answer.refused and "湖北省人民政府办公厅" in answer.answer and "中共湖南省委办公厅" in answer.answer
+
+
+def test_he_said_asks_what_the_person_said_not_who_he_is(service):
+    history = [("user", "毛腾飞是啥职务"), ("assistant", "湖南省工信厅党组书记、厅长。")]
+    answer = _ask(service, "他说湖南的规划体系是啥样", history)
+    assert "1+20+9" in answer.answer.split(">")[0]

@@ -41,3 +41,13 @@ def test_two_question_words_of_one_predicate_are_one_ask(understanding):
     split = understanding.splitter.split
     assert len(split("这个方案是什么时候、由谁印发的？")) == 1
     assert len(split("湖北汽车链谁当链长、哪个部门牵头？")) == 2
+
+
+@pytest.mark.parametrize("message,asks", [
+    ("湖北方案每年要打造多少家隐形冠军示范企业、引导多少小微企业升规",
+     ["湖北方案每年要打造多少家隐形冠军示范企业", "引导多少小微企业升规"]),  # two predicates, two asks
+    ("还有别的吗？", ["还有别的吗"]),  # a leading separator that is most of a short follow-up stays
+    ("另外，湖北芯片链链长是谁", ["湖北芯片链链长是谁"]),  # one before a whole ask goes
+])
+def test_enumerations_and_leading_separators(split, message, asks):
+    assert split(message) == asks

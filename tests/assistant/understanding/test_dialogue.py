@@ -138,3 +138,22 @@ def test_he_is_the_person_the_last_answer_named_not_the_one_asked_about_before(u
                ("user", "最后一个问题是问谁的？"), ("assistant", "中外新闻社记者问省经信厅如何推进链长制，由郭涛回答。")]
     f = _frame(understanding, history, "他说省经信厅要当好哪三个“员”？")
     assert [m.key for k in ("person", "leader", "liaison") for m in f.slots.get(k, [])][:1] == ["郭涛"]
+
+
+def test_a_described_pronoun_picks_the_person_whose_post_it_describes(understanding):
+    history = [("user", "链长制那场新闻发布会上都有谁发布"),
+               ("assistant", "省经信厅副厅长郭涛、省发改委副主任袁德芳、孝感市副市长张志敏、中国信科副总经理何书平。")]
+    f = _frame(understanding, history, "孝感那位副市长说孝感打算咋推进链长制？")
+    assert [m.key for m in f.slots.get("person", [])] == ["张志敏"]
+
+
+def test_a_term_in_place_of_the_last_asks_term_asks_the_same_again(understanding):
+    history = [("user", "毛腾飞文章里说湖南小巨人多少家"), ("assistant", "今年新增国家级专精特新“小巨人”162家，累计232家。")]
+    f = _frame(understanding, history, "单项冠军呢")  # as the splitter hands it on
+    assert f.intent is not None and f.intent.name == "figure" and "单项冠军" in f.reading.topic
+
+
+def test_a_term_an_intent_asks_for_is_no_swap(understanding):
+    history = [("user", "湖北汽车链牵头部门是哪个？"), ("assistant", "湖北汽车产业链的牵头部门是**省发改委**。")]
+    f = _frame(understanding, history, "链长呢？")
+    assert f.intent is not None and f.intent.name != "lead_department"
