@@ -43,7 +43,7 @@ class Weights:
     no_cue: float = -1.5  # an intent that requires a cue, without one
     continuity: float = 0.3  # a follow-up naming nothing new leans towards the previous question's intent
     pronoun: float = 0.6  # a typed pronoun ("他", "该部门") is an entity too: the intent should have its slot
-    facets: float = 1.2  # per facet beyond the first: "链长和联络员各是谁" asks several columns of one row
+    facets: float = 1.5  # per facet beyond the first: "链长和联络员各是谁" asks several columns of one row
     # a slot taken from the dialogue by an ask with words of its own, no cue of the intent and no word that
     # refers back ("四大基地分别是哪四个" after a chain's answer asks about something else)
     uncued_inherit: float = -0.6
