@@ -4,10 +4,11 @@ frequency and who reports to whom."""
 from __future__ import annotations
 
 from assistant import tools as T
-from assistant.offline.records import content_of, record_notes
+from assistant.offline.records import MIN_COVERAGE, content_of, record_notes, record_text
 from assistant.offline.reply import Context, Reply
 from assistant.understanding.dialogue import Frame
 from retrieval.facts import Mechanism
+from retrieval.overlap import grams, overlap
 
 
 def mechanism(ctx: Context, frame: Frame) -> Reply | None:
@@ -35,6 +36,16 @@ def _without_terms(frame: Frame) -> str:
     return text
 
 
+def _said_elsewhere(ctx: Context, frame: Frame, province: str | None) -> bool:
+    """Does a statement of the documents cover the ask's own words (its terms aside)?"""
+    own = _without_terms(frame)
+    want = grams(own)
+    if len(want) < 2:
+        return False
+    r = T.statements(ctx.deps, own, source=ctx.tables.spec(province).scheme if province else None, limit=1)
+    return bool(r.matches) and overlap(want, record_text(r.matches[0].record)) / len(want) >= MIN_COVERAGE
+
+
 def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | None:
     last = ctx.dialogue.last
     keys = frame.keys("mechanism")
@@ -49,7 +60,10 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
         # (a follow-up's term may be what ties it to the last answer: "链长具体用什么方式推进")
         after_one = last is not None and (bool(last.keys("mechanism")) or any(m.kind == "mechanism" for m in last.named))
         own = None if after_one else T.mechanisms(ctx.deps, _without_terms(frame), province=province, limit=5)
-        r = own if own is not None and own.matches and own.matches[0].score >= 2 else \
+        found = own is not None and bool(own.matches) and own.matches[0].score >= 2
+        if own is not None and not found and frame.keys("term") and _said_elsewhere(ctx, frame, province):
+            return None  # "链长制的日常协调是谁在做": a statement says it; the system as a whole does not
+        r = own if own is not None and found else \
             T.mechanisms(ctx.deps, " ".join([*frame.keys("term"), content_of(frame)]), province=province, limit=5)
         if r.not_found and province:  # a counterpart asked of another province: its closest mechanism
             r = T.mechanisms(ctx.deps, _counterpart_topic(ctx, frame), province=province, limit=5)
