@@ -50,11 +50,18 @@ def pick(ctx: Context, frame: Frame, result: T.narrative.RecordResult) -> list:
         records = [m for named, m in sorted(about, key=lambda x: not x[0]) if named is not False]
         if not records:
             return []
-    listing = "list" in frame.reading.answer_types
+    listing = bool({"list", "how"} & set(frame.reading.answer_types))  # "具体咋做": the steps, not one
     best = records[0].score
     close = _CLOSE_LIST if listing else _CLOSE
-    chosen = [m.record for m in records if m.score >= best * close][: 6 if listing else 3]
-    return _distinct(frame, chosen, listing)
+    chosen = [m.record for m in records if m.score >= best * close or listing and _sibling(m.record, records[0].record)]
+    return _distinct(frame, chosen[: 6 if listing else 3], listing)
+
+
+def _sibling(record: Fact, best: Fact) -> bool:
+    """An item of the same section as the best match: their topics share the part before "：" (当好联络员：调度会商,
+    当好联络员：决策咨询), so "当好联络员具体咋做" lists them all."""
+    head = str(getattr(best, "topic", "") or "").partition("：")
+    return bool(head[1]) and str(getattr(record, "topic", "") or "").startswith(head[0] + "：")
 
 
 def _about(ctx: Context, record: Fact, places: set[str]) -> bool | None:

@@ -47,3 +47,16 @@ def test_a_second_record_must_add_something(answer):
     assert "**232**" in figures.answer and "**162**" not in figures.answer
     statements = answer("孝感确立了哪几条传统产业链？")
     assert "张志敏" in statements.answer and "彭军" not in statements.answer
+
+
+def test_a_how_ask_lists_every_item_of_the_best_matchs_section(asked):
+    """当好联络员 has three items (调度会商, 决策咨询, 制定方案); the first shares most words with the ask."""
+    ctx, frame = asked("发布会上说当好联络员具体咋做", "statement")
+    topics = [r.topic for r in pick(ctx, frame, T.statements(ctx.deps, content_of(frame), limit=8))]
+    assert {"当好联络员：调度会商", "当好联络员：决策咨询", "当好联络员：制定方案"} <= set(topics)
+
+
+def test_a_single_fact_ask_does_not_list_the_section(asked):
+    ctx, frame = asked("郭涛说的调度会商是什么机制", "statement")
+    topics = [r.topic for r in pick(ctx, frame, T.statements(ctx.deps, content_of(frame), limit=8))]
+    assert "当好联络员：制定方案" not in topics
