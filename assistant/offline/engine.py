@@ -330,6 +330,9 @@ class OfflineEngine:
                 return False
         if not self._in_place(frame, reply) or not _names_asked(frame, reply):
             return False
+        options = frame.reading.options  # "副省长还是常委": an answer naming neither does not choose
+        if options and not any(o[:2] in fold(reply.lead + reply.body) for o in options):  # (湖北方案里的 → 湖北)
+            return False
         asked = set(frame.reading.answer_types)
         if "name" in asked and (frame.intent is None or "unit" not in frame.intent.gives):  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer,
             # and the speaker a statement is put to is not whom it names ("具体都是哪几位" after 13位市级领导)

@@ -29,6 +29,7 @@ _CHECK_GAP = 4
 _DEMONSTRATIVES = ("这", "那", "它", "上面", "以上")  # the group pronouns that point ("分别是谁" asks as well)
 _CLAUSE = re.compile(r"[^，,。；;！!？?.]+")  # "." too: an English sentence ends there
 _SHORT = 8  # an ask this short (without its entities) that names nothing leans on the dialogue
+_OPTION = re.compile(r"[\u4e00-\u9fff]{2,6}")  # a word a choice may offer
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Reading:
     extra: dict[str, str] = field(default_factory=dict)
     # "…答问的是郭涛吗": the name the ask ends by checking; it is compared with the answer, not looked up
     checked: list[Mention] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # "副省长还是常委": the words a choice offers
 
     def keys(self, kind: str) -> list[str]:
         return list(dict.fromkeys(m.key for m in self.slots.get(kind, [])))
@@ -165,6 +167,7 @@ class Reader:
             follow_up=bool(self._follow_up.search(full)), again=bool(self._again.search(full)),
             another=bool(self._another.search(full)),
             answer_types=self._answer_types(text, full) + (["choice"] if self._choice(full, mentions) else []),
+            options=self._options(full),
             topic=self._topic(full, mentions), delex=_delex(full, mentions), all_provinces=all_provinces,
             content=self._content(full, mentions, translated), checked=self._checked(full, mentions))
         if not reading.strong_kinds and len(reading.topic) <= _SHORT:
@@ -187,6 +190,22 @@ class Reader:
         # "是陈文浩联系的吧": a few words (联系的, 负责的) may come between the name and the particle
         return [m for m in mentions if m.kind in CHECKABLE and 0 <= end - m.end <= _CHECK_GAP
                 and any(folded[: m.start].endswith(b) for b in self._check_before)]
+
+    def _options(self, folded: str) -> list[str]:
+        """"副省长还是常委": the words either side of a choice word, when both are words of two characters or
+        more (not "现在还是他吗", whose 还是 means "still")."""
+        for word in self._choices:
+            at = folded.find(word)
+            if at < 0 or not word.strip():
+                continue
+            before, after = folded[:at], folded[at + len(word) :]
+            for w in self._check_before:  # "王成是副省长还是常委": what follows the check word
+                before = before.rpartition(w)[2] if w in before else before
+            for w in self._check_after:  # "…还是常委吗": what comes before the particle
+                after = after.removesuffix(w)
+            if _OPTION.fullmatch(before) and _OPTION.fullmatch(after):
+                return [before, after]
+        return []
 
     def _choice(self, folded: str, mentions: list[Mention]) -> list[Mention]:
         """"是<省>的还是<省>的": two names of one kind, the first after a check word, a choice word between."""

@@ -482,3 +482,12 @@ def test_he_said_asks_what_the_person_said_not_who_he_is(service):
     history = [("user", "毛腾飞是啥职务"), ("assistant", "湖南省工信厅党组书记、厅长。")]
     answer = _ask(service, "他说湖南的规划体系是啥样", history)
     assert "1+20+9" in answer.answer.split(">")[0]
+
+
+def test_a_choice_the_documents_cannot_make_is_declined(service):
+    answer = _ask(service, "湖南分工表里联系先进有色金属材料的王成，是啥职务？副省长还是常委？")
+    assert answer.refused
+
+
+def test_a_list_of_names_the_documents_do_not_give_is_declined(service):
+    assert _ask(service, "孝感那13位市级链长名单能给我发一下吗").refused

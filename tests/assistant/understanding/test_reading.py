@@ -53,3 +53,8 @@ def test_a_choice_between_two_names_checks_both(understanding):
 
 def test_corner_brackets_read_as_quotes(understanding):
     assert understanding.reader.read("「七個一」是什麼").folded == understanding.reader.read("“七个一”是什么").folded
+
+
+def test_a_choice_offers_the_words_either_side_of_it(understanding):
+    assert understanding.reader.read("王成是副省长还是常委").options == ["副省长", "常委"]
+    assert understanding.reader.read("现在还是他吗").options == []  # 还是 as "still", and 他 is no word to offer
