@@ -119,7 +119,9 @@ class IntentRanker:
                     and len(reading.topic) >= _OWN_TOPIC:
                 score += self.w.uncued_inherit
             facet_cues = self._facet_cues[intent.name]
-            score += self.w.facets * max(0, len(_facets_in(facet_cues, titled)) - 1) if facet_cues else 0.0
+            if facet_cues:  # (not a cue inside a word the intent avoids: the 链长 of 总链长 asks no column)
+                plain = self._avoid[intent.name].sub(" ", titled) if intent.avoid else titled
+                score += self.w.facets * max(0, len(_facets_in(facet_cues, plain)) - 1)
             ranked.append(Ranked(intent, round(score, 4), slots, cues, sims[intent.name], inherits))
         return sorted(ranked, key=lambda r: -r.score)
 
