@@ -328,7 +328,8 @@ class OfflineEngine:
             measure = "|".join(re.escape(w) for w in words)
             if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
-        if not self._in_place(frame, reply) or not _names_asked(frame, reply):
+        authors = {p.name: p.source for p in self.deps.tables.facts.people if p.event is None}
+        if not self._in_place(frame, reply) or not _names_asked(frame, reply, authors):
             return False
         options = frame.reading.options  # "副省长还是常委": an answer naming neither does not choose
         if options and not any(o[:2] in fold(reply.lead + reply.body) for o in options):  # (湖北方案里的 → 湖北)
@@ -426,17 +427,22 @@ _NAMES = {"person", "leader", "liaison", "department", "outlet"}  # what answers
 _CHECKED = (CHECKABLE - {"province"}) | {"chain"}  # names a yes/no ask checks against the answer ("宁咏负责船舶链吗")
 
 
-def _names_asked(frame: Frame, reply: Reply) -> bool:
-    """"<某领导>原话是怎么说的": what a named person said is answered only by what names that person (the
-    name it checks aside: "链长是<某人>吗" may be answered "不是")."""
-    if frame.intent is not None and frame.intent.answerer != "statement":
+def _names_asked(frame: Frame, reply: Reply, authors: dict[str, str]) -> bool:
+    """"<某领导>原话是怎么说的", "<某人>说要投多少亿": what a named person said is answered only by what names that
+    person, or quotes the document they wrote (`authors`: name → document); the name an ask checks aside
+    ("链长是<某人>吗" may be answered "不是")."""
+    if frame.intent is not None and frame.intent.answerer not in _SAID:
         return True  # "<作者>那篇文章是哪天发的": the person points to a document, a table's row, a term's source
     checked = {(m.start, m.end) for m in frame.reading.checked}
     people = {m.key for m in frame.reading.mentions if m.kind in PEOPLE and (m.start, m.end) not in checked}
     if not people:
         return True
     said = fold(reply.lead + reply.body + "".join(e.citation.quote + e.citation.section for e in reply.evidence))
-    return any(fold(p) in said for p in people)
+    cited = {e.citation.doc_id for e in reply.evidence}
+    return any(fold(p) in said or authors.get(p) in cited for p in people)
+
+
+_SAID = ("statement", "figure")  # answerers of what someone said or reported
 
 
 def _about_a_chain(ctx: Context, frame: Frame) -> bool:
