@@ -320,7 +320,7 @@ class Resolver:
         cities = {m.province for m in slots.get("city", []) if m.province}
         if cities:  # the province of the city the ask stays in (a problem word is printed in both tables)
             return sorted(cities)
-        inherited = {m.province for k, ms in slots.items() if k != "term" for m in ms if m.province}
+        inherited = {m.province for k, ms in slots.items() if k not in ("term", "problem") for m in ms if m.province}
         if len(inherited) == 1:
             return list(inherited)
         if dialogue is not None and dialogue.last is not None and dialogue.last.provinces:

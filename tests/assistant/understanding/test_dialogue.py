@@ -157,3 +157,9 @@ def test_a_term_an_intent_asks_for_is_no_swap(understanding):
     history = [("user", "湖北汽车链牵头部门是哪个？"), ("assistant", "湖北汽车产业链的牵头部门是**省发改委**。")]
     f = _frame(understanding, history, "链长呢？")
     assert f.intent is not None and f.intent.name != "lead_department"
+
+
+def test_a_problem_word_holds_no_province(understanding):
+    """外贸 is routed in one province's duties table; a target about it may be the other's."""
+    f = _frame(understanding, [], "外贸进出口年均增长目标多少")
+    assert f.provinces != ["湖南"]
