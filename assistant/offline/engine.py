@@ -222,9 +222,15 @@ class OfflineEngine:
 
     @staticmethod
     def _where_said(ctx: Context, reading: Reading) -> Reply | None:
-        """"在哪部分？" / "出自哪个文件？" naming nothing, after an answer: where that answer's quote stands."""
+        """"在哪部分？" / "出自哪个文件？" naming nothing, after an answer: where that answer's quote stands (an
+        answer of the history, whose text has no citation, is the last question answered again)."""
         last = ctx.dialogue.last
-        if "section" not in reading.answer_types or reading.strong_kinds or last is None or last.cited is None:
+        if "section" not in reading.answer_types or reading.strong_kinds or last is None:
+            return None
+        if last.cited is None and last.intent is not None:
+            again = ANSWERERS[last.intent.answerer](dataclasses.replace(ctx, dialogue=Dialogue(ctx.dialogue.frames[:-1])), last)
+            last.cited = again.evidence[0].citation if again is not None and again.evidence else None
+        if last.cited is None:
             return None
         cite = last.cited
         where = "的".join(f"“{part.strip()}”" for part in cite.section.split(">")) if cite.section else ""

@@ -491,3 +491,10 @@ def test_a_choice_the_documents_cannot_make_is_declined(service):
 
 def test_a_list_of_names_the_documents_do_not_give_is_declined(service):
     assert _ask(service, "孝感那13位市级链长名单能给我发一下吗").refused
+
+
+def test_where_an_answer_of_the_history_comes_from(service):
+    history = [("user", "湖北软件和信息服务产业链谁是链长？"),
+               ("assistant", "湖北省软件和信息服务产业链的链长是副省长张文兵，牵头部门为省市场监管局。")]
+    answer = _ask(service, "出处是哪份文件？", history)
+    assert not answer.refused and "湖北省制造业产业链链长制实施方案" in answer.answer.split("\n")[0]
