@@ -67,6 +67,8 @@ def compare(ctx: Context, frame: Frame) -> Reply | None:
 
 
 def _compare(ctx: Context, frame: Frame) -> Reply | None:
+    if len({m.province for m in frame.slots.get("chain", [])}) > 1:
+        return None  # "软件链对比下两省负责领导": each province's chain of that name, from the tables (the next reading)
     topic = " ".join([*frame.keys("term"), *frame.keys("mechanism"), frame.reading.topic])
     r = T.compare(ctx.deps, topic)
     if not r.rows and (documents := _compare_documents(ctx, frame)) is not None:

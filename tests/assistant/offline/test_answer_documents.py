@@ -191,3 +191,8 @@ def test_a_comparison_no_point_covers_is_not_answered_with_an_unnamed_mechanism(
     history = [("user", "湖北方案对小微企业升规有什么目标？"), ("assistant", "每年培育引导1000家成长性好的小微企业。")]
     a = answer("湖南有类似的吗？", history)
     assert "重大项目推进机制" not in a.answer
+
+
+def test_a_comparison_of_one_chain_in_both_provinces_is_left_to_the_tables(answer):
+    a = answer("软件链对比下两省负责领导")
+    assert "张文兵" in a.answer and "李殿勋" in a.answer
