@@ -211,11 +211,18 @@ def _closest_heading(ctx: Context, doc_id: str, topic: str) -> str | None:
 
 def document_info(ctx: Context, frame: Frame) -> Reply | None:
     doc_id = _document(ctx, frame)
+    named = frame.slots.get("document", [])
+    # "<省>方案和<另一省>这份工作方案分别是哪个机关印发的": each document named, and the scheme of a province
+    # named besides them
+    docs = list(dict.fromkeys([*(m.key for m in named), *(
+        ctx.tables.spec(p).scheme for p in frame.reading.provinces
+        if named and all(ctx.tables.meta(m.key).province != p for m in named))]))
+    if len(docs) > 1:
+        alone = replace(frame.reading, provinces=[])  # each part asks of its one document only
+        return _each(ctx, [replace(frame, reading=alone, slots={**frame.slots, "document": [_as_mention(m, d)]})
+                           for d in docs for m in named[:1]])
     if doc_id is None and len(frame.provinces) > 1:  # "两省的文件分别是谁印发的": each province's scheme
-        sides = [side for p in frame.provinces
-                 if (side := document_info(ctx, replace(frame, provinces=[p]))) is not None]
-        return Reply("\n\n".join(side.lead for side in sides), [e for side in sides for e in side.evidence],
-                     tools=["document_info"]) if sides else None
+        return _each(ctx, [replace(frame, provinces=[p]) for p in frame.provinces])
     if doc_id is None:
         return None
     r = T.document_info(ctx.deps, doc_id)
@@ -242,6 +249,17 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
             return Reply(ctx.say("no") + "\n\n".join(lines), ctx.evidence(r.citations[:1]), tools=["document_info"])
         return Reply("\n\n".join(lines), refused=RefusalReason.NOT_FOUND, tools=["document_info"])  # "文号是多少"
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["document_info"])
+
+
+def _as_mention(m, doc_id: str):
+    """Mention `m`, standing for document `doc_id`."""
+    return replace(m, key=doc_id)
+
+
+def _each(ctx: Context, frames: list[Frame]) -> Reply | None:
+    sides = [side for f in frames if (side := document_info(ctx, f)) is not None]
+    return Reply("\n\n".join(side.lead for side in sides), [e for side in sides for e in side.evidence],
+                 tools=["document_info"]) if sides else None
 
 
 def _authors(ctx: Context, meta) -> str | None:

@@ -196,3 +196,8 @@ def test_a_comparison_no_point_covers_is_not_answered_with_an_unnamed_mechanism(
 def test_a_comparison_of_one_chain_in_both_provinces_is_left_to_the_tables(answer):
     a = answer("软件链对比下两省负责领导")
     assert "张文兵" in a.answer and "李殿勋" in a.answer
+
+
+def test_each_document_an_ask_names_gets_its_fact(answer):
+    a = answer("湖北链长制方案和湖南这份工作方案分别是哪个机关印发的？")
+    assert "湖北省人民政府办公厅" in a.answer and "中共湖南省委办公厅" in a.answer
