@@ -26,7 +26,7 @@ from assistant.offline import (
 from assistant.offline.compose import Composer, Outcome
 from assistant.offline.detail import drill
 from assistant.offline.extraction import Extractor
-from assistant.offline.reply import Answerer, Context, Evidence, Reply, Search
+from assistant.offline.reply import Answerer, Context, Reply, Search
 from assistant.offline.unlisted import unlisted_chain
 from assistant.policy import Policy, RefusalReason
 from assistant.prompts import Prompts
@@ -236,7 +236,7 @@ class OfflineEngine:
         where = "的".join(f"“{part.strip()}”" for part in cite.section.split(">")) if cite.section else ""
         lead = ctx.say("placed", title=cite.doc_title, section=where) if where else \
             ctx.say("found_in", title=cite.doc_title)
-        return Reply(lead, [Evidence(cite)])
+        return Reply(lead, ctx.evidence([cite]))  # a table row shown with its column names
 
     def _pointed(self, message: str, dialogue: Dialogue) -> str:
         """"第三条链的链长是谁" after a list of chains: the third chain's name in place of the ordinal, unless

@@ -498,3 +498,9 @@ def test_where_an_answer_of_the_history_comes_from(service):
                ("assistant", "湖北省软件和信息服务产业链的链长是副省长张文兵，牵头部门为省市场监管局。")]
     answer = _ask(service, "出处是哪份文件？", history)
     assert not answer.refused and "湖北省制造业产业链链长制实施方案" in answer.answer.split("\n")[0]
+
+
+def test_where_a_table_answer_comes_from_shows_the_row_with_its_columns(service):
+    history = [("user", "湖北软件和信息服务产业链谁是链长？"), ("assistant", "链长是副省长张文兵。")]
+    answer = _ask(service, "出处是哪份文件？", history)
+    assert not any(line.lstrip("> ").startswith("|") for line in answer.answer.splitlines())
