@@ -335,7 +335,7 @@ class OfflineEngine:
             if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
         authors = {p.name: p.source for p in self.deps.tables.facts.people if p.event is None}
-        if not self._in_place(frame, reply) or not _names_asked(frame, reply, authors):
+        if searched and not self._in_place(frame, reply) or not _names_asked(frame, reply, authors):
             return False
         options = frame.reading.options  # "副省长还是常委": an answer naming neither does not choose
         if options and not any(o[:2] in fold(reply.lead + reply.body) for o in options):  # (湖北方案里的 → 湖北)
@@ -352,7 +352,8 @@ class OfflineEngine:
         return True
 
     def _in_place(self, frame: Frame, reply: Reply) -> bool:
-        """"随州定了哪几条链": an ask about a city is answered only by what names that city."""
+        """"随州定了哪几条链": an ask about a city is answered by a searched passage only when it names that city
+        (a table or a routing answer is the province's, whatever city asks: "<市>企业用地难找省里哪个部门")."""
         asked = fold(self._asked_part(frame.reading.text))  # "我们是<市>一家公司，…": the asker's city asks nothing
         cities = {c for m in frame.reading.mentions if m.kind == "city" and (c := frame.reading.folded[m.start : m.end]) in asked}
         if not cities:

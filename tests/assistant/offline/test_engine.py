@@ -504,3 +504,8 @@ def test_where_a_table_answer_comes_from_shows_the_row_with_its_columns(service)
     history = [("user", "湖北软件和信息服务产业链谁是链长？"), ("assistant", "链长是副省长张文兵。")]
     answer = _ask(service, "出处是哪份文件？", history)
     assert not any(line.lstrip("> ").startswith("|") for line in answer.answer.splitlines())
+
+
+def test_a_city_asking_the_province_is_routed_like_anyone(service):
+    answer = _ask(service, "孝感企业用地难找省里哪个部门")
+    assert not answer.refused and "领导小组办公室" in answer.answer.split("\n")[0]
