@@ -453,10 +453,10 @@ _SAID = ("statement", "figure")  # answerers of what someone said or reported
 
 
 def _about_a_chain(ctx: Context, frame: Frame) -> bool:
-    """Does the ask want a chain's row (its leader, lead department, liaison)? Its reading does, or, read by
-    no intent ("氢能链牵头部门是谁": the intent needs a chain it cannot find), it has the cue of one that would."""
-    if frame.intent is not None:
-        return "chain" in (*frame.intent.needs, *frame.intent.needs_any)
+    """Does the ask want a chain's row (its leader, lead department, liaison)? Its reading does, or it has the
+    cue of an intent that would ("氢能链牵头部门是谁": that intent needs a chain it cannot find)."""
+    if frame.intent is not None and "chain" in (*frame.intent.needs, *frame.intent.needs_any):
+        return True
     folded = frame.reading.folded
     return any(without_cues(i, folded) != folded for i in ctx.tables.catalog.intents if "chain" in i.needs)
 

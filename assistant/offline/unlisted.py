@@ -54,6 +54,7 @@ def _names_a_chain(ctx: Context, name: str, phrase: str) -> bool:
     counts (这条, 每个, 哪些), no phrase the documents use (重点产业链, 上下游产业链), no known name in it."""
     if len(name) < 2 or any(fold_words(w) in name for w in ctx.tables.catalog.markers.not_chain_names):
         return False
-    if any(phrase in doc.text for doc in ctx.deps.documents.values()):
+    # (its last two characters too: "…引进产业集群" ends in the documents' 产业集群, "氢能产业链" in nothing they say)
+    if any(p in doc.text for doc in ctx.deps.documents.values() for p in {phrase, phrase[len(name) - 2 :]}):
         return False
     return not ctx.deps.gazetteer.scan(name)

@@ -32,3 +32,16 @@ def test_the_engine_declines_it_and_says_what_is_missing(service):
     answer = service.ask("湖北氢能产业链链长是谁", [])
     assert answer.refused and answer.refusal_reason == "not_found" and "氢能产业链" in answer.answer
     assert "链长是" not in answer.answer  # not the chain-leader mechanism, nor another chain's leader
+
+
+@pytest.mark.parametrize("question", [
+    "湖南想引进产业集群领军人才，按分工哪个部门负责？",  # 产业集群: the documents' own word
+    "想让湖南省属国企跟我们集群对接、用我们的产品，找哪个部门牵线？",  # 我们集群 names none
+])
+def test_the_documents_words_and_the_askers_own_cluster_are_no_unlisted_chain(understanding, context, question):
+    assert unlisted_chain(context(), understanding.reader.read(question)) is None
+
+
+def test_an_unlisted_chain_is_declined_whatever_reading_wins(service):
+    answer = service.ask("湖北的数字经济产业链谁负责", [])
+    assert answer.refused and "数字经济产业链" in answer.answer
