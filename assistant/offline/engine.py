@@ -338,7 +338,7 @@ class OfflineEngine:
         if searched and not self._in_place(frame, reply) or not _names_asked(frame, reply, authors):
             return False
         options = frame.reading.options  # "副省长还是常委": an answer naming neither does not choose
-        if options and not any(o[:2] in fold(reply.lead + reply.body) for o in options):  # (湖北方案里的 → 湖北)
+        if options and not any(o[:2] in fold(reply.lead + reply.body) for o in options):  # (<省>方案里的 → <省>)
             return False
         asked = set(frame.reading.answer_types)
         if "name" in asked and (frame.intent is None or "unit" not in frame.intent.gives):  # "专家咨询组有哪几位专家，叫什么名字": an answer naming nobody does not answer,
