@@ -288,7 +288,20 @@ class OfflineEngine:
             return dataclasses.replace(reply, lead=ctx.say(verdict, province=where) + lead)
         if not asked or not said or "choice" in types:  # "是郭涛还是袁德芳答的": the answer names which
             return reply
-        return dataclasses.replace(reply, lead=ctx.say("confirm_yes" if asked & said else "confirm_no") + lead)
+        if asked & said:
+            return dataclasses.replace(reply, lead=ctx.say("confirm_yes") + lead)
+        return self._no_but(ctx, frame, reply, asked, lead)
+
+    @staticmethod
+    def _no_but(ctx: Context, frame: Frame, reply: Reply, asked: set[str], lead: str) -> Reply:
+        """"船舶是不是也由他负责" → no, and who does: the leader of the chain it checks, then what it said."""
+        chains = [m for m in frame.reading.mentions if m.kind == "chain" and m.key in asked]
+        fact = ANSWERERS["chain_leader"](ctx, dataclasses.replace(frame, slots={**frame.slots, "chain": chains})) \
+            if chains else None
+        if fact is None or fact.refused or not fact.lead:
+            return dataclasses.replace(reply, lead=ctx.say("confirm_no") + lead)
+        return dataclasses.replace(reply, lead=ctx.say("confirm_no") + fact.lead + "\n\n" + lead,
+                                   evidence=[*fact.evidence, *reply.evidence], notes=[*fact.notes, *reply.notes])
 
     def _unchecked(self, frame: Frame) -> Frame:
         """The frame without the name the ask checks, when it needs no slot of that name: the answer is then
