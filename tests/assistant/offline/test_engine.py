@@ -517,3 +517,8 @@ def test_a_no_goes_on_to_say_who_it_is(service):
     answer = _ask(service, "那船舶和海洋工程装备是不是也由他负责？", history)
     first = answer.answer.split("\n")[0]
     assert first.startswith("不是") and "徐文海" in first
+
+
+def test_whom_to_see_about_a_chain_is_its_leader_and_a_problem_still_routes(service):
+    assert "许达哲" in _ask(service, "我们企业想加入工程机械产业链，找谁").answer.split("\n")[0]
+    assert "领导小组办公室" in _ask(service, "湖北芯片链遇到用地问题找谁").answer.split("\n")[0]
