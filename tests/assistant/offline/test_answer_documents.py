@@ -201,3 +201,7 @@ def test_a_comparison_of_one_chain_in_both_provinces_is_left_to_the_tables(answe
 def test_each_document_an_ask_names_gets_its_fact(answer):
     a = answer("湖北链长制方案和湖南这份工作方案分别是哪个机关印发的？")
     assert "湖北省人民政府办公厅" in a.answer and "中共湖南省委办公厅" in a.answer
+
+
+def test_when_a_scheme_began_is_its_period(answer):
+    assert "2021—2023" in answer("湖北链长制是哪年开始的").answer.split("\n")[0]
