@@ -219,8 +219,8 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
         if named and all(ctx.tables.meta(m.key).province != p for m in named))]))
     if len(docs) > 1:
         alone = replace(frame.reading, provinces=[])  # each part asks of its one document only
-        return _each(ctx, [replace(frame, reading=alone, slots={**frame.slots, "document": [_as_mention(m, d)]})
-                           for d in docs for m in named[:1]])
+        return _each(ctx, [replace(frame, reading=alone, slots={**frame.slots, "document": [replace(named[0], key=d)]})
+                           for d in docs])
     if doc_id is None and len(frame.provinces) > 1:  # "两省的文件分别是谁印发的": each province's scheme
         return _each(ctx, [replace(frame, provinces=[p]) for p in frame.provinces])
     if doc_id is None:
@@ -249,11 +249,6 @@ def document_info(ctx: Context, frame: Frame) -> Reply | None:
             return Reply(ctx.say("no") + "\n\n".join(lines), ctx.evidence(r.citations[:1]), tools=["document_info"])
         return Reply("\n\n".join(lines), refused=RefusalReason.NOT_FOUND, tools=["document_info"])  # "文号是多少"
     return Reply("\n\n".join(lines), ctx.evidence(T.unique_citations(cites)), tools=["document_info"])
-
-
-def _as_mention(m, doc_id: str):
-    """Mention `m`, standing for document `doc_id`."""
-    return replace(m, key=doc_id)
 
 
 def _each(ctx: Context, frames: list[Frame]) -> Reply | None:

@@ -35,8 +35,11 @@ def _all_of(ctx: Context, frame: Frame, kind: str | None, province: str | None) 
     source = document_of(ctx, frame) or (ctx.tables.spec(province).scheme if province and not named else None)
     if kind is None or source is None or not ({"list"} & set(frame.reading.answer_types) or frame.reading.again):
         return None
-    rows = list({f.quote: f for f in reversed(ctx.tables.facts.figures) if f.source == source and f.kind == kind
-                 and not (frame.reading.again and said_before(ctx, f))}.values())[::-1]  # one line a sentence
+    first: dict[str, Figure] = {}  # one line a sentence: its first figure (5, 20 and 40 of one sentence)
+    for f in ctx.tables.facts.figures:
+        if f.source == source and f.kind == kind and not (frame.reading.again and said_before(ctx, f)):
+            first.setdefault(f.quote, f)
+    rows = list(first.values())
     if not rows:
         return None
     title = ctx.tables.meta(source).title

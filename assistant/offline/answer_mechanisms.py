@@ -36,9 +36,8 @@ def _without_terms(frame: Frame) -> str:
     return text
 
 
-def _said_elsewhere(ctx: Context, frame: Frame, province: str | None) -> bool:
-    """Does a statement of the documents cover the ask's own words (its terms aside)?"""
-    own = _without_terms(frame)
+def _said_elsewhere(ctx: Context, own: str, province: str | None) -> bool:
+    """Does a statement of the documents cover the ask's own words `own` (its terms aside)?"""
     want = grams(own)
     if len(want) < 2:
         return False
@@ -59,9 +58,10 @@ def _mechanism_in(ctx: Context, frame: Frame, province: str | None) -> Reply | N
         # mechanism belongs to ("链长制是怎么抓招商的" asks about 招商)
         # (a follow-up's term may be what ties it to the last answer: "链长具体用什么方式推进")
         after_one = last is not None and (bool(last.keys("mechanism")) or any(m.kind == "mechanism" for m in last.named))
-        own = None if after_one else T.mechanisms(ctx.deps, _without_terms(frame), province=province, limit=5)
+        words = _without_terms(frame)
+        own = None if after_one else T.mechanisms(ctx.deps, words, province=province, limit=5)
         found = own is not None and bool(own.matches) and own.matches[0].score >= 2
-        if own is not None and not found and frame.keys("term") and _said_elsewhere(ctx, frame, province):
+        if own is not None and not found and frame.keys("term") and _said_elsewhere(ctx, words, province):
             return None  # "链长制的日常协调是谁在做": a statement says it; the system as a whole does not
         r = own if own is not None and found else \
             T.mechanisms(ctx.deps, " ".join([*frame.keys("term"), content_of(frame)]), province=province, limit=5)

@@ -91,6 +91,8 @@ class OfflineEngine:
         # "几家", and a measure of two characters or more a little after the asker ("多少支持资金"); a one-character
         # one there would be part of a word ("多少名专家" asks no 家)
         self._unit = re.compile(rf"(?:{askers})(?:\s*({units})|[^，。？?！!、]{{0,2}}?({words}))")
+        # the authors of the documents (name → document): quoting one's article is quoting its author
+        self._authors = {p.name: p.source for p in deps.tables.facts.people if p.event is None}
         missing = {i.answerer for i in deps.tables.catalog.intents} - set(ANSWERERS)
         if missing:
             raise ValueError(f"intents.yaml names answerers that do not exist: {sorted(missing)}")
@@ -199,8 +201,8 @@ class OfflineEngine:
         # "光通信链长是肖菊华吗": a reading that finds the answer without the checked name goes first
         frames.sort(key=lambda f: any((m.start, m.end) in checked for v in f.slots.values() for m in v))
         ctx = Context(self.deps, self.prompts, self.search, lang, dialogue)
-        unlisted = unlisted_chain(ctx, reading) if _about_a_chain(ctx, frames[0]) else None
-        if unlisted is not None:  # "<省>氢能产业链链长是谁": no table lists it
+        unlisted = unlisted_chain(ctx, reading)  # (the cheap test first: most asks name no chain of their own)
+        if unlisted is not None and _about_a_chain(ctx, frames[0]):  # "<省>氢能产业链链长是谁": no table lists it
             dialogue.frames.append(frames[0])
             return Outcome(ask, unlisted, refused=RefusalReason.NOT_FOUND)
         placed = self._where_said(ctx, reading)
@@ -347,8 +349,7 @@ class OfflineEngine:
             measure = "|".join(re.escape(w) for w in words)
             if not re.search(rf"(?:{_NUMBER.pattern})[^，。；\n]{{0,4}}?(?:{measure})", reply.lead):
                 return False
-        authors = {p.name: p.source for p in self.deps.tables.facts.people if p.event is None}
-        if searched and not self._in_place(frame, reply) or not _names_asked(frame, reply, authors):
+        if searched and not self._in_place(frame, reply) or not _names_asked(frame, reply, self._authors):
             return False
         options = frame.reading.options  # "副省长还是常委": an answer naming neither does not choose
         if options and not any(o[:2] in fold(reply.lead + reply.body) for o in options):  # (<省>方案里的 → <省>)
@@ -367,11 +368,14 @@ class OfflineEngine:
     def _in_place(self, frame: Frame, reply: Reply) -> bool:
         """"随州定了哪几条链": an ask about a city is answered by a searched passage only when it names that city
         (a table or a routing answer is the province's, whatever city asks: "<市>企业用地难找省里哪个部门")."""
+        named = {frame.reading.folded[m.start : m.end] for m in frame.reading.mentions if m.kind == "city"}
+        if not named:
+            return True
         asked = fold(self._asked_part(frame.reading.text))  # "我们是<市>一家公司，…": the asker's city asks nothing
-        cities = {c for m in frame.reading.mentions if m.kind == "city" and (c := frame.reading.folded[m.start : m.end]) in asked}
+        cities = {c for c in named if c in asked}
         if not cities:
             return True
-        said = fold(reply.lead + reply.body + "".join(e.citation.quote + e.citation.section for e in reply.evidence))
+        said = _said(reply)
         return any(fold(c) in said for c in cities)
 
     def _first_answer(self, ctx: Context, frames: list[Frame], said: str = "") -> tuple[Frame, Reply | None]:
@@ -457,12 +461,17 @@ def _names_asked(frame: Frame, reply: Reply, authors: dict[str, str]) -> bool:
     people = {m.key for m in frame.reading.mentions if m.kind in PEOPLE and (m.start, m.end) not in checked}
     if not people:
         return True
-    said = fold(reply.lead + reply.body + "".join(e.citation.quote + e.citation.section for e in reply.evidence))
+    said = _said(reply)
     cited = {e.citation.doc_id for e in reply.evidence}
     return any(fold(p) in said or authors.get(p) in cited for p in people)
 
 
 _SAID = ("statement", "figure")  # answerers of what someone said or reported
+
+
+def _said(reply: Reply) -> str:
+    """Everything a reply says, folded: its own words, its quotes and their sections (a speaker's name, a city)."""
+    return fold(reply.lead + reply.body + "".join(e.citation.quote + e.citation.section for e in reply.evidence))
 
 
 def _about_a_chain(ctx: Context, frame: Frame) -> bool:

@@ -87,8 +87,8 @@ def _own_words(reading: Reading, measures: frozenset[str], swapped: tuple[str, .
     return "" if topic in measures else topic
 
 
-def _swap_city(reading: Reading, last: Frame, kind: str = "city") -> None:
-    """"随州呢" after "十堰主要发展什么": the last question, about the city now named (or the term)."""
+def _swap(reading: Reading, last: Frame, kind: str) -> None:
+    """"随州呢" after "十堰主要发展什么": the last question, about the city (or term) now named."""
     new = [reading.folded[m.start : m.end] for m in reading.slots.get(kind, [])]
     old = [last.reading.folded[m.start : m.end] for m in last.reading.slots.get(kind, [])]
     if len(new) == 1 and len(old) == 1 and new != old:
@@ -176,9 +176,8 @@ class Resolver:
                 needed += tuple(k for k, v in last.slots.items() if v and k not in needed and not reading.has(k))
                 reading.topic, reading.content = last.reading.topic, last.reading.content  # "还有呢" has none
             if bare and last is not None:
-                _swap_city(reading, last)
-                if swapped:
-                    _swap_city(reading, last, "term")
+                for kind in ("city", *swapped):
+                    _swap(reading, last, kind)
                 reading.extra["bare"] = "1"  # "那<省>呢": the last question again, what it asked of its subject too
                 if not reading.topic:
                     reading.topic, reading.content = last.reading.topic, last.reading.content

@@ -106,6 +106,7 @@ class Reader:
         self._filler = phrases([*catalog.stopwords, *pronouns, *m.follow_up, *m.again])
         self._check_before = [fold_words(w) for w in m.check_before]
         self._choices = {fold_words(w) for w in m.choice}
+        self._choice_words = sorted((w for w in self._choices if w.strip()), key=len, reverse=True)  # in one order
         self._check_after = sorted((fold_words(w) for w in m.check_after), key=len, reverse=True)
         opens = {fold_words(w) for w in catalog.answer_types.get("yesno", [])}
         self._check_asking = tuple(b for b in self._check_before if b in opens)  # 是不是: asks by itself
@@ -194,9 +195,9 @@ class Reader:
     def _options(self, folded: str) -> list[str]:
         """"副省长还是常委": the words either side of a choice word, when both are words of two characters or
         more (not "现在还是他吗", whose 还是 means "still")."""
-        for word in self._choices:
+        for word in self._choice_words:
             at = folded.find(word)
-            if at < 0 or not word.strip():
+            if at < 0:
                 continue
             before, after = folded[:at], folded[at + len(word) :]
             for w in self._check_before:  # "王成是副省长还是常委": what follows the check word
